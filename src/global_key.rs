@@ -1,0 +1,181 @@
+//! Global-key rules (SPEC §3) and the index that finds duplicates.
+
+use std::borrow::Cow;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use hashbrown::DefaultHashBuilder;
+
+use crate::report::{Code, Findings, Severity, quote};
+
+pub const MAX_CHARS: usize = 200;
+
+/// Characters the platform documents for keys; others only warn.
+fn recommended(c: char) -> bool {
+    c.is_ascii_alphanumeric() || " !_.*'()&$@=;/:+,?-".contains(c)
+}
+
+/// Per-key rules that need no other row.
+pub fn check(key: &str, strict: bool, offset: u32, findings: &mut Findings) {
+    const P: &str = "/global_key";
+    if key.is_empty() {
+        findings.error(Code::GLOBAL_KEY_EMPTY, P, offset, "global_key is an empty string; give a unique key or leave the field out".into());
+        return;
+    }
+    let chars = key.chars().count();
+    if chars > MAX_CHARS {
+        findings.error(
+            Code::GLOBAL_KEY_LENGTH,
+            P,
+            offset,
+            format!("global_key {} is {chars} characters long; the limit is {MAX_CHARS}", quote(key)),
+        );
+    }
+    if key.trim() != key {
+        findings.error(
+            Code::GLOBAL_KEY_WHITESPACE,
+            P,
+            offset,
+            format!("global_key {} has leading or trailing whitespace; remove it", quote(key)),
+        );
+        findings.suggest(key.trim().to_string());
+    }
+    if let Some(bad) = key.chars().find(|&c| !recommended(c)) {
+        let severity = if strict { Severity::Error } else { Severity::Warning };
+        findings.push(
+            Code::GLOBAL_KEY_CHARS,
+            severity,
+            P,
+            offset,
+            format!(
+                "global_key {} contains {:?}, outside the recommended characters A-Z a-z 0-9 space ! _ . * ' ( ) & $ @ = ; / : + , ? -",
+                quote(key),
+                bad
+            ),
+        );
+    }
+}
+
+/// Keys compare case-insensitively (SPEC §3).
+pub fn fold(key: &str) -> Cow<'_, str> {
+    if key.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+        Cow::Owned(key.to_lowercase())
+    } else {
+        Cow::Borrowed(key)
+    }
+}
+
+/// Marks a key that came from the organization, not from the manifest.
+const EXISTING: u32 = u32::MAX;
+
+#[derive(Clone, Copy)]
+struct Slot {
+    start: u64,
+    len: u32,
+    first_row: u32,
+}
+
+/// Every folded key seen so far, each stored once in one arena: the only
+/// state that grows with the file. About 16 bytes plus the key per entry;
+/// hash hits are confirmed by comparing the stored key, so a duplicate is
+/// never reported falsely nor missed.
+#[derive(Default)]
+pub struct KeyIndex {
+    table: HashTable<Slot>,
+    arena: Vec<u8>,
+    hasher: DefaultHashBuilder,
+}
+
+pub enum Seen {
+    New,
+    /// Already in the manifest, first at this row.
+    Duplicate(u64),
+    /// In the organization's existing keys.
+    Exists,
+}
+
+impl KeyIndex {
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    /// Bytes held: arena plus table, for the memory benchmark.
+    pub fn heap_bytes(&self) -> usize {
+        self.arena.capacity() + self.table.capacity() * (std::mem::size_of::<Slot>() + 1)
+    }
+
+    /// Record an already-existing key.
+    pub fn insert_existing(&mut self, key: &str) {
+        let folded = fold(key);
+        self.lookup_or_insert(folded.as_bytes(), EXISTING);
+    }
+
+    /// Record a manifest key at `row`, telling whether it was seen before.
+    pub fn see(&mut self, key: &str, row: u64) -> Seen {
+        let folded = fold(key);
+        let row = u32::try_from(row).unwrap_or(EXISTING - 1);
+        match self.lookup_or_insert(folded.as_bytes(), row) {
+            None => Seen::New,
+            Some(EXISTING) => Seen::Exists,
+            Some(first) => Seen::Duplicate(first as u64),
+        }
+    }
+
+    fn lookup_or_insert(&mut self, key: &[u8], row: u32) -> Option<u32> {
+        let hash = self.hasher.hash_one(key);
+        let arena = &self.arena;
+        let eq = |s: &Slot| &arena[s.start as usize..s.start as usize + s.len as usize] == key;
+        if let Some(slot) = self.table.find(hash, eq) {
+            return Some(slot.first_row);
+        }
+        let slot = Slot { start: self.arena.len() as u64, len: key.len() as u32, first_row: row };
+        self.arena.extend_from_slice(key);
+        let (arena, hasher) = (&self.arena, &self.hasher);
+        self.table.insert_unique(hash, slot, |s| {
+            hasher.hash_one(&arena[s.start as usize..s.start as usize + s.len as usize])
+        });
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(key: &str, strict: bool) -> Vec<(Code, Severity)> {
+        let mut f = Findings::default();
+        check(key, strict, 0, &mut f);
+        f.list.iter().map(|f| (f.code, f.severity)).collect()
+    }
+
+    #[test]
+    fn rules() {
+        assert!(codes("https://a.example/x-1_2.jpg?v=1", false).is_empty());
+        assert_eq!(codes("", false), vec![(Code::GLOBAL_KEY_EMPTY, Severity::Error)]);
+        assert_eq!(codes(" k", false), vec![(Code::GLOBAL_KEY_WHITESPACE, Severity::Error)]);
+        assert_eq!(codes(&"k".repeat(201), false), vec![(Code::GLOBAL_KEY_LENGTH, Severity::Error)]);
+        assert!(codes(&"é".repeat(200), false).iter().all(|(c, _)| *c == Code::GLOBAL_KEY_CHARS));
+        assert_eq!(codes("a{z}", false), vec![(Code::GLOBAL_KEY_CHARS, Severity::Warning)]);
+        assert_eq!(codes("a{z}", true), vec![(Code::GLOBAL_KEY_CHARS, Severity::Error)]);
+    }
+
+    #[test]
+    fn index_is_exact_and_case_insensitive() {
+        let mut index = KeyIndex::default();
+        index.insert_existing("Taken");
+        assert!(matches!(index.see("a", 0), Seen::New));
+        assert!(matches!(index.see("A", 5), Seen::Duplicate(0)));
+        assert!(matches!(index.see("TAKEN", 6), Seen::Exists));
+        assert!(matches!(index.see("Ä", 7), Seen::New));
+        assert!(matches!(index.see("ä", 8), Seen::Duplicate(7)));
+        for i in 0..10_000u64 {
+            assert!(matches!(index.see(&format!("key-{i}"), i + 10), Seen::New));
+        }
+        assert!(matches!(index.see("KEY-9999", 1), Seen::Duplicate(10009)));
+        assert_eq!(index.len(), 10_003);
+    }
+}

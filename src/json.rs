@@ -1,0 +1,674 @@
+//! A borrowing JSON cursor over one row's text.
+//!
+//! serde can parse into borrowed structs, but it cannot tell where a value
+//! was, whether a key appeared twice, or hand back a value's exact source
+//! text. Diagnostics need the first, `ROW_DUPLICATE_FIELD` the second and
+//! normalization ("values are never re-encoded") the third, so the hot path
+//! walks the row with this cursor instead. It accepts exactly RFC 8259 JSON
+//! (as `JSON.parse` does: lone surrogate escapes
+//! included), never allocates unless a string
+//! holds escapes, and never recurses deeper than [`MAX_DEPTH`].
+
+use std::borrow::Cow;
+
+/// Nesting limit, the same as serde_json's, so both agree on what parses.
+pub const MAX_DEPTH: u32 = 128;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Byte offset in the row text where the problem is.
+    pub offset: usize,
+    pub message: &'static str,
+}
+
+pub type Result<T> = std::result::Result<T, SyntaxError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Object,
+    Array,
+    String,
+    Number,
+    Bool,
+    Null,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Object => "an object",
+            Kind::Array => "an array",
+            Kind::String => "a string",
+            Kind::Number => "a number",
+            Kind::Bool => "a boolean",
+            Kind::Null => "null",
+        }
+    }
+}
+
+/// A string token: `raw` is the text between the quotes, escapes intact.
+#[derive(Debug, Clone, Copy)]
+pub struct Str<'a> {
+    pub raw: &'a str,
+    /// Offset of the opening quote in the row text.
+    pub offset: u32,
+    pub escaped: bool,
+}
+
+impl<'a> Str<'a> {
+    /// The decoded value; borrowed unless the string holds escapes.
+    pub fn value(&self) -> Cow<'a, str> {
+        if self.escaped {
+            Cow::Owned(unescape(self.raw))
+        } else {
+            Cow::Borrowed(self.raw)
+        }
+    }
+
+    /// The token as it appeared in the source, quotes included.
+    pub fn json(&self, text: &'a str) -> &'a str {
+        let start = self.offset as usize;
+        &text[start..start + self.raw.len() + 2]
+    }
+}
+
+/// Any value, as the exact source slice plus what kind it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Raw<'a> {
+    pub text: &'a str,
+    pub offset: u32,
+    pub kind: Kind,
+}
+
+impl<'a> Raw<'a> {
+    /// A cursor positioned on this value, reporting offsets in row terms.
+    pub fn cursor(&self) -> Cursor<'a> {
+        Cursor { text: self.text, pos: 0, base: self.offset as usize, depth: 0 }
+    }
+
+    pub fn as_str(&self) -> Option<Str<'a>> {
+        (self.kind == Kind::String).then(|| {
+            let raw = &self.text[1..self.text.len() - 1];
+            Str { raw, offset: self.offset, escaped: raw.as_bytes().contains(&b'\\') }
+        })
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        if self.kind == Kind::Number { self.text.parse::<f64>().ok() } else { None }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match (self.kind, self.text) {
+            (Kind::Bool, "true") => Some(true),
+            (Kind::Bool, _) => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        self.kind == Kind::Null
+    }
+
+    /// The members of an object value, in order.
+    pub fn members(&self) -> Result<Vec<(Str<'a>, Raw<'a>)>> {
+        let mut out = Vec::new();
+        self.cursor().object(|c, key| {
+            out.push((key, c.value()?));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The elements of an array value, in order.
+    pub fn elements(&self) -> Result<Vec<Raw<'a>>> {
+        let mut out = Vec::new();
+        self.cursor().array(|c, _| {
+            out.push(c.value()?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+pub struct Cursor<'a> {
+    text: &'a str,
+    pos: usize,
+    /// Added to every reported offset: the cursor may walk a sub-slice.
+    base: usize,
+    depth: u32,
+}
+
+impl<'a> Cursor<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Cursor { text, pos: 0, base: 0, depth: 0 }
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    fn err<T>(&self, at: usize, message: &'static str) -> Result<T> {
+        Err(SyntaxError { offset: self.base + at, message })
+    }
+
+    fn skip_ws(&mut self) {
+        let b = self.bytes();
+        while let Some(&c) = b.get(self.pos) {
+            if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// Offset (in row terms) of the next value, after whitespace.
+    pub fn offset(&mut self) -> u32 {
+        self.skip_ws();
+        (self.base + self.pos) as u32
+    }
+
+    /// The kind of the next value, without consuming it.
+    pub fn peek(&mut self) -> Result<Kind> {
+        self.skip_ws();
+        match self.bytes().get(self.pos) {
+            Some(b'{') => Ok(Kind::Object),
+            Some(b'[') => Ok(Kind::Array),
+            Some(b'"') => Ok(Kind::String),
+            Some(b'-' | b'0'..=b'9') => Ok(Kind::Number),
+            Some(b't' | b'f') => Ok(Kind::Bool),
+            Some(b'n') => Ok(Kind::Null),
+            Some(_) => self.err(self.pos, "expected a JSON value"),
+            None => self.err(self.pos, "unexpected end of input, expected a value"),
+        }
+    }
+
+    /// After the top-level value: only whitespace may follow.
+    pub fn end(&mut self) -> Result<()> {
+        self.skip_ws();
+        if self.pos < self.text.len() {
+            self.err(self.pos, "unexpected text after the value")
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Consume any value and return its source slice. Iterative, so deep
+    /// nesting costs a counter, not stack.
+    pub fn value(&mut self) -> Result<Raw<'a>> {
+        let kind = self.peek()?;
+        let start = self.pos;
+        match kind {
+            Kind::String => {
+                self.string_token()?;
+            }
+            Kind::Number => self.number()?,
+            Kind::Bool | Kind::Null => self.literal()?,
+            Kind::Object | Kind::Array => self.container()?,
+        }
+        Ok(Raw { text: &self.text[start..self.pos], offset: (self.base + start) as u32, kind })
+    }
+
+    pub fn string(&mut self) -> Result<Str<'a>> {
+        self.skip_ws();
+        if self.bytes().get(self.pos) != Some(&b'"') {
+            return self.err(self.pos, "expected a string");
+        }
+        self.string_token()
+    }
+
+    fn string_token(&mut self) -> Result<Str<'a>> {
+        let open = self.pos;
+        let b = self.bytes();
+        let mut i = open + 1;
+        let mut escaped = false;
+        loop {
+            let Some(rel) = memchr::memchr2(b'"', b'\\', &b[i..]) else {
+                return self.err(b.len(), "unterminated string");
+            };
+            if let Some(bad) = b[i..i + rel].iter().position(|&c| c < 0x20) {
+                let message = if b[i + bad] == b'\n' {
+                    "line break inside a string; escape it as \\n"
+                } else {
+                    "control character inside a string; escape it"
+                };
+                return self.err(i + bad, message);
+            }
+            i += rel;
+            if b[i] == b'"' {
+                break;
+            }
+            escaped = true;
+            i = self.escape(i)?;
+        }
+        self.pos = i + 1;
+        Ok(Str { raw: &self.text[open + 1..i], offset: (self.base + open) as u32, escaped })
+    }
+
+    /// Validate the escape at `i` (a backslash); return the index after it.
+    fn escape(&self, i: usize) -> Result<usize> {
+        let b = self.bytes();
+        match b.get(i + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(i + 2),
+            // Like JSON.parse and Python, a lone surrogate is accepted; it
+            // decodes to U+FFFD for the checks and is copied as written.
+            Some(b'u') => self.hex4(i + 2).map(|_| i + 6),
+            Some(_) => self.err(i, "invalid escape in a string"),
+            None => self.err(i, "unterminated string"),
+        }
+    }
+
+    fn hex4(&self, at: usize) -> Result<u32> {
+        let Some(digits) = self.bytes().get(at..at + 4) else {
+            return self.err(at, "unterminated \\u escape");
+        };
+        let mut unit = 0;
+        for (k, &d) in digits.iter().enumerate() {
+            let v = match d {
+                b'0'..=b'9' => d - b'0',
+                b'a'..=b'f' => d - b'a' + 10,
+                b'A'..=b'F' => d - b'A' + 10,
+                _ => return self.err(at + k, "invalid hex digit in a \\u escape"),
+            };
+            unit = unit * 16 + v as u32;
+        }
+        Ok(unit)
+    }
+
+    fn number(&mut self) -> Result<()> {
+        let b = self.bytes();
+        let mut i = self.pos;
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        match b.get(i) {
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while matches!(b.get(i), Some(b'0'..=b'9')) {
+                    i += 1;
+                }
+            }
+            _ => return self.err(i, "invalid number"),
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                return self.err(i, "invalid number: expected a digit after '.'");
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !matches!(b.get(i), Some(b'0'..=b'9')) {
+                return self.err(i, "invalid number: expected a digit in the exponent");
+            }
+            while matches!(b.get(i), Some(b'0'..=b'9')) {
+                i += 1;
+            }
+        }
+        self.pos = i;
+        Ok(())
+    }
+
+    fn literal(&mut self) -> Result<()> {
+        let rest = &self.bytes()[self.pos..];
+        for word in ["true", "false", "null"] {
+            if rest.starts_with(word.as_bytes()) {
+                self.pos += word.len();
+                return Ok(());
+            }
+        }
+        self.err(self.pos, "expected a JSON value")
+    }
+
+    fn container(&mut self) -> Result<()> {
+        // Each level remembers whether it is an object (true) or an array.
+        let mut stack: Vec<bool> = Vec::new();
+        loop {
+            // At a value position.
+            self.skip_ws();
+            match self.bytes().get(self.pos) {
+                Some(b'{') => {
+                    self.open(&mut stack, true)?;
+                    self.skip_ws();
+                    if self.bytes().get(self.pos) == Some(&b'}') {
+                        self.pos += 1;
+                        self.close(&mut stack);
+                    } else {
+                        self.key_colon()?;
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    self.open(&mut stack, false)?;
+                    self.skip_ws();
+                    if self.bytes().get(self.pos) == Some(&b']') {
+                        self.pos += 1;
+                        self.close(&mut stack);
+                    } else {
+                        continue;
+                    }
+                }
+                _ => {
+                    self.value_scalar()?;
+                }
+            }
+            // After a value: close containers or move to the next member.
+            loop {
+                let Some(&is_object) = stack.last() else { return Ok(()) };
+                self.skip_ws();
+                match self.bytes().get(self.pos) {
+                    Some(b',') => {
+                        self.pos += 1;
+                        if is_object {
+                            self.key_colon()?;
+                        }
+                        break;
+                    }
+                    Some(b'}') if is_object => {
+                        self.pos += 1;
+                        self.close(&mut stack);
+                    }
+                    Some(b']') if !is_object => {
+                        self.pos += 1;
+                        self.close(&mut stack);
+                    }
+                    Some(_) if is_object => return self.err(self.pos, "expected ',' or '}' in an object"),
+                    Some(_) => return self.err(self.pos, "expected ',' or ']' in an array"),
+                    None => return self.err(self.pos, "unexpected end of input inside a value"),
+                }
+            }
+        }
+    }
+
+    fn open(&mut self, stack: &mut Vec<bool>, is_object: bool) -> Result<()> {
+        if self.depth >= MAX_DEPTH {
+            return self.err(self.pos, "nested deeper than 128 levels");
+        }
+        self.depth += 1;
+        stack.push(is_object);
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn close(&mut self, stack: &mut Vec<bool>) {
+        self.depth -= 1;
+        stack.pop();
+    }
+
+    fn value_scalar(&mut self) -> Result<()> {
+        match self.peek()? {
+            Kind::String => self.string_token().map(|_| ()),
+            Kind::Number => self.number(),
+            Kind::Bool | Kind::Null => self.literal(),
+            Kind::Object | Kind::Array => unreachable!("containers are handled by the caller"),
+        }
+    }
+
+    fn key_colon(&mut self) -> Result<Str<'a>> {
+        self.skip_ws();
+        if self.bytes().get(self.pos) != Some(&b'"') {
+            return match self.bytes().get(self.pos) {
+                None => self.err(self.pos, "unexpected end of input inside an object"),
+                Some(b'}') => self.err(self.pos, "trailing comma before '}'"),
+                Some(_) => self.err(self.pos, "expected a quoted key"),
+            };
+        }
+        let key = self.string_token()?;
+        self.skip_ws();
+        if self.bytes().get(self.pos) != Some(&b':') {
+            return self.err(self.pos, "expected ':' after the key");
+        }
+        self.pos += 1;
+        Ok(key)
+    }
+
+    /// Walk an object member by member. The callback receives each key and
+    /// must consume exactly one value from the cursor.
+    pub fn object(&mut self, mut member: impl FnMut(&mut Self, Str<'a>) -> Result<()>) -> Result<()> {
+        self.skip_ws();
+        if self.bytes().get(self.pos) != Some(&b'{') {
+            return self.err(self.pos, "expected an object");
+        }
+        let mut stack = Vec::new();
+        self.open(&mut stack, true)?;
+        self.skip_ws();
+        if self.bytes().get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            let key = self.key_colon()?;
+            member(self, key)?;
+            self.skip_ws();
+            match self.bytes().get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                Some(_) => return self.err(self.pos, "expected ',' or '}' in an object"),
+                None => return self.err(self.pos, "unexpected end of input inside an object"),
+            }
+        }
+    }
+
+    /// Walk an array element by element; the callback consumes one value.
+    pub fn array(&mut self, mut element: impl FnMut(&mut Self, usize) -> Result<()>) -> Result<usize> {
+        self.skip_ws();
+        if self.bytes().get(self.pos) != Some(&b'[') {
+            return self.err(self.pos, "expected an array");
+        }
+        let mut stack = Vec::new();
+        self.open(&mut stack, false)?;
+        self.skip_ws();
+        if self.bytes().get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(0);
+        }
+        let mut index = 0;
+        loop {
+            self.skip_ws();
+            if self.bytes().get(self.pos) == Some(&b']') {
+                return self.err(self.pos, "trailing comma before ']'");
+            }
+            element(self, index)?;
+            index += 1;
+            self.skip_ws();
+            match self.bytes().get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(index);
+                }
+                Some(_) => return self.err(self.pos, "expected ',' or ']' in an array"),
+                None => return self.err(self.pos, "unexpected end of input inside an array"),
+            }
+        }
+    }
+}
+
+/// Decode the escapes of a string the cursor has already validated.
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let b = rest.as_bytes();
+        let (ch, used) = match b[i + 1] {
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'n' => ('\n', 2),
+            b'r' => ('\r', 2),
+            b't' => ('\t', 2),
+            b'u' => {
+                let unit = u32::from_str_radix(&rest[i + 2..i + 6], 16).unwrap_or(0xFFFD);
+                let low = rest.get(i + 6..i + 12).filter(|s| s.starts_with("\\u")).and_then(|s| u32::from_str_radix(&s[2..], 16).ok());
+                if let (true, Some(low @ 0xDC00..=0xDFFF)) = ((0xD800..0xDC00).contains(&unit), low) {
+                    let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                    (char::from_u32(code).unwrap_or('\u{FFFD}'), 12)
+                } else {
+                    (char::from_u32(unit).unwrap_or('\u{FFFD}'), 6)
+                }
+            }
+            other => (other as char, 2),
+        };
+        out.push(ch);
+        rest = &rest[i + used..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Copy a value's JSON text without insignificant whitespace.
+pub fn write_compact(out: &mut Vec<u8>, json: &str) {
+    let b = json.as_bytes();
+    if !b.iter().any(|c| matches!(c, b' ' | b'\n' | b'\r' | b'\t')) {
+        out.extend_from_slice(b);
+        return;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'"' {
+            let mut j = i + 1;
+            loop {
+                match memchr::memchr2(b'"', b'\\', &b[j..]) {
+                    Some(rel) if b[j + rel] == b'\\' => j += rel + 2,
+                    Some(rel) => {
+                        j += rel + 1;
+                        break;
+                    }
+                    None => {
+                        j = b.len();
+                        break;
+                    }
+                }
+            }
+            out.extend_from_slice(&b[i..j.min(b.len())]);
+            i = j;
+        } else {
+            if !matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+                out.push(c);
+            }
+            i += 1;
+        }
+    }
+}
+
+/// Write `s` as a JSON string literal.
+pub fn write_string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        let escape: &[u8] = match c {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1F => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&s.as_bytes()[start..i]);
+        if escape.is_empty() {
+            out.extend_from_slice(format!("\\u{c:04x}").as_bytes());
+        } else {
+            out.extend_from_slice(escape);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&s.as_bytes()[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parses(text: &str) -> bool {
+        let mut c = Cursor::new(text);
+        c.value().and_then(|_| c.end()).is_ok()
+    }
+
+    #[test]
+    fn agrees_with_serde_on_tricky_inputs() {
+        let cases = [
+            r#"{"a":1}"#, r#"{"a":1,}"#, r#"[1,]"#, r#"[01]"#, r#"[-0.5e+3]"#, r#"[1.]"#,
+            r#"["\ud83d\ude00"]"#, r#"["\ud83d"]"#, r#"["\udc00"]"#, r#"["\x"]"#, "[\"a\u{1}\"]",
+            r#"{"a" 1}"#, r#"{1:2}"#, r#"[true, false, null]"#, r#"[tru]"#, r#"{"a":[1,{"b":[]}]}"#,
+            r#"[1}"#, r#"{"a":1]"#, "", "  ", r#""\u00e9""#, r#"-"#, r#"1e5"#, "[\"a\nb\"]",
+        ];
+        for case in cases {
+            let serde_ok = serde_json::from_str::<serde::de::IgnoredAny>(case).is_ok();
+            assert_eq!(parses(case), serde_ok, "disagree on {case:?}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(200_000) + &"]".repeat(200_000);
+        let err = Cursor::new(&deep).value().unwrap_err();
+        assert_eq!(err.message, "nested deeper than 128 levels");
+        let ok = "[".repeat(128) + &"]".repeat(128);
+        assert!(parses(&ok));
+    }
+
+    #[test]
+    fn strings_borrow_unless_escaped() {
+        let text = r#"{"k":"plain","e":"a\nb\u00e9\ud83d\ude00"}"#;
+        let mut seen = Vec::new();
+        Cursor::new(text)
+            .object(|c, key| {
+                let s = c.string()?;
+                seen.push((key.value().into_owned(), s.value(), s.json(text)));
+                Ok(())
+            })
+            .unwrap();
+        assert!(matches!(seen[0].1, Cow::Borrowed("plain")));
+        assert_eq!(seen[1].1, "a\nbé😀");
+        assert_eq!(seen[1].2, r#""a\nb\u00e9\ud83d\ude00""#);
+    }
+
+    #[test]
+    fn offsets_point_at_values() {
+        let text = "{ \"a\" : [ 1 , \"x\" ] }";
+        let mut offsets = Vec::new();
+        Cursor::new(text)
+            .object(|c, _| {
+                c.array(|c, _| {
+                    offsets.push(c.offset());
+                    c.value().map(|_| ())
+                })
+                .map(|_| ())
+            })
+            .unwrap();
+        assert_eq!(offsets, vec![10, 14]);
+    }
+
+    #[test]
+    fn compact_keeps_strings_intact() {
+        let mut out = Vec::new();
+        write_compact(&mut out, "{ \"a b\" : [ 1 , \"x \\\" y\" ] }");
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"a b":[1,"x \" y"]}"#);
+    }
+
+    #[test]
+    fn written_strings_round_trip() {
+        for s in ["plain", "quote\" back\\ nl\n tab\t ctl\u{1} é"] {
+            let mut out = Vec::new();
+            write_string(&mut out, s);
+            let back: String = serde_json::from_slice(&out).unwrap();
+            assert_eq!(back, s);
+        }
+    }
+}

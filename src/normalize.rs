@@ -1,0 +1,185 @@
+//! Normalization (SPEC §8): the canonical JSON of a valid row.
+//!
+//! Keys become snake_case, media types upper case, deprecated attachment
+//! types their replacements, date-times canonical, `null` members vanish
+//! and an inferred media_type is filled in. Every other value is copied
+//! from the source text as written (whitespace aside), so strings are
+//! never re-encoded. Writing canonical input gives the same bytes back.
+
+use crate::attachment;
+use crate::datetime;
+use crate::json::{self, Kind, Raw};
+use crate::media::{self, MediaType, Resolved};
+use crate::metadata::{self, Ontology};
+use crate::row::{Field, Row};
+
+/// Append the normalized JSON of `row` (which has no errors) to `out`.
+pub fn row(out: &mut Vec<u8>, row: &Row<'_>, resolved: Resolved, ontology: &Ontology) -> json::Result<()> {
+    out.push(b'{');
+    let mut first = true;
+    for member in row.members.iter().filter(|m| !m.value.is_null()) {
+        let Some(field) = member.field else { continue };
+        key(out, &mut first, field.name());
+        let value = member.value;
+        match field {
+            Field::RowData => row_data(out, value, resolved.media)?,
+            Field::MediaType => match resolved.media {
+                Some(media) => json::write_string(out, media.name()),
+                None => json::write_compact(out, value.text),
+            },
+            Field::MetadataFields => metadata_fields(out, value, ontology)?,
+            Field::Attachments => attachments(out, value)?,
+            _ => json::write_compact(out, value.text),
+        }
+    }
+    if resolved.inferred && row.get(Field::MediaType).is_none() {
+        if let Some(media) = resolved.media {
+            key(out, &mut first, Field::MediaType.name());
+            json::write_string(out, media.name());
+        }
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+fn key(out: &mut Vec<u8>, first: &mut bool, name: &str) {
+    if !*first {
+        out.push(b',');
+    }
+    *first = false;
+    json::write_string(out, name);
+    out.push(b':');
+}
+
+/// Write an object with each key mapped to its canonical spelling.
+fn object<const N: usize>(
+    out: &mut Vec<u8>,
+    raw: Raw<'_>,
+    keys: [(&str, Option<&str>); N],
+    mut value: impl FnMut(&mut Vec<u8>, &str, Raw<'_>) -> json::Result<()>,
+) -> json::Result<()> {
+    out.push(b'{');
+    let mut first = true;
+    for (k, v) in raw.members()?.into_iter().filter(|(_, v)| !v.is_null()) {
+        let name = k.value();
+        let canonical = keys.iter().find(|(c, a)| **c == name || *a == Some(&*name)).map_or(&*name, |(c, _)| c);
+        key(out, &mut first, canonical);
+        value(out, canonical, v)?;
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+fn compact(out: &mut Vec<u8>, _: &str, raw: Raw<'_>) -> json::Result<()> {
+    json::write_compact(out, raw.text);
+    Ok(())
+}
+
+fn row_data(out: &mut Vec<u8>, raw: Raw<'_>, media: Option<MediaType>) -> json::Result<()> {
+    if raw.kind != Kind::Object {
+        json::write_compact(out, raw.text);
+        return Ok(());
+    }
+    match media {
+        Some(MediaType::Pdf) => object(out, raw, media::PDF_KEYS, compact),
+        Some(MediaType::TmsGeo | MediaType::TmsSimple) => object(out, raw, media::TMS_KEYS, |out, name, v| {
+            if name == "alternative_layers" && v.kind == Kind::Array {
+                array(out, v, |out, layer| object(out, layer, media::TMS_LAYER_KEYS, compact))
+            } else {
+                compact(out, name, v)
+            }
+        }),
+        _ => compact(out, "", raw),
+    }
+}
+
+fn array(out: &mut Vec<u8>, raw: Raw<'_>, mut element: impl FnMut(&mut Vec<u8>, Raw<'_>) -> json::Result<()>) -> json::Result<()> {
+    out.push(b'[');
+    for (i, e) in raw.elements()?.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        element(out, e)?;
+    }
+    out.push(b']');
+    Ok(())
+}
+
+const NO_ALIASES: [(&str, Option<&str>); 0] = [];
+
+fn metadata_fields(out: &mut Vec<u8>, raw: Raw<'_>, ontology: &Ontology) -> json::Result<()> {
+    array(out, raw, |out, entry| {
+        let members = entry.members()?;
+        let text = |name: &str| {
+            members.iter().find(|(k, _)| k.value() == name).and_then(|(_, v)| v.as_str()).map(|s| s.value())
+        };
+        let is_datetime = metadata::resolve(ontology, text("schema_id").as_deref(), text("name").as_deref())
+            .is_some_and(|f| f.kind == metadata::Kind::Datetime);
+        object(out, entry, NO_ALIASES, |out, name, v| {
+            match v.as_str().filter(|_| is_datetime && name == "value") {
+                Some(s) => match datetime::canonical(&s.value()) {
+                    Ok(canonical) => json::write_string(out, &canonical),
+                    Err(_) => json::write_compact(out, v.text),
+                },
+                None => json::write_compact(out, v.text),
+            }
+            Ok(())
+        })
+    })
+}
+
+fn attachments(out: &mut Vec<u8>, raw: Raw<'_>) -> json::Result<()> {
+    array(out, raw, |out, item| {
+        let members = item.members()?;
+        let value = members.iter().find(|(k, _)| k.value() == "value").and_then(|(_, v)| v.as_str()).map(|s| s.value());
+        object(out, item, attachment::KEYS, |out, name, v| {
+            match v.as_str().filter(|_| name == "type") {
+                Some(t) if t.value() == "TEXT" => {
+                    json::write_string(out, attachment::normalized_type("TEXT", value.as_deref().unwrap_or("")));
+                }
+                _ => json::write_compact(out, v.text),
+            }
+            Ok(())
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Findings;
+    use crate::row;
+
+    fn normalize(text: &str) -> String {
+        let mut f = Findings::default();
+        let r = row::parse(text, &mut f).unwrap().unwrap();
+        let resolved = media::check(&r, &mut f).unwrap();
+        let mut out = Vec::new();
+        row(&mut out, &r, resolved, &Ontology::reserved()).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn canonical_form() {
+        let input = r#"{ "rowData" : "https://h.example/a.jpg", "externalId": null,
+            "metadataFields": [ {"name":"captureDateTime","value":"2022-06-01T12:30:00+02:00"}, {"name":"tag","value":"a  b"} ],
+            "attachments": [ {"type":"TEXT","value":"note"}, {"type":"TEXT","value":"https://h.example/t.txt", "name": null} ] }"#;
+        let once = normalize(input);
+        assert_eq!(
+            once,
+            r#"{"row_data":"https://h.example/a.jpg","metadata_fields":[{"name":"captureDateTime","value":"2022-06-01T10:30:00Z"},{"name":"tag","value":"a  b"}],"attachments":[{"type":"RAW_TEXT","value":"note"},{"type":"TEXT_URL","value":"https://h.example/t.txt"}],"media_type":"IMAGE"}"#
+        );
+        assert_eq!(normalize(&once), once);
+    }
+
+    #[test]
+    fn nested_aliases_and_escapes_are_kept() {
+        let input = r#"{"media_type":"tms_geo","row_data":{"tileLayerUrl":"https://t.example/{z}/{x}/{y}\u002epng","bounds":[[1,2],[3,4]],"minZoom":1,"maxZoom":2,"epsg":"EPSG4326","alternativeLayers":[{"tileLayerUrl":"https://t.example/{z}/{x}/{y}","name":"b"}]}}"#;
+        let once = normalize(input);
+        assert_eq!(
+            once,
+            r#"{"media_type":"TMS_GEO","row_data":{"tile_layer_url":"https://t.example/{z}/{x}/{y}\u002epng","bounds":[[1,2],[3,4]],"min_zoom":1,"max_zoom":2,"epsg":"EPSG4326","alternative_layers":[{"tile_layer_url":"https://t.example/{z}/{x}/{y}","name":"b"}]}}"#
+        );
+        assert_eq!(normalize(&once), once);
+    }
+}

@@ -1,0 +1,548 @@
+//! The streaming reader: bytes in any pieces → row spans with positions.
+//!
+//! It recognizes the container (JSON array, NDJSON, URL list), finds where
+//! each row starts and ends without parsing it, and tracks line and column
+//! as it goes. Only an unfinished row is carried between pieces, so a whole
+//! file and the same file pushed a byte at a time give the same spans.
+
+use crate::report::{Code, Severity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Container {
+    JsonArray,
+    Ndjson,
+    UrlList,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanKind {
+    /// A JSON value (an element of the array, or one NDJSON line).
+    Json,
+    /// One line of a URL list.
+    Url,
+}
+
+/// One row's bytes and where they start.
+#[derive(Debug)]
+pub struct Span<'b> {
+    pub bytes: &'b [u8],
+    pub index: u64,
+    pub offset: u64,
+    pub line: u64,
+    pub column: u64,
+    pub kind: SpanKind,
+    pub container: Container,
+}
+
+/// A problem with the file rather than with one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileProblem {
+    pub code: Code,
+    pub severity: Severity,
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+pub trait Sink {
+    fn row(&mut self, span: Span<'_>);
+    fn file(&mut self, problem: FileProblem);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pos {
+    offset: u64,
+    line: u64,
+    column: u64,
+}
+
+impl Pos {
+    /// Move past `bytes`; columns count characters, not bytes.
+    fn advance(&mut self, bytes: &[u8]) {
+        self.offset += bytes.len() as u64;
+        let tail = match memchr::memrchr(b'\n', bytes) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+                self.column = 1;
+                &bytes[last + 1..]
+            }
+            None => bytes,
+        };
+        self.column += tail.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
+    }
+}
+
+/// Finds the end of one JSON value across pieces, without validating it
+/// (the row parser does that, with exact positions).
+#[derive(Debug, Clone, Copy, Default)]
+struct Scan {
+    started: bool,
+    depth: u32,
+    in_string: bool,
+    escape: bool,
+    scalar: bool,
+}
+
+impl Scan {
+    /// Index just past the value's end in `bytes`, if it ends there.
+    fn feed(&mut self, bytes: &[u8]) -> Option<usize> {
+        let mut i = 0;
+        loop {
+            if self.in_string {
+                if self.escape {
+                    if i >= bytes.len() {
+                        return None;
+                    }
+                    self.escape = false;
+                    i += 1;
+                }
+                let rel = memchr::memchr2(b'"', b'\\', &bytes[i..])?;
+                i += rel + 1;
+                if bytes[i - 1] == b'\\' {
+                    self.escape = true;
+                    continue;
+                }
+                self.in_string = false;
+                if self.depth == 0 {
+                    return Some(i);
+                }
+                continue;
+            }
+            if self.scalar {
+                let rel = bytes[i..].iter().position(|&b| matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n'))?;
+                return Some(i + rel);
+            }
+            let &c = bytes.get(i)?;
+            if !self.started {
+                self.started = true;
+                match c {
+                    b'{' | b'[' => self.depth = 1,
+                    b'"' => self.in_string = true,
+                    _ => {
+                        self.scalar = true;
+                        continue;
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            // Inside a container: skip to the next byte that matters.
+            let rel = bytes[i..].iter().position(|&b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))?;
+            i += rel;
+            match bytes[i] {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                _ => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        return Some(i + 1);
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before the first non-blank byte: the container is not known yet.
+    Start,
+    /// After `[`: a row or `]`.
+    ArrayOpen,
+    /// After `,`: a row.
+    ArrayNext,
+    /// Inside an array element.
+    InRow,
+    /// After an element: `,` or `]`.
+    ArrayAfter,
+    /// After the closing `]`: only whitespace.
+    ArrayClosed,
+    /// NDJSON or URL list.
+    Lines,
+    /// A fatal file problem was reported; the rest is ignored.
+    Stopped,
+}
+
+pub struct Reader {
+    state: State,
+    container: Option<Container>,
+    pos: Pos,
+    /// The first bytes, held until the byte-order mark can be decided.
+    head: Option<Vec<u8>>,
+    /// Bytes of the unfinished row or line.
+    carry: Vec<u8>,
+    scan: Scan,
+    row_start: Pos,
+    rows: u64,
+    finished: bool,
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        Reader::new()
+    }
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl Reader {
+    pub fn new() -> Self {
+        let start = Pos { offset: 0, line: 1, column: 1 };
+        Reader {
+            state: State::Start,
+            container: None,
+            pos: start,
+            head: Some(Vec::new()),
+            carry: Vec::new(),
+            scan: Scan::default(),
+            row_start: start,
+            rows: 0,
+            finished: false,
+        }
+    }
+
+    pub fn container(&self) -> Option<Container> {
+        self.container
+    }
+
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Bytes consumed so far (for progress).
+    pub fn offset(&self) -> u64 {
+        self.pos.offset + self.carry.len() as u64
+    }
+
+    pub fn push(&mut self, bytes: &[u8], sink: &mut impl Sink) {
+        if let Some(head) = &mut self.head {
+            head.extend_from_slice(bytes);
+            if head.len() < 4 {
+                return;
+            }
+            let head = self.head.take().unwrap_or_default();
+            self.feed_head(&head, sink);
+            return;
+        }
+        self.feed(bytes, sink);
+    }
+
+    fn feed_head(&mut self, head: &[u8], sink: &mut impl Sink) {
+        if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") || head.iter().take(4).any(|&b| b == 0) {
+            self.stop(sink, Code::FILE_ENCODING, "the file looks like UTF-16 or UTF-32; save it as UTF-8".into());
+            return;
+        }
+        match head.strip_prefix(BOM) {
+            Some(rest) => {
+                self.pos.offset += BOM.len() as u64;
+                self.feed(rest, sink);
+            }
+            None => self.feed(head, sink),
+        }
+    }
+
+    fn problem(&self, sink: &mut impl Sink, code: Code, severity: Severity, at: Pos, message: String) {
+        sink.file(FileProblem { code, severity, line: at.line, column: at.column, message });
+    }
+
+    fn stop(&mut self, sink: &mut impl Sink, code: Code, message: String) {
+        self.problem(sink, code, Severity::Error, self.pos, message);
+        self.state = State::Stopped;
+        self.carry = Vec::new();
+    }
+
+    fn feed(&mut self, bytes: &[u8], sink: &mut impl Sink) {
+        let mut i = 0;
+        while i < bytes.len() {
+            match self.state {
+                State::Stopped => return,
+                State::Lines => {
+                    i += self.feed_lines(&bytes[i..], sink);
+                }
+                State::InRow => {
+                    i += self.feed_row(&bytes[i..], sink);
+                }
+                _ => {
+                    let c = bytes[i];
+                    if matches!(c, b' ' | b'\t' | b'\r' | b'\n') {
+                        self.pos.advance(&bytes[i..i + 1]);
+                        i += 1;
+                        continue;
+                    }
+                    i += self.structural(c, sink);
+                }
+            }
+        }
+    }
+
+    /// Handle one non-blank byte outside rows; return how many were used.
+    fn structural(&mut self, c: u8, sink: &mut impl Sink) -> usize {
+        match (self.state, c) {
+            (State::Start, b'[') => {
+                self.container = Some(Container::JsonArray);
+                self.state = State::ArrayOpen;
+            }
+            (State::Start, b'{') => {
+                self.container = Some(Container::Ndjson);
+                self.state = State::Lines;
+                return 0;
+            }
+            (State::Start, b'"' | b'-' | b'0'..=b'9') => {
+                self.stop(
+                    sink,
+                    Code::FILE_ROOT,
+                    "the file is a single JSON value; a manifest is a JSON array of rows, one JSON object per line, or one URL per line".into(),
+                );
+                return 0;
+            }
+            (State::Start, _) => {
+                self.container = Some(Container::UrlList);
+                self.state = State::Lines;
+                return 0;
+            }
+            (State::ArrayOpen, b']') | (State::ArrayAfter, b']') => self.state = State::ArrayClosed,
+            (State::ArrayAfter, b',') => self.state = State::ArrayNext,
+            (State::ArrayNext, b']') => {
+                self.problem(sink, Code::FILE_SYNTAX, Severity::Error, self.pos, "trailing comma before the closing ']'; remove it".into());
+                self.state = State::ArrayClosed;
+            }
+            (State::ArrayOpen | State::ArrayNext, _) => {
+                self.state = State::InRow;
+                self.row_start = self.pos;
+                self.scan = Scan::default();
+                return 0;
+            }
+            (State::ArrayAfter, _) => {
+                let row = self.rows - 1;
+                self.stop(sink, Code::FILE_SYNTAX, format!("expected ',' or ']' after row {row}; is a comma missing?"));
+                return 0;
+            }
+            (State::ArrayClosed, _) => {
+                self.stop(sink, Code::FILE_SYNTAX, "unexpected text after the closing ']' of the array".into());
+                return 0;
+            }
+            (State::InRow | State::Lines | State::Stopped, _) => unreachable!("handled by feed"),
+        }
+        self.pos.advance(&[c]);
+        1
+    }
+
+    fn feed_row(&mut self, bytes: &[u8], sink: &mut impl Sink) -> usize {
+        match self.scan.feed(bytes) {
+            Some(end) => {
+                if self.carry.is_empty() {
+                    self.emit(&bytes[..end], SpanKind::Json, sink);
+                } else {
+                    let mut span = std::mem::take(&mut self.carry);
+                    span.extend_from_slice(&bytes[..end]);
+                    self.emit(&span, SpanKind::Json, sink);
+                    span.clear();
+                    self.carry = span;
+                }
+                self.state = State::ArrayAfter;
+                end
+            }
+            None => {
+                self.carry.extend_from_slice(bytes);
+                bytes.len()
+            }
+        }
+    }
+
+    fn emit(&mut self, bytes: &[u8], kind: SpanKind, sink: &mut impl Sink) {
+        let at = self.row_start;
+        let container = self.container.unwrap_or(Container::JsonArray);
+        sink.row(Span { bytes, index: self.rows, offset: at.offset, line: at.line, column: at.column, kind, container });
+        self.rows += 1;
+        self.pos = at;
+        self.pos.advance(bytes);
+    }
+
+    fn feed_lines(&mut self, bytes: &[u8], sink: &mut impl Sink) -> usize {
+        match memchr::memchr(b'\n', bytes) {
+            Some(nl) => {
+                if self.carry.is_empty() {
+                    self.line(&bytes[..nl], sink);
+                } else {
+                    let mut line = std::mem::take(&mut self.carry);
+                    line.extend_from_slice(&bytes[..nl]);
+                    self.line(&line, sink);
+                    line.clear();
+                    self.carry = line;
+                }
+                self.pos.advance(b"\n");
+                nl + 1
+            }
+            None => {
+                self.carry.extend_from_slice(bytes);
+                bytes.len()
+            }
+        }
+    }
+
+    /// One line of NDJSON or of a URL list, without its `\n`.
+    fn line(&mut self, line: &[u8], sink: &mut impl Sink) {
+        if self.state == State::Stopped {
+            return;
+        }
+        let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r');
+        let lead = line.iter().take_while(|b| blank(b)).count();
+        let trail = line[lead..].iter().rev().take_while(|b| blank(b)).count();
+        let content = &line[lead..line.len() - trail];
+        let line_start = self.pos;
+        if content.is_empty() {
+            self.pos.advance(line);
+            return;
+        }
+        self.pos.advance(&line[..lead]);
+        let kind = if self.container == Some(Container::UrlList) { SpanKind::Url } else { SpanKind::Json };
+        if kind == SpanKind::Json && self.rows == 0 && Scan::default().feed(content).is_none() {
+            self.stop(
+                sink,
+                Code::FILE_ROOT,
+                "the file starts with a JSON object spread over several lines; a manifest is a JSON array of rows [ … ] or one object per line (NDJSON)".into(),
+            );
+            return;
+        }
+        self.row_start = self.pos;
+        self.emit(content, kind, sink);
+        self.pos = line_start;
+        self.pos.advance(line);
+    }
+
+    /// The input has ended: flush what is pending and report what is
+    /// missing. Calling it again does nothing.
+    pub fn finish(&mut self, sink: &mut impl Sink) {
+        if self.finished {
+            return;
+        }
+        if let Some(head) = self.head.take() {
+            self.feed_head(&head, sink);
+        }
+        self.finished = true;
+        match self.state {
+            State::Lines => {
+                if !self.carry.is_empty() {
+                    let line = std::mem::take(&mut self.carry);
+                    self.line(&line, sink);
+                }
+            }
+            State::InRow => {
+                // A bare number or literal ends at the end of input; any
+                // other value is cut short and the row parser says where.
+                let complete = self.scan.scalar;
+                let span = std::mem::take(&mut self.carry);
+                self.emit(&span, SpanKind::Json, sink);
+                if complete {
+                    self.problem(sink, Code::FILE_SYNTAX, Severity::Error, self.pos, "the file ends before the closing ']' of the array".into());
+                }
+            }
+            State::ArrayOpen | State::ArrayNext | State::ArrayAfter => {
+                self.problem(sink, Code::FILE_SYNTAX, Severity::Error, self.pos, "the file ends before the closing ']' of the array; is it truncated?".into());
+            }
+            State::Start | State::ArrayClosed | State::Stopped => {}
+        }
+        if self.rows == 0 && self.state != State::Stopped {
+            let message = if self.state == State::ArrayClosed { "the manifest is an empty array: no rows" } else { "the file is empty: no rows" };
+            self.problem(sink, Code::FILE_EMPTY, Severity::Info, Pos { offset: 0, line: 1, column: 1 }, message.into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default, Debug, PartialEq)]
+    struct Collect {
+        rows: Vec<(String, u64, u64, u64, SpanKind)>,
+        problems: Vec<(Code, u64, u64)>,
+    }
+
+    impl Sink for Collect {
+        fn row(&mut self, s: Span<'_>) {
+            self.rows.push((String::from_utf8_lossy(s.bytes).into_owned(), s.offset, s.line, s.column, s.kind));
+        }
+        fn file(&mut self, p: FileProblem) {
+            self.problems.push((p.code, p.line, p.column));
+        }
+    }
+
+    fn read(input: &[u8]) -> Collect {
+        let mut c = Collect::default();
+        let mut r = Reader::new();
+        r.push(input, &mut c);
+        r.finish(&mut c);
+        c
+    }
+
+    /// The same input cut at every offset (and byte by byte) gives the same result.
+    fn read_cut_everywhere(input: &[u8]) -> Collect {
+        let whole = read(input);
+        for cut in 0..=input.len() {
+            let mut c = Collect::default();
+            let mut r = Reader::new();
+            r.push(&input[..cut], &mut c);
+            r.push(&input[cut..], &mut c);
+            r.finish(&mut c);
+            assert_eq!(c, whole, "cut at {cut}");
+        }
+        let mut c = Collect::default();
+        let mut r = Reader::new();
+        for b in input {
+            r.push(std::slice::from_ref(b), &mut c);
+        }
+        r.finish(&mut c);
+        assert_eq!(c, whole, "byte by byte");
+        whole
+    }
+
+    #[test]
+    fn json_array_spans_and_positions() {
+        let c = read_cut_everywhere(b"\xEF\xBB\xBF[\n  {\"a\": \"]}\\\"\"},\n  {\"b\": [1, {}]}, 42 ,\"s\"\n]\n");
+        let rows: Vec<_> = c.rows.iter().map(|r| (r.0.as_str(), r.2, r.3)).collect();
+        assert_eq!(rows, vec![(r#"{"a": "]}\""}"#, 2, 3), (r#"{"b": [1, {}]}"#, 3, 3), ("42", 3, 19), (r#""s""#, 3, 23)]);
+        assert!(c.problems.is_empty());
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let c = read_cut_everywhere("[{\"é\":1}, {}]".as_bytes());
+        assert_eq!(c.rows[1].3, 11);
+    }
+
+    #[test]
+    fn ndjson_and_url_lists() {
+        let c = read_cut_everywhere(b"{\"a\":1}\r\n\n  {\"b\":2}  \n{\"c\"");
+        assert_eq!(c.rows.iter().map(|r| (r.0.as_str(), r.2, r.3)).collect::<Vec<_>>(), vec![
+            (r#"{"a":1}"#, 1, 1),
+            (r#"{"b":2}"#, 3, 3),
+            (r#"{"c""#, 4, 1)
+        ]);
+        let c = read_cut_everywhere(b"https://a.example/1.jpg\n\n https://a.example/2.jpg \n");
+        assert_eq!(c.rows.len(), 2);
+        assert_eq!(c.rows[1].4, SpanKind::Url);
+        assert_eq!((c.rows[1].2, c.rows[1].3), (3, 2));
+    }
+
+    #[test]
+    fn file_problems() {
+        let codes = |input: &[u8]| read_cut_everywhere(input).problems.iter().map(|p| p.0).collect::<Vec<_>>();
+        assert_eq!(codes(b""), vec![Code::FILE_EMPTY]);
+        assert_eq!(codes(b"  \n "), vec![Code::FILE_EMPTY]);
+        assert_eq!(codes(b"[ ]"), vec![Code::FILE_EMPTY]);
+        assert_eq!(codes(b"42"), vec![Code::FILE_ROOT]);
+        assert_eq!(codes(b"{\n \"row_data\": \"x\"\n}"), vec![Code::FILE_ROOT]);
+        assert_eq!(codes(b"[{}] x"), vec![Code::FILE_SYNTAX]);
+        assert_eq!(codes(b"[{} {}]"), vec![Code::FILE_SYNTAX]);
+        assert_eq!(codes(b"[{},]"), vec![Code::FILE_SYNTAX]);
+        assert_eq!(codes(b"[{},"), vec![Code::FILE_SYNTAX]);
+        assert_eq!(codes(b"[1"), vec![Code::FILE_SYNTAX]);
+        assert_eq!(codes(b"\xFF\xFE[\x00"), vec![Code::FILE_ENCODING]);
+        // A cut-short row is handed on so the parser can say where it broke.
+        let c = read(b"[{\"a\": [1");
+        assert_eq!(c.rows.len(), 1);
+        assert!(c.problems.is_empty());
+    }
+}

@@ -1,0 +1,282 @@
+//! One data row: its top-level fields, borrowed from the row's text.
+
+use crate::json::{self, Cursor, Kind, Raw, Str};
+use crate::report::{Code, Findings, pointer_segment, quote};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    RowData,
+    GlobalKey,
+    ExternalId,
+    MediaType,
+    MetadataFields,
+    Attachments,
+    DatasetId,
+    Uid,
+    Embeddings,
+}
+
+impl Field {
+    const ALL: [Field; 9] = [
+        Field::RowData,
+        Field::GlobalKey,
+        Field::ExternalId,
+        Field::MediaType,
+        Field::MetadataFields,
+        Field::Attachments,
+        Field::DatasetId,
+        Field::Uid,
+        Field::Embeddings,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::RowData => "row_data",
+            Field::GlobalKey => "global_key",
+            Field::ExternalId => "external_id",
+            Field::MediaType => "media_type",
+            Field::MetadataFields => "metadata_fields",
+            Field::Attachments => "attachments",
+            Field::DatasetId => "dataset_id",
+            Field::Uid => "uid",
+            Field::Embeddings => "embeddings",
+        }
+    }
+
+    /// The camelCase spelling normalization rewrites (SPEC §1).
+    fn alias(self) -> Option<&'static str> {
+        match self {
+            Field::RowData => Some("rowData"),
+            Field::GlobalKey => Some("globalKey"),
+            Field::ExternalId => Some("externalId"),
+            Field::MediaType => Some("mediaType"),
+            Field::MetadataFields => Some("metadataFields"),
+            _ => None,
+        }
+    }
+
+    /// The field a key names, and whether it used the alias spelling.
+    pub fn from_key(key: &str) -> Option<(Field, bool)> {
+        Field::ALL.iter().find_map(|&f| {
+            if f.name() == key {
+                Some((f, false))
+            } else if f.alias() == Some(key) {
+                Some((f, true))
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The JSON type the field must have, for `ROW_FIELD_TYPE`.
+    fn expected(self) -> &'static [Kind] {
+        match self {
+            Field::RowData => &[Kind::String, Kind::Object],
+            Field::MetadataFields | Field::Embeddings => &[Kind::Array],
+            // attachments has a code of its own (ATTACHMENT_NOT_ARRAY).
+            Field::Attachments => &[Kind::Array, Kind::Object, Kind::String, Kind::Number, Kind::Bool],
+            _ => &[Kind::String],
+        }
+    }
+}
+
+/// A top-level member as written: kept in order for normalization.
+#[derive(Debug, Clone, Copy)]
+pub struct Member<'a> {
+    pub field: Option<Field>,
+    pub key: Str<'a>,
+    pub value: Raw<'a>,
+}
+
+#[derive(Debug)]
+pub struct Row<'a> {
+    pub text: &'a str,
+    pub members: Vec<Member<'a>>,
+    /// Each known field's value, `None` when absent or `null`.
+    values: [Option<Raw<'a>>; 9],
+    /// Offset of the row's opening brace.
+    pub offset: u32,
+}
+
+impl<'a> Row<'a> {
+    pub fn get(&self, field: Field) -> Option<Raw<'a>> {
+        self.values[field as usize]
+    }
+
+    pub fn string(&self, field: Field) -> Option<Str<'a>> {
+        self.get(field).and_then(|v| v.as_str())
+    }
+}
+
+/// Parse one row. `Ok(None)` means the row is not an object (reported);
+/// `Err` is a syntax error in the row's text.
+pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<Row<'a>>> {
+    let mut cursor = Cursor::new(text);
+    let offset = cursor.offset();
+    if cursor.peek()? != Kind::Object {
+        let value = cursor.value()?;
+        cursor.end()?;
+        findings.error(
+            Code::ROW_NOT_OBJECT,
+            "",
+            value.offset,
+            format!("row is {}, not an object; each row must be an object with at least \"row_data\"", value.kind.name()),
+        );
+        return Ok(None);
+    }
+    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 9], offset };
+    let mut seen = [false; 9];
+    cursor.object(|c, key| {
+        let value = c.value()?;
+        let name = key.value();
+        let field = Field::from_key(&name);
+        match field {
+            Some((field, alias)) => {
+                let slot = field as usize;
+                if seen[slot] {
+                    findings.error(
+                        Code::ROW_DUPLICATE_FIELD,
+                        format!("/{}", pointer_segment(&name)),
+                        key.offset,
+                        format!("\"{}\" is given twice in this row; keep one", field.name()),
+                    );
+                    return Ok(());
+                }
+                seen[slot] = true;
+                if alias {
+                    findings.warning(
+                        Code::ROW_FIELD_ALIAS,
+                        format!("/{name}"),
+                        key.offset,
+                        format!("\"{name}\" is the camelCase spelling of \"{}\"; normalization renames it", field.name()),
+                    );
+                    findings.suggest(format!("rename \"{name}\" to \"{}\"", field.name()));
+                }
+                if !value.is_null() {
+                    if !field.expected().contains(&value.kind) {
+                        findings.error(
+                            Code::ROW_FIELD_TYPE,
+                            format!("/{name}"),
+                            value.offset,
+                            format!("\"{}\" must be {}, not {}", field.name(), expected_names(field.expected()), value.kind.name()),
+                        );
+                    }
+                    row.values[slot] = Some(value);
+                }
+            }
+            None => {
+                let mut message = format!("unknown field {}; a row may only hold row_data, global_key, external_id, media_type, metadata_fields, attachments, dataset_id, uid and embeddings", quote(&name));
+                let near = near_miss(&name);
+                if let Some(near) = near {
+                    message = format!("unknown field {}; did you mean \"{}\"?", quote(&name), near.name());
+                }
+                findings.error(Code::ROW_UNKNOWN_FIELD, format!("/{}", pointer_segment(&name)), key.offset, message);
+                if let Some(near) = near {
+                    findings.suggest(format!("rename {} to \"{}\"", quote(&name), near.name()));
+                }
+            }
+        }
+        row.members.push(Member { field: field.map(|(f, _)| f), key, value });
+        Ok(())
+    })?;
+    cursor.end()?;
+    Ok(Some(row))
+}
+
+/// The fields of a nested object with a fixed set of keys (an attachment,
+/// a metadata entry, a TMS or PDF row_data). `keys` holds each canonical
+/// name and its accepted camelCase spelling; unknown keys are reported with
+/// `unknown`, repeats with `ROW_DUPLICATE_FIELD`, and `null` is absent.
+pub fn fields<'a, const N: usize>(
+    members: &[(Str<'a>, Raw<'a>)],
+    keys: [(&str, Option<&str>); N],
+    pointer: &str,
+    unknown: Code,
+    findings: &mut Findings,
+) -> [Option<Raw<'a>>; N] {
+    let mut out = [None; N];
+    let mut seen = [false; N];
+    for (key, value) in members {
+        let name = key.value();
+        let slot = keys.iter().position(|(canonical, alias)| *canonical == name || *alias == Some(&*name));
+        let at = || format!("{pointer}/{}", pointer_segment(&name));
+        match slot {
+            Some(i) if seen[i] => findings.error(
+                Code::ROW_DUPLICATE_FIELD,
+                at(),
+                key.offset,
+                format!("\"{}\" is given twice in this object; keep one", keys[i].0),
+            ),
+            Some(i) => {
+                seen[i] = true;
+                if !value.is_null() {
+                    out[i] = Some(*value);
+                }
+            }
+            None => {
+                let allowed: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+                findings.error(
+                    unknown,
+                    at(),
+                    key.offset,
+                    format!("unknown field {} here; allowed: {}", quote(&name), allowed.join(", ")),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn expected_names(kinds: &[Kind]) -> &'static str {
+    match kinds {
+        [Kind::String, Kind::Object] => "a string or an object",
+        [Kind::Array] => "an array",
+        _ => "a string",
+    }
+}
+
+/// A known field spelled with other case or separators, e.g. `Global_Key`.
+fn near_miss(key: &str) -> Option<Field> {
+    let squash = |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect::<String>();
+    let k = squash(key);
+    Field::ALL.iter().copied().find(|f| squash(f.name()) == k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<(Code, String)> {
+        let mut f = Findings::default();
+        parse(text, &mut f).unwrap();
+        f.list.into_iter().map(|f| (f.code, f.pointer)).collect()
+    }
+
+    #[test]
+    fn aliases_duplicates_and_unknown_fields() {
+        assert_eq!(codes(r#"{"rowData":"x"}"#), vec![(Code::ROW_FIELD_ALIAS, "/rowData".into())]);
+        assert_eq!(
+            codes(r#"{"row_data":"x","rowData":"y"}"#),
+            vec![(Code::ROW_DUPLICATE_FIELD, "/rowData".into())]
+        );
+        assert_eq!(codes(r#"{"row_data":"x","Global_Key":"k"}"#), vec![(Code::ROW_UNKNOWN_FIELD, "/Global_Key".into())]);
+        assert_eq!(codes(r#"{"row_data":"x","a/b":1}"#), vec![(Code::ROW_UNKNOWN_FIELD, "/a~1b".into())]);
+        assert_eq!(codes(r#"{"row_data":5}"#), vec![(Code::ROW_FIELD_TYPE, "/row_data".into())]);
+        assert_eq!(codes(r#"[1]"#), vec![(Code::ROW_NOT_OBJECT, "".into())]);
+    }
+
+    #[test]
+    fn null_counts_as_absent() {
+        let mut f = Findings::default();
+        let row = parse(r#"{"row_data":"x","global_key":null}"#, &mut f).unwrap().unwrap();
+        assert!(row.get(Field::GlobalKey).is_none());
+        assert!(f.list.is_empty());
+    }
+
+    #[test]
+    fn escaped_keys_are_decoded() {
+        let mut f = Findings::default();
+        let row = parse(r#"{"row\u005fdata":"x"}"#, &mut f).unwrap().unwrap();
+        assert_eq!(row.string(Field::RowData).unwrap().raw, "x");
+    }
+}
