@@ -195,7 +195,7 @@ impl RowChecker {
             }
         };
         result.unwrap_or_else(|e| {
-            self.findings.error(Code::FILE_SYNTAX, "", e.offset as u32, format!("row {} is not valid JSON: {}", span.index, e.message));
+            self.findings.error(Code::FILE_SYNTAX, "", e.offset as u32, format!("the row is not valid JSON: {}", e.message));
             false
         })
     }

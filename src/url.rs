@@ -102,16 +102,20 @@ fn check_authority(url: &str, rest: &str, pointer: &dyn Fn() -> String, offset: 
     };
     let authority = after.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let (host, port) = if host_port.starts_with('[') {
-        match host_port.find(']') {
-            Some(end) => (&host_port[..=end], host_port[end + 1..].strip_prefix(':')),
-            None => (host_port, None),
+    let (host, port) = match host_port.strip_prefix('[').and_then(|r| r.find(']')) {
+        // An IPv6 literal: only a port may follow the bracket.
+        Some(end) => {
+            let after = &host_port[end + 2..];
+            if !after.is_empty() && !after.starts_with(':') {
+                findings.error(Code::URL_INVALID, pointer(), offset, format!("{} has text after its IPv6 address", quote(url)));
+                return;
+            }
+            (&host_port[..end + 2], after.strip_prefix(':'))
         }
-    } else {
-        match host_port.rsplit_once(':') {
+        None => match host_port.rsplit_once(':') {
             Some((h, p)) => (h, Some(p)),
             None => (host_port, None),
-        }
+        },
     };
     let host_ok = !host.is_empty()
         && (host.starts_with('[') && host.ends_with(']')
@@ -121,7 +125,7 @@ fn check_authority(url: &str, rest: &str, pointer: &dyn Fn() -> String, offset: 
         return;
     }
     if let Some(port) = port {
-        let valid = port.is_empty() || port.parse::<u16>().is_ok();
+        let valid = port.bytes().all(|b| b.is_ascii_digit()) && (port.is_empty() || port.parse::<u16>().is_ok());
         if !valid {
             findings.error(Code::URL_INVALID, pointer(), offset, format!("{} has an invalid port {}", quote(url), quote(port)));
         }
@@ -139,7 +143,7 @@ fn check_bucket_url(url: &str, scheme: &str, rest: &str, pointer: &dyn Fn() -> S
             Code::URL_SCHEME,
             pointer(),
             offset,
-            format!("{} is not a {lower} URL the platform can read; write it as {lower}://bucket/key", quote(url)),
+            format!("{} is not a {lower}:// URL the platform can read; write it as {lower}://bucket/key", quote(url)),
         );
     }
 }
@@ -228,6 +232,8 @@ mod tests {
         assert_eq!(codes("https://"), vec![Code::URL_INVALID]);
         assert_eq!(codes("https://host:99999/x"), vec![Code::URL_INVALID]);
         assert!(codes("https://[::1]:8080/x").is_empty());
+        assert_eq!(codes("https://[::1]x/"), vec![Code::URL_INVALID]);
+        assert_eq!(codes("https://h.example:+80/"), vec![Code::URL_INVALID]);
         assert!(codes("https://user@host.example:8080/x").is_empty());
     }
 

@@ -1,0 +1,145 @@
+//! The native CLI, run as a user would: exit codes, formats, split and
+//! normalize outputs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rowcheck(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rowcheck")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rowcheck-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(rowcheck(&["check", "examples/seed-image.json"]).status.code(), Some(0));
+    assert_eq!(rowcheck(&["check", "examples/seed-tms-geo.json"]).status.code(), Some(0), "warnings alone pass");
+    assert_eq!(rowcheck(&["check", "--strict", "examples/seed-tms-geo.json"]).status.code(), Some(1));
+    assert_eq!(rowcheck(&["check", "no/such/file.json"]).status.code(), Some(2));
+    assert_eq!(rowcheck(&["check"]).status.code(), Some(2));
+    assert_eq!(rowcheck(&["check", "--max-rows", "0", "examples/seed-image.json"]).status.code(), Some(2));
+    assert_eq!(rowcheck(&["frobnicate"]).status.code(), Some(2));
+    let dir = scratch("bad-options");
+    std::fs::write(dir.join("ontology.json"), "{not json").unwrap();
+    let out = rowcheck(&["check", "--ontology", dir.join("ontology.json").to_str().unwrap(), "examples/seed-image.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ontology"));
+}
+
+#[test]
+fn json_report_has_the_spec_shape() {
+    let out = rowcheck(&["check", "--format", "json", "examples/seed-tms-geo.json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["summary"]["rows"], 1);
+    assert_eq!(report["summary"]["valid_rows"], 1);
+    assert_eq!(report["summary"]["warnings"], 1);
+    assert_eq!(report["summary"]["media_types"]["TMS_GEO"], 1);
+    let d = &report["diagnostics"][0];
+    for key in ["code", "severity", "row", "pointer", "line", "column", "message"] {
+        assert!(d.get(key).is_some(), "diagnostic lacks {key}");
+    }
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(29), Some(19)));
+    assert_eq!(report["chunks"][0], serde_json::json!({"index":0,"first_row":0,"rows":1,"bytes":out_chunk_bytes()}));
+}
+
+fn out_chunk_bytes() -> u64 {
+    let dir = scratch("tms-split");
+    let out = dir.join("out");
+    assert_eq!(rowcheck(&["split", "examples/seed-tms-geo.json", "--out", out.to_str().unwrap()]).status.code(), Some(0));
+    std::fs::metadata(out.join("chunk-0001.json")).unwrap().len()
+}
+
+#[test]
+fn text_report_uses_the_compiler_convention() {
+    let out = rowcheck(&["check", "examples/seed-tms-geo.json"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("examples/seed-tms-geo.json:29:19: warning GLOBAL_KEY_CHARS row 0 /global_key: "),
+        "{first}"
+    );
+    assert!(text.lines().last().unwrap().starts_with("1 rows (TMS_GEO 1), 1 valid; 0 errors, 1 warnings; 1 chunks"));
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() {
+    let out = Command::new(env!("CARGO_BIN_EXE_rowcheck"))
+        .args(["check", "-"])
+        .stdin(std::fs::File::open(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/seed-video.json")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("2 rows (VIDEO 2)"));
+}
+
+#[test]
+fn split_writes_chunks_that_hold_every_valid_row_in_order() {
+    let dir = scratch("split");
+    let manifest = dir.join("m.ndjson");
+    let mut text = String::new();
+    for i in 0..25 {
+        if i == 7 {
+            text.push_str("{\"row_data\":\"https://h.example/bad #.jpg\"}\n");
+        } else {
+            text.push_str(&format!("{{\"row_data\":\"https://h.example/{i}.jpg\",\"global_key\":\"k{i}\"}}\n"));
+        }
+    }
+    std::fs::write(&manifest, &text).unwrap();
+    let out = dir.join("chunks");
+    let run = rowcheck(&["split", manifest.to_str().unwrap(), "--out", out.to_str().unwrap(), "--max-rows", "10"]);
+    assert_eq!(run.status.code(), Some(1), "a bad row means exit 1");
+    let mut keys = Vec::new();
+    for n in 1..=3 {
+        let chunk: Vec<serde_json::Value> = serde_json::from_slice(&std::fs::read(out.join(format!("chunk-{n:04}.json"))).unwrap()).unwrap();
+        keys.extend(chunk.iter().map(|r| r["global_key"].as_str().unwrap().to_string()));
+    }
+    let expected: Vec<String> = (0..25).filter(|i| *i != 7).map(|i| format!("k{i}")).collect();
+    assert_eq!(keys, expected);
+    assert!(!out.join("chunk-0004.json").exists());
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["summary"]["valid_rows"], 24);
+    assert_eq!(report["chunks"].as_array().unwrap().len(), 3);
+    // A second split into the same directory must not mix old and new chunks.
+    let again = rowcheck(&["split", manifest.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn normalize_keeps_the_container_and_is_idempotent() {
+    let dir = scratch("normalize");
+    let once = dir.join("once.json");
+    let twice = dir.join("twice.json");
+    let run = rowcheck(&["normalize", "examples/seed-sdk-bulk-image.json", "-o", once.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0));
+    let first = std::fs::read(&once).unwrap();
+    assert!(first.starts_with(b"[\n{\"row_data\""));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&first).unwrap();
+    assert_eq!(rows[0]["media_type"], "IMAGE");
+    assert_eq!(rows[0]["attachments"][3]["type"], "RAW_TEXT");
+    assert_eq!(rows[0]["attachments"][4]["type"], "TEXT_URL");
+    assert_eq!(rows[0]["metadata_fields"][0]["value"], "2022-06-01T10:30:00Z");
+    assert_eq!(rowcheck(&["normalize", once.to_str().unwrap(), "-o", twice.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(first, std::fs::read(&twice).unwrap());
+
+    let ndjson = dir.join("m.ndjson");
+    std::fs::write(&ndjson, "{\"rowData\":\"https://h.example/a.png\"}\n\n{\"row_data\":\"x\",\"oops\":1}\n").unwrap();
+    let out = rowcheck(&["normalize", ndjson.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "{\"row_data\":\"https://h.example/a.png\",\"media_type\":\"IMAGE\"}\n{\"row_data\":\"x\",\"oops\":1}\n",
+        "rows with errors are copied as written"
+    );
+
+    let truncated = dir.join("cut.json");
+    std::fs::write(&truncated, "[{\"row_data\":\"https://h.example/a.png\"},").unwrap();
+    let out = rowcheck(&["normalize", truncated.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no partial manifest for a broken file");
+}
