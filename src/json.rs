@@ -5,8 +5,7 @@
 //! text. Diagnostics need the first, `ROW_DUPLICATE_FIELD` the second and
 //! normalization ("values are never re-encoded") the third, so the hot path
 //! walks the row with this cursor instead. It accepts exactly RFC 8259 JSON
-//! (as `JSON.parse` does: lone surrogate escapes
-//! included), never allocates unless a string
+//! (the same inputs `serde_json` accepts), never allocates unless a string
 //! holds escapes, and never recurses deeper than [`MAX_DEPTH`].
 
 use std::borrow::Cow;
@@ -250,9 +249,24 @@ impl<'a> Cursor<'a> {
         let b = self.bytes();
         match b.get(i + 1) {
             Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(i + 2),
-            // Like JSON.parse and Python, a lone surrogate is accepted; it
-            // decodes to U+FFFD for the checks and is copied as written.
-            Some(b'u') => self.hex4(i + 2).map(|_| i + 6),
+            // A lone surrogate has no UTF-8 form: the platform could only
+            // mangle it, so it is an error here (as in serde_json).
+            Some(b'u') => {
+                let unit = self.hex4(i + 2)?;
+                if (0xDC00..0xE000).contains(&unit) {
+                    return self.err(i, "lone low surrogate in a \\u escape; it has no UTF-8 form");
+                }
+                if !(0xD800..0xDC00).contains(&unit) {
+                    return Ok(i + 6);
+                }
+                if b.get(i + 6) != Some(&b'\\') || b.get(i + 7) != Some(&b'u') {
+                    return self.err(i, "lone high surrogate in a \\u escape; it has no UTF-8 form");
+                }
+                if !(0xDC00..0xE000).contains(&self.hex4(i + 8)?) {
+                    return self.err(i + 6, "a high surrogate must be followed by a low surrogate");
+                }
+                Ok(i + 12)
+            }
             Some(_) => self.err(i, "invalid escape in a string"),
             None => self.err(i, "unterminated string"),
         }
@@ -503,8 +517,7 @@ fn unescape(raw: &str) -> String {
     let mut rest = raw;
     while let Some(i) = rest.find('\\') {
         out.push_str(&rest[..i]);
-        let b = rest.as_bytes();
-        let (ch, used) = match b[i + 1] {
+        let (ch, used) = match rest.as_bytes()[i + 1] {
             b'b' => ('\u{8}', 2),
             b'f' => ('\u{c}', 2),
             b'n' => ('\n', 2),
@@ -512,8 +525,8 @@ fn unescape(raw: &str) -> String {
             b't' => ('\t', 2),
             b'u' => {
                 let unit = u32::from_str_radix(&rest[i + 2..i + 6], 16).unwrap_or(0xFFFD);
-                let low = rest.get(i + 6..i + 12).filter(|s| s.starts_with("\\u")).and_then(|s| u32::from_str_radix(&s[2..], 16).ok());
-                if let (true, Some(low @ 0xDC00..=0xDFFF)) = ((0xD800..0xDC00).contains(&unit), low) {
+                if (0xD800..0xDC00).contains(&unit) {
+                    let low = u32::from_str_radix(&rest[i + 8..i + 12], 16).unwrap_or(0xDC00);
                     let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
                     (char::from_u32(code).unwrap_or('\u{FFFD}'), 12)
                 } else {
@@ -609,7 +622,7 @@ mod tests {
             r#"[1}"#, r#"{"a":1]"#, "", "  ", r#""\u00e9""#, r#"-"#, r#"1e5"#, "[\"a\nb\"]",
         ];
         for case in cases {
-            let serde_ok = serde_json::from_str::<serde::de::IgnoredAny>(case).is_ok();
+            let serde_ok = serde_json::from_str::<serde_json::Value>(case).is_ok();
             assert_eq!(parses(case), serde_ok, "disagree on {case:?}");
         }
     }

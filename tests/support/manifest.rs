@@ -52,7 +52,8 @@ fn good_row(i: usize, rng: &mut Rng) -> String {
         rng.below(100)
     );
     match i % 10 {
-        0 | 1 | 2 => format!(
+        2 => format!(r#"{{"row_data":"{host}/scans/ct_{i}.dcm","global_key":"{key}","media_type":"DICOM","metadata_fields":{metadata}}}"#),
+        0 | 1 => format!(
             r#"{{"row_data":"{host}/images/img_{i:08}.jpg","global_key":"{key}","media_type":"IMAGE","metadata_fields":{metadata},"attachments":{attachments}}}"#
         ),
         3 => format!(r#"{{"row_data":"{host}/video/clip_{i}.mp4","global_key":"{key}","media_type":"VIDEO","external_id":"ext-{i}"}}"#),
@@ -62,6 +63,9 @@ fn good_row(i: usize, rng: &mut Rng) -> String {
         ),
         6 => format!(
             r#"{{"row_data":{{"pdf_url":"{host}/docs/{i}.pdf","text_layer_url":"{host}/docs/{i}-layer.json"}},"global_key":"{key}","media_type":"PDF"}}"#
+        ),
+        7 if (i / 10) % 2 == 1 => format!(
+            r#"{{"row_data":{{"tile_layer_url":"https://tiles.example.com/slide/{i}/{{z}}/{{x}}/{{y}}.png","bounds":[[0,0],[4096,3072]],"min_zoom":0,"max_zoom":6,"epsg":"Simple"}},"global_key":"{key}","media_type":"TMS_SIMPLE"}}"#
         ),
         7 => {
             let lat = 19.0 + (rng.below(1000) as f64) / 1000.0;

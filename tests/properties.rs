@@ -1,0 +1,88 @@
+//! Properties over generated inputs: streaming equals whole-file checking
+//! at any cut, normalization is idempotent, and chunking keeps every valid
+//! row exactly once, in order, within limits.
+
+#[path = "support/invariants.rs"]
+mod invariants;
+#[path = "support/manifest.rs"]
+mod manifest;
+
+use proptest::prelude::*;
+use rowcheck::Limits;
+
+fn row_strategy() -> impl Strategy<Value = String> {
+    let key = prop_oneof![Just("row_data"), Just("rowData")];
+    let url = prop_oneof![
+        Just("https://h.example/a.jpg".to_string()),
+        Just("http://h.example/a b.png".to_string()),
+        Just("s3://bucket/key/v.mp4".to_string()),
+        Just("plain text row".to_string()),
+        "[a-z]{1,8}".prop_map(|s| format!("https://h.example/{s}.PNG")),
+    ];
+    let media = prop_oneof![Just(None), Just(Some("IMAGE")), Just(Some("image")), Just(Some("TEXT")), Just(Some("VIDEO"))];
+    let gk = prop_oneof![Just(None), "[a-zA-Z]{1,3}".prop_map(Some), Just(Some(" x".to_string()))];
+    let md = prop_oneof![
+        Just(""),
+        Just(r#","metadata_fields":[{"name":"captureDateTime","value":"2022-06-01T10:30:00+05:30"}]"#),
+        Just(r#","metadataFields":[{"name":"split","value":"train"},{"name":"tag","value":null}]"#),
+    ];
+    let att = prop_oneof![
+        Just(""),
+        Just(r#","attachments":[{"type":"TEXT","value":"note"},{"type":"TEXT","value":"https://h.example/t.txt","name":null}]"#),
+        Just(r#","attachments":{"type":"IMAGE"}"#),
+    ];
+    (key, url, media, gk, md, att, any::<bool>()).prop_map(|(key, url, media, gk, md, att, spaced)| {
+        let media = media.map_or(String::new(), |m| format!(r#","media_type":"{m}""#));
+        let gk = gk.map_or(String::new(), |g| format!(r#","global_key":"{g}""#));
+        let row = format!(r#"{{"{key}":"{url}"{media}{gk}{md}{att},"external_id":null}}"#);
+        if spaced { row.replace(',', " ,\n  ") } else { row }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn streaming_matches_whole_file(rows in prop::collection::vec(row_strategy(), 0..12), cuts in prop::collection::vec(any::<usize>(), 0..8), array in any::<bool>()) {
+        let input = if array { format!("[\n{}\n]", rows.join(",\n")) } else { rows.iter().map(|r| r.replace('\n', "") + "\n").collect() };
+        invariants::check_invariants(input.as_bytes(), &cuts);
+    }
+
+    #[test]
+    fn normalization_is_idempotent(rows in prop::collection::vec(row_strategy(), 1..10)) {
+        let input = format!("[{}]", rows.join(","));
+        let limits = Limits::default();
+        let once = invariants::run(input.as_bytes(), &[], limits).normalized;
+        let twice = invariants::run(&once, &[], limits).normalized;
+        prop_assert_eq!(String::from_utf8_lossy(&once), String::from_utf8_lossy(&twice));
+    }
+
+    #[test]
+    fn chunks_hold_every_valid_row_once_in_order(n in 1usize..300, max_rows in 1u64..50, max_bytes in 200u64..5_000, seed in any::<u64>()) {
+        let generated = manifest::generate(n, true, seed);
+        let limits = Limits { max_rows: Some(max_rows), max_bytes };
+        let out = invariants::run(&generated.bytes, &[], limits);
+        let valid: Vec<serde_json::Value> = out.normalized.split(|&b| b == b'\n').filter(|l| !l.is_empty())
+            .filter_map(|l| serde_json::from_slice::<serde_json::Value>(l).ok()).collect();
+        let too_large: Vec<u64> = out.report.diagnostics.iter().filter(|d| d.code == rowcheck::Code::ROW_TOO_LARGE).map(|d| d.row.unwrap()).collect();
+        let bad: std::collections::HashSet<usize> = generated.bad.iter().map(|b| b.0).chain(too_large.iter().map(|&r| r as usize)).collect();
+        let expected: Vec<&serde_json::Value> = valid.iter().enumerate().filter(|(i, _)| !bad.contains(i)).map(|(_, v)| v).collect();
+        let mut chunked = Vec::new();
+        for (chunk, info) in out.chunks.iter().zip(&out.report.chunks) {
+            prop_assert!(info.rows <= max_rows && info.bytes <= max_bytes);
+            chunked.extend(serde_json::from_slice::<Vec<serde_json::Value>>(chunk).unwrap());
+        }
+        prop_assert_eq!(chunked.iter().collect::<Vec<_>>(), expected);
+    }
+}
+
+#[test]
+fn every_cut_of_small_files_gives_the_same_result() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for cut in (0..=bytes.len()).step_by(7) {
+            invariants::check_invariants(&bytes, &[cut, cut / 2]);
+        }
+    }
+}
