@@ -90,7 +90,7 @@ fn rows_of(path: &Path) -> Vec<Value> {
 
 /// Check one row alone: its normalized form and its error codes+messages.
 fn rust_verdict(row: &Value) -> (Value, Vec<(String, String)>) {
-    let line = serde_json::to_string(row).unwrap() + "\n";
+    let line = format!("[{}]", serde_json::to_string(row).unwrap());
     let mut checker = Checker::new(Options { emit_normalized: true, ..Options::default() });
     checker.push(line.as_bytes());
     checker.finish();
@@ -102,7 +102,8 @@ fn rust_verdict(row: &Value) -> (Value, Vec<(String, String)>) {
         .filter(|d| d.severity == Severity::Error)
         .map(|d| (d.code.as_str().to_string(), d.message.clone()))
         .collect();
-    (serde_json::from_slice(&normalized).unwrap_or(Value::Null), errors)
+    let normalized: Vec<Value> = serde_json::from_slice(&normalized).unwrap_or_default();
+    (normalized.into_iter().next().unwrap_or(Value::Null), errors)
 }
 
 fn inexpressible(code: &str, message: &str) -> bool {
@@ -143,6 +144,7 @@ fn schemas_and_rust_agree_on_every_corpus_row() {
         rows.push((format!("generated row {i}"), serde_json::from_slice(line).unwrap()));
     }
     let mut disagreements = Vec::new();
+    let (mut both_accept, mut both_reject) = (0, 0);
     for (name, row) in &rows {
         let (normalized, errors) = rust_verdict(row);
         let candidate = if errors.is_empty() { &normalized } else { row };
@@ -154,9 +156,13 @@ fn schemas_and_rust_agree_on_every_corpus_row() {
                 disagreements.push(format!("{name}: rowcheck accepts, the schema rejects: {schema_errors:?}"))
             }
             (false, true) => disagreements.push(format!("{name}: rowcheck rejects {rust_errors:?}, the schema accepts")),
+            (true, true) => both_accept += 1,
+            (false, false) => both_reject += 1,
             _ => {}
         }
     }
     assert!(rows.len() > 2_000);
+    // The comparison must have teeth: many rows on each side.
+    assert!(both_accept > 1_000 && both_reject > 50, "accept {both_accept}, reject {both_reject}");
     assert!(disagreements.is_empty(), "{} disagreements:\n{}", disagreements.len(), disagreements.join("\n"));
 }

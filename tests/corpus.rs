@@ -1,0 +1,104 @@
+//! The per-code corpus (tests/corpus/README.md): every manifest, run through
+//! the CLI as a user would, must produce exactly the diagnostics its
+//! `.expect` lists (severity, code, row, pointer), and the matching exit code.
+//! The same file checked in arbitrary pieces must give the same report.
+
+#[path = "support/invariants.rs"]
+mod invariants;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
+fn manifests() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "ndjson" | "txt")))
+        .collect();
+    files.sort();
+    files
+}
+
+fn expected(path: &Path) -> Vec<String> {
+    let expect = path.with_extension("expect");
+    let text = std::fs::read_to_string(&expect).unwrap_or_else(|_| panic!("{} has no .expect", path.display()));
+    let mut lines: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| l.replace(" \"\"", " ")).collect();
+    lines.sort();
+    lines
+}
+
+fn args(path: &Path) -> Vec<String> {
+    match std::fs::read_to_string(path.with_extension("args")) {
+        Ok(text) => text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| if corpus().join(l).is_file() { corpus().join(l).to_string_lossy().into_owned() } else { l.to_string() })
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn every_corpus_file_gives_exactly_its_expected_diagnostics() {
+    let mut failures = Vec::new();
+    let mut codes = BTreeSet::new();
+    for path in manifests() {
+        let out = Command::new(env!("CARGO_BIN_EXE_rowcheck"))
+            .arg("check")
+            .arg(&path)
+            .args(args(&path))
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let report: serde_json::Value = match serde_json::from_slice(&out.stdout) {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!("{}: no JSON report ({e}); stderr: {}", path.display(), String::from_utf8_lossy(&out.stderr)));
+                continue;
+            }
+        };
+        let mut got: Vec<String> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                codes.insert(d["code"].as_str().unwrap().to_string());
+                let row = d["row"].as_u64().map_or("-".to_string(), |r| r.to_string());
+                format!("{} {} {} {}", d["severity"].as_str().unwrap(), d["code"].as_str().unwrap(), row, d["pointer"].as_str().unwrap())
+                    .trim_end()
+                    .to_string()
+            })
+            .collect();
+        got.sort();
+        let want: Vec<String> = expected(&path).into_iter().map(|l| l.trim_end().to_string()).collect();
+        if got != want {
+            let missing: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
+            let extra: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
+            failures.push(format!("{}:\n  missing {missing:?}\n  unexpected {extra:?}", path.display()));
+        }
+        let has_errors = report["summary"]["errors"].as_u64().unwrap() > 0;
+        if out.status.code() != Some(if has_errors { 1 } else { 0 }) {
+            failures.push(format!("{}: exit {:?} with errors={has_errors}", path.display(), out.status.code()));
+        }
+    }
+    assert!(failures.is_empty(), "{} corpus failures:\n{}", failures.len(), failures.join("\n"));
+    let missing: Vec<&str> =
+        rowcheck::Code::ALL.iter().map(|c| c.as_str()).filter(|c| !codes.contains(*c)).collect();
+    assert!(missing.is_empty(), "codes no corpus file produces: {missing:?}");
+}
+
+#[test]
+fn corpus_files_stream_like_whole_files() {
+    for path in manifests() {
+        let bytes = std::fs::read(&path).unwrap();
+        let n = bytes.len();
+        invariants::check_invariants(&bytes, &[n / 3, n / 2, n - n / 5]);
+    }
+}
