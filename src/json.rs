@@ -325,6 +325,13 @@ impl<'a> Cursor<'a> {
                 i += 1;
             }
         }
+        // Parsing every number would cost; only long ones or ones with an
+        // exponent can fall outside a 64-bit float, which no consumer can
+        // hold (serde_json refuses them too).
+        let token = &self.text[self.pos..i];
+        if (token.len() > 17 || token.bytes().any(|b| b == b'e' || b == b'E')) && !token.parse::<f64>().is_ok_and(f64::is_finite) {
+            return self.err(self.pos, "number out of the range of a 64-bit float");
+        }
         self.pos = i;
         Ok(())
     }
@@ -615,11 +622,12 @@ mod tests {
 
     #[test]
     fn agrees_with_serde_on_tricky_inputs() {
+        let huge = format!("[{}]", "9".repeat(400));
         let cases = [
             r#"{"a":1}"#, r#"{"a":1,}"#, r#"[1,]"#, r#"[01]"#, r#"[-0.5e+3]"#, r#"[1.]"#,
             r#"["\ud83d\ude00"]"#, r#"["\ud83d"]"#, r#"["\udc00"]"#, r#"["\x"]"#, "[\"a\u{1}\"]",
             r#"{"a" 1}"#, r#"{1:2}"#, r#"[true, false, null]"#, r#"[tru]"#, r#"{"a":[1,{"b":[]}]}"#,
-            r#"[1}"#, r#"{"a":1]"#, "", "  ", r#""\u00e9""#, r#"-"#, r#"1e5"#, "[\"a\nb\"]",
+            r#"[1}"#, r#"{"a":1]"#, "[1e999]", "[-1e400]", "[1e-999]", &huge, "", "  ", r#""\u00e9""#, r#"-"#, r#"1e5"#, "[\"a\nb\"]",
         ];
         for case in cases {
             let serde_ok = serde_json::from_str::<serde_json::Value>(case).is_ok();

@@ -303,12 +303,11 @@ fn check_value(
             None => bad(format!("\"{name}\" takes a string, not {}", value.kind.name())),
         },
         Kind::Number => match value.as_f64() {
-            Some(n) if n.is_finite() => {
+            Some(_) => {
                 if field.video_only && media != Some(MediaType::Video) {
                     bad(format!("\"{name}\" applies to VIDEO rows only"));
                 }
             }
-            Some(_) => bad(format!("\"{name}\" is out of the range of a 64-bit float: {}", quote(value.text))),
             None => bad(format!("\"{name}\" takes a number, not {}", value.kind.name())),
         },
         Kind::Datetime => match value.as_str() {
@@ -332,8 +331,8 @@ fn check_value(
         Kind::Embedding => {
             let elements = if value.kind == JsonKind::Array { Some(value.elements()?) } else { None };
             match elements {
-                Some(e) if e.len() == EMBEDDING_DIMS && e.iter().all(|n| n.as_f64().is_some_and(f64::is_finite)) => {}
-                Some(e) => bad(format!("\"{name}\" takes {EMBEDDING_DIMS} finite numbers; this has {} elements", e.len())),
+                Some(e) if e.len() == EMBEDDING_DIMS && e.iter().all(|n| n.kind == JsonKind::Number) => {}
+                Some(e) => bad(format!("\"{name}\" takes {EMBEDDING_DIMS} numbers; this has {} elements", e.len())),
                 None => bad(format!("\"{name}\" takes an array of {EMBEDDING_DIMS} numbers, not {}", value.kind.name())),
             }
         }

@@ -352,7 +352,7 @@ fn check_pdf(members: &[(Str<'_>, Raw<'_>)], data: Raw<'_>, explicit: bool, find
 
 /// Non-negative whole number (1.0 and 1e1 count, as in JSON Schema).
 pub(crate) fn whole_number(raw: Raw<'_>) -> Option<f64> {
-    raw.as_f64().filter(|n| n.is_finite() && n.fract() == 0.0 && *n >= 0.0)
+    raw.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0)
 }
 
 #[cfg(test)]
