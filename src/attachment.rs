@@ -55,7 +55,7 @@ pub fn check(raw: Raw<'_>, findings: &mut Findings) -> crate::json::Result<()> {
             None => findings.error(Code::ATTACHMENT_VALUE, at.clone(), item.offset, "attachment has no value; add \"value\"".into()),
             Some(v) => match &value_str {
                 Some((_, s)) if s.is_empty() => {
-                    findings.error(Code::ATTACHMENT_VALUE, format!("{at}/value"), v.offset, "attachment value is empty".into())
+                    findings.error(Code::ATTACHMENT_VALUE, format!("{at}/value"), v.offset, "attachment value is empty; give the attachment's URL or text".into())
                 }
                 Some(_) => {}
                 None => findings.error(
