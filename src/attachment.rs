@@ -1,7 +1,7 @@
 //! Attachments (SPEC §5).
 
 use crate::json::{Kind, Raw};
-use crate::report::{Code, Findings, quote};
+use crate::report::{Code, Findings, Item, quote};
 use crate::row::fields;
 use crate::url;
 
@@ -38,85 +38,24 @@ pub fn check(raw: Raw<'_>, findings: &mut Findings) -> crate::json::Result<()> {
         return Ok(());
     }
     let mut overlays = 0;
-    for (i, item) in raw.elements()?.into_iter().enumerate() {
-        let at = format!("/attachments/{i}");
+    raw.cursor().array(|c, index| {
+        let item = c.value()?;
+        let at = Item { array: "/attachments", index };
         if item.kind != Kind::Object {
             findings.error(
                 Code::ATTACHMENT_VALUE,
-                at,
+                at.to_string(),
                 item.offset,
                 format!("an attachment must be an object {{type, value, name?}}, not {}", item.kind.name()),
             );
-            continue;
+            return Ok(());
         }
-        let [kind, value, name] = fields(&item.members()?, KEYS, &at, Code::ROW_UNKNOWN_FIELD, findings);
-        let value_str = value.and_then(|v| v.as_str()).map(|s| (s, s.value()));
-        match value {
-            None => findings.error(Code::ATTACHMENT_VALUE, at.clone(), item.offset, "attachment has no value; add \"value\"".into()),
-            Some(v) => match &value_str {
-                Some((_, s)) if s.is_empty() => {
-                    findings.error(Code::ATTACHMENT_VALUE, format!("{at}/value"), v.offset, "attachment value is empty; give the attachment's URL or text".into())
-                }
-                Some(_) => {}
-                None => findings.error(
-                    Code::ATTACHMENT_VALUE,
-                    format!("{at}/value"),
-                    v.offset,
-                    format!("attachment value must be a string, not {}", v.kind.name()),
-                ),
-            },
-        }
-        if let Some(name) = name.filter(|n| n.kind != Kind::String) {
-            findings.error(
-                Code::ROW_FIELD_TYPE,
-                format!("{at}/name"),
-                name.offset,
-                format!("attachment name must be a string, not {}", name.kind.name()),
-            );
-        }
-        let Some(kind) = kind else {
-            findings.error(Code::ATTACHMENT_TYPE, at.clone(), item.offset, "attachment has no type; add \"type\"".into());
-            continue;
-        };
-        let Some(t) = kind.as_str().map(|s| s.value()) else {
-            findings.error(
-                Code::ATTACHMENT_TYPE,
-                format!("{at}/type"),
-                kind.offset,
-                format!("attachment type must be a string, not {}", kind.kind.name()),
-            );
-            continue;
-        };
-        let t = if t == "TEXT" {
-            let mapped = normalized_type("TEXT", value_str.as_ref().map_or("", |(_, s)| s));
-            findings.warning(
-                Code::ATTACHMENT_TEXT_DEPRECATED,
-                format!("{at}/type"),
-                kind.offset,
-                format!("attachment type \"TEXT\" is deprecated; normalization makes it \"{mapped}\""),
-            );
-            findings.suggest(format!("use \"{mapped}\""));
-            mapped
-        } else if TYPES.contains(&&*t) {
-            &*t
-        } else {
-            findings.error(
-                Code::ATTACHMENT_TYPE,
-                format!("{at}/type"),
-                kind.offset,
-                format!("attachment type {} is not one of {}", quote(&t), TYPES.join(", ")),
-            );
-            continue;
-        };
-        if t == "IMAGE_OVERLAY" {
+        let [kind, value, name] = fields(item, KEYS, &at, Code::ROW_UNKNOWN_FIELD, findings)?;
+        if check_one(item, at, kind, value, name, findings) == Some("IMAGE_OVERLAY") {
             overlays += 1;
         }
-        if let Some((token, s)) = &value_str {
-            if is_url_type(t) && !s.is_empty() {
-                url::check(s, &|| format!("{at}/value"), token.offset, findings);
-            }
-        }
-    }
+        Ok(())
+    })?;
     if overlays > MAX_OVERLAYS {
         findings.warning(
             Code::ATTACHMENT_OVERLAY_COUNT,
@@ -126,6 +65,82 @@ pub fn check(raw: Raw<'_>, findings: &mut Findings) -> crate::json::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Check one attachment; return its (normalized) type when it has a valid one.
+fn check_one(
+    item: Raw<'_>,
+    at: Item<'_>,
+    kind: Option<Raw<'_>>,
+    value: Option<Raw<'_>>,
+    name: Option<Raw<'_>>,
+    findings: &mut Findings,
+) -> Option<&'static str> {
+    let value_str = value.and_then(|v| v.as_str()).map(|s| (s, s.value()));
+    match (value, &value_str) {
+        (None, _) => findings.error(Code::ATTACHMENT_VALUE, at.to_string(), item.offset, "attachment has no value; add \"value\"".into()),
+        (Some(v), Some((_, s))) if s.is_empty() => findings.error(
+            Code::ATTACHMENT_VALUE,
+            format!("{at}/value"),
+            v.offset,
+            "attachment value is empty; give the attachment's URL or text".into(),
+        ),
+        (Some(_), Some(_)) => {}
+        (Some(v), None) => findings.error(
+            Code::ATTACHMENT_VALUE,
+            format!("{at}/value"),
+            v.offset,
+            format!("attachment value must be a string, not {}", v.kind.name()),
+        ),
+    }
+    if let Some(name) = name.filter(|n| n.kind != Kind::String) {
+        findings.error(
+            Code::ROW_FIELD_TYPE,
+            format!("{at}/name"),
+            name.offset,
+            format!("attachment name must be a string, not {}", name.kind.name()),
+        );
+    }
+    let Some(kind) = kind else {
+        findings.error(Code::ATTACHMENT_TYPE, at.to_string(), item.offset, "attachment has no type; add \"type\"".into());
+        return None;
+    };
+    let Some(t) = kind.as_str().map(|s| s.value()) else {
+        findings.error(
+            Code::ATTACHMENT_TYPE,
+            format!("{at}/type"),
+            kind.offset,
+            format!("attachment type must be a string, not {}", kind.kind.name()),
+        );
+        return None;
+    };
+    let t: &'static str = if t == "TEXT" {
+        let mapped = normalized_type("TEXT", value_str.as_ref().map_or("", |(_, s)| s));
+        findings.warning(
+            Code::ATTACHMENT_TEXT_DEPRECATED,
+            format!("{at}/type"),
+            kind.offset,
+            format!("attachment type \"TEXT\" is deprecated; normalization makes it \"{mapped}\""),
+        );
+        findings.suggest(format!("use \"{mapped}\""));
+        if mapped == "TEXT_URL" { "TEXT_URL" } else { "RAW_TEXT" }
+    } else if let Some(known) = TYPES.iter().find(|k| **k == t) {
+        known
+    } else {
+        findings.error(
+            Code::ATTACHMENT_TYPE,
+            format!("{at}/type"),
+            kind.offset,
+            format!("attachment type {} is not one of {}", quote(&t), TYPES.join(", ")),
+        );
+        return None;
+    };
+    if let Some((token, s)) = &value_str {
+        if is_url_type(t) && !s.is_empty() {
+            url::check(s, &|| format!("{at}/value"), token.offset, findings);
+        }
+    }
+    Some(t)
 }
 
 #[cfg(test)]

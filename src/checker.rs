@@ -55,6 +55,7 @@ struct RowChecker {
     normalized: Option<Vec<u8>>,
     /// Reused per row.
     findings: Findings,
+    metadata_seen: metadata::Seen,
     row_json: Vec<u8>,
     url_row: Vec<u8>,
 }
@@ -76,6 +77,7 @@ impl Checker {
                 report: Report::new(),
                 normalized: options.emit_normalized.then(Vec::new),
                 findings: Findings::default(),
+                metadata_seen: metadata::Seen::default(),
                 row_json: Vec::new(),
                 url_row: Vec::new(),
             },
@@ -227,7 +229,7 @@ impl RowChecker {
         }
         let metadata = row.get(Field::MetadataFields).filter(|m| m.kind == Kind::Array);
         if let Some(raw) = metadata {
-            metadata::check(raw, &self.ontology, resolved.media, findings)?;
+            metadata::check(raw, &self.ontology, resolved.media, &mut self.metadata_seen, findings)?;
         }
         if let Some(raw) = row.get(Field::Attachments) {
             attachment::check(raw, findings)?;
@@ -259,7 +261,7 @@ impl RowChecker {
             valid = false;
         }
         if valid {
-            let has_metadata = metadata.is_some_and(|m| m.text.len() > 2 && m.elements().is_ok_and(|e| !e.is_empty()));
+            let has_metadata = metadata.is_some_and(|m| !m.text[1..].trim_start().starts_with(']'));
             self.chunker.add(index, &self.row_json, has_metadata);
         }
         Ok(valid)

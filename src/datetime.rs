@@ -1,10 +1,49 @@
 //! ISO 8601 date-times for metadata (SPEC §4): parsed, checked against the
 //! calendar, and written in the canonical `YYYY-MM-DDTHH:MM:SS[.f]Z` form.
 
+/// A valid date-time, shifted to UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateTime<'s> {
+    year: i64,
+    month: i64,
+    day: i64,
+    seconds_of_day: i64,
+    fraction: &'s str,
+}
+
+impl DateTime<'_> {
+    /// Append the canonical `YYYY-MM-DDTHH:MM:SS[.fraction]Z` form.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        let s = self.seconds_of_day;
+        digits(out, self.year, 4);
+        out.push(b'-');
+        digits(out, self.month, 2);
+        out.push(b'-');
+        digits(out, self.day, 2);
+        out.push(b'T');
+        digits(out, s / 3600, 2);
+        out.push(b':');
+        digits(out, s / 60 % 60, 2);
+        out.push(b':');
+        digits(out, s % 60, 2);
+        if !self.fraction.is_empty() {
+            out.push(b'.');
+            out.extend_from_slice(self.fraction.as_bytes());
+        }
+        out.push(b'Z');
+    }
+}
+
+/// `n` (non-negative) zero-padded to `width` digits.
+fn digits(out: &mut Vec<u8>, n: i64, width: u32) {
+    for place in (0..width).rev() {
+        out.push(b'0' + (n / 10i64.pow(place) % 10) as u8);
+    }
+}
+
 /// Parse `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM|±HHMM|±HH]` (a space may
-/// stand for the `T`; no offset means UTC) and return it in canonical UTC
-/// form with the fraction kept. `Err` says what is wrong.
-pub fn canonical(s: &str) -> Result<String, &'static str> {
+/// stand for the `T`; no offset means UTC). `Err` says what is wrong.
+pub fn parse(s: &str) -> Result<DateTime<'_>, &'static str> {
     let b = s.as_bytes();
     let num = |from: usize, len: usize| -> Result<i64, &'static str> {
         let part = b.get(from..from + len).ok_or("it is too short")?;
@@ -67,17 +106,11 @@ pub fn canonical(s: &str) -> Result<String, &'static str> {
     let local = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
     let utc = local - offset_minutes * 60;
     let (days, secs) = (utc.div_euclid(86_400), utc.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    if !(0..=9999).contains(&y) {
+    let (year, month, day) = civil_from_days(days);
+    if !(0..=9999).contains(&year) {
         return Err("the year is out of range");
     }
-    let mut out = format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
-    if !fraction.is_empty() {
-        out.push('.');
-        out.push_str(fraction);
-    }
-    out.push('Z');
-    Ok(out)
+    Ok(DateTime { year, month, day, seconds_of_day: secs, fraction })
 }
 
 fn is_leap(y: i64) -> bool {
@@ -118,6 +151,12 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn canonical(s: &str) -> Result<String, &'static str> {
+        let mut out = Vec::new();
+        parse(s)?.write(&mut out);
+        Ok(String::from_utf8(out).unwrap())
+    }
 
     #[test]
     fn canonical_forms() {

@@ -10,9 +10,26 @@ use crate::report::{Code, Findings, Severity, quote};
 
 pub const MAX_CHARS: usize = 200;
 
-/// Characters the platform documents for keys; others only warn.
+/// Characters the platform documents for keys; others only warn. A table,
+/// because every character of every key is looked up.
+const RECOMMENDED: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        table[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    let extra = b" !_.*'()&$@=;/:+,?-";
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 fn recommended(c: char) -> bool {
-    c.is_ascii_alphanumeric() || " !_.*'()&$@=;/:+,?-".contains(c)
+    (c as u32) < 128 && RECOMMENDED[c as usize]
 }
 
 /// Per-key rules that need no other row.
@@ -22,7 +39,7 @@ pub fn check(key: &str, strict: bool, offset: u32, findings: &mut Findings) {
         findings.error(Code::GLOBAL_KEY_EMPTY, P, offset, "global_key is an empty string; give a unique key or leave the field out".into());
         return;
     }
-    let chars = key.chars().count();
+    let chars = if key.len() <= MAX_CHARS { key.len() } else { key.chars().count() };
     if chars > MAX_CHARS {
         findings.error(
             Code::GLOBAL_KEY_LENGTH,

@@ -1,14 +1,16 @@
 //! Metadata fields (SPEC §4): reserved fields, an optional ontology, and
 //! the value rules of each kind.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use hashbrown::HashMap;
 
 use serde::Deserialize;
 
 use crate::datetime;
 use crate::json::{Kind as JsonKind, Raw};
 use crate::media::MediaType;
-use crate::report::{Code, Findings, quote};
+use crate::report::{Code, Findings, Item, quote};
 use crate::row::fields;
 
 pub const MAX_STRING_CHARS: usize = 4096;
@@ -157,129 +159,159 @@ pub fn is_cuid(s: &str) -> bool {
     s.len() == 25 && s.starts_with('c') && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
-const ENTRY_KEYS: [(&str, Option<&str>); 3] = [("schema_id", None), ("name", None), ("value", None)];
+pub const ENTRY_KEYS: [(&str, Option<&str>); 3] = [("schema_id", None), ("name", None), ("value", None)];
+
+/// The identities of the fields a row has named so far, kept across rows
+/// so that checking metadata allocates nothing once warmed up.
+#[derive(Debug, Default)]
+pub struct Seen {
+    names: String,
+    ends: Vec<usize>,
+}
+
+impl Seen {
+    fn contains(&self, name: &str) -> bool {
+        let mut start = 0;
+        self.ends.iter().any(|&end| {
+            let hit = &self.names[start..end] == name;
+            start = end;
+            hit
+        })
+    }
+
+    fn insert(&mut self, name: &str) {
+        self.names.push_str(name);
+        self.ends.push(self.names.len());
+    }
+}
 
 /// Check `metadata_fields` (already known to be an array).
-pub fn check(raw: Raw<'_>, ontology: &Ontology, media: Option<MediaType>, findings: &mut Findings) -> crate::json::Result<()> {
-    let mut seen: Vec<String> = Vec::new();
-    for (i, entry) in raw.elements()?.into_iter().enumerate() {
-        let at = format!("/metadata_fields/{i}");
+pub fn check(raw: Raw<'_>, ontology: &Ontology, media: Option<MediaType>, seen: &mut Seen, findings: &mut Findings) -> crate::json::Result<()> {
+    // Each field's identity, to find one named twice: by id and by name
+    // resolve to the same known field.
+    seen.names.clear();
+    seen.ends.clear();
+    raw.cursor().array(|c, index| {
+        let entry = c.value()?;
+        let at = Item { array: "/metadata_fields", index };
         if entry.kind != JsonKind::Object {
             findings.error(
                 Code::ROW_FIELD_TYPE,
-                at,
+                at.to_string(),
                 entry.offset,
                 format!("a metadata entry must be an object {{schema_id or name, value}}, not {}", entry.kind.name()),
             );
-            continue;
+            return Ok(());
         }
-        let [id, name, value] = fields(&entry.members()?, ENTRY_KEYS, &at, Code::ROW_UNKNOWN_FIELD, findings);
-        let mut field: Option<&FieldDef> = None;
-        let mut identity: Option<String> = None;
-        if let Some(id) = id {
-            match id.as_str() {
-                Some(s) if is_cuid(&s.value()) => {
-                    let s = s.value();
-                    field = ontology.by_id(&s);
-                    if field.is_none() && ontology.complete {
-                        findings.error(
-                            Code::METADATA_UNKNOWN_FIELD,
-                            format!("{at}/schema_id"),
-                            id.offset,
-                            format!("schema_id {} is not in the ontology", quote(&s)),
-                        );
-                    }
-                    identity = Some(s.into_owned());
-                }
-                Some(s) => findings.error(
-                    Code::METADATA_SCHEMA_ID,
-                    format!("{at}/schema_id"),
-                    id.offset,
-                    format!("schema_id {} is not a 25-character cuid (c followed by 24 lower-case letters or digits)", quote(&s.value())),
-                ),
-                None => findings.error(
-                    Code::ROW_FIELD_TYPE,
-                    format!("{at}/schema_id"),
-                    id.offset,
-                    format!("schema_id must be a string, not {}", id.kind.name()),
-                ),
-            }
-        }
-        if let Some(name) = name {
-            match name.as_str() {
-                Some(s) => {
-                    let s = s.value();
-                    let named = ontology.by_name(&s);
-                    match (field, named) {
-                        (Some(by_id), Some(by_name)) if by_id.name != by_name.name => findings.error(
-                            Code::METADATA_SCHEMA_ID,
-                            format!("{at}/name"),
-                            name.offset,
-                            format!("schema_id names \"{}\" but name says {}; keep one", by_id.name, quote(&s)),
-                        ),
-                        (None, None) if id.is_none() && ontology.complete => findings.error(
-                            Code::METADATA_UNKNOWN_FIELD,
-                            format!("{at}/name"),
-                            name.offset,
-                            format!("metadata field {} is not in the ontology", quote(&s)),
-                        ),
-                        _ => {}
-                    }
-                    if field.is_none() {
-                        field = named;
-                    }
-                    if identity.is_none() {
-                        identity = Some(s.into_owned());
-                    }
-                }
-                None => findings.error(
-                    Code::ROW_FIELD_TYPE,
-                    format!("{at}/name"),
-                    name.offset,
-                    format!("name must be a string, not {}", name.kind.name()),
-                ),
-            }
-        }
+        let [id, name, value] = fields(entry, ENTRY_KEYS, &at, Code::ROW_UNKNOWN_FIELD, findings)?;
+        let (field, identity) = identify(ontology, at, id, name, findings);
         if id.is_none() && name.is_none() {
             findings.error(
                 Code::METADATA_SCHEMA_ID,
-                at.clone(),
+                at.to_string(),
                 entry.offset,
                 "metadata entry names no field; give \"schema_id\" or \"name\"".into(),
             );
         }
-        // Resolve to one identity so a field named once by id and once by
-        // name still counts as the same field.
-        let identity = field.map(|f| f.name.clone()).or(identity);
+        let identity = field.map(|f| Cow::Borrowed(f.name.as_str())).or(identity);
         if let Some(identity) = identity {
             if seen.contains(&identity) {
                 findings.error(
                     Code::METADATA_DUPLICATE,
-                    at.clone(),
+                    at.to_string(),
                     entry.offset,
                     format!("metadata field \"{identity}\" is given twice in this row; keep one"),
                 );
             } else {
-                seen.push(identity);
+                seen.insert(&identity);
             }
         }
-        let Some(value) = value else {
-            findings.error(Code::METADATA_VALUE, at, entry.offset, "metadata entry has no value; add \"value\"".into());
-            continue;
-        };
-        check_value(value, field, media, &format!("{at}/value"), findings)?;
-    }
+        match value {
+            Some(value) => check_value(value, field, media, at, findings),
+            None => {
+                findings.error(Code::METADATA_VALUE, at.to_string(), entry.offset, "metadata entry has no value; add \"value\"".into());
+                Ok(())
+            }
+        }
+    })?;
     Ok(())
+}
+
+/// The field an entry names (when known) and the identity it was named by.
+fn identify<'o, 'a>(
+    ontology: &'o Ontology,
+    at: Item<'_>,
+    id: Option<Raw<'a>>,
+    name: Option<Raw<'a>>,
+    findings: &mut Findings,
+) -> (Option<&'o FieldDef>, Option<Cow<'a, str>>) {
+    let mut field = None;
+    let mut identity = None;
+    if let Some(id) = id {
+        match id.as_str() {
+            Some(s) if is_cuid(&s.value()) => {
+                let s = s.value();
+                field = ontology.by_id(&s);
+                if field.is_none() && ontology.complete {
+                    findings.error(
+                        Code::METADATA_UNKNOWN_FIELD,
+                        format!("{at}/schema_id"),
+                        id.offset,
+                        format!("schema_id {} is not in the ontology", quote(&s)),
+                    );
+                }
+                identity = Some(s);
+            }
+            Some(s) => findings.error(
+                Code::METADATA_SCHEMA_ID,
+                format!("{at}/schema_id"),
+                id.offset,
+                format!("schema_id {} is not a 25-character cuid (c followed by 24 lower-case letters or digits)", quote(&s.value())),
+            ),
+            None => findings.error(
+                Code::ROW_FIELD_TYPE,
+                format!("{at}/schema_id"),
+                id.offset,
+                format!("schema_id must be a string, not {}", id.kind.name()),
+            ),
+        }
+    }
+    if let Some(name) = name {
+        let Some(s) = name.as_str() else {
+            findings.error(Code::ROW_FIELD_TYPE, format!("{at}/name"), name.offset, format!("name must be a string, not {}", name.kind.name()));
+            return (field, identity);
+        };
+        let s = s.value();
+        let named = ontology.by_name(&s);
+        match (field, named) {
+            (Some(by_id), Some(by_name)) if by_id.name != by_name.name => findings.error(
+                Code::METADATA_SCHEMA_ID,
+                format!("{at}/name"),
+                name.offset,
+                format!("schema_id names \"{}\" but name says {}; keep one", by_id.name, quote(&s)),
+            ),
+            (None, None) if id.is_none() && ontology.complete => findings.error(
+                Code::METADATA_UNKNOWN_FIELD,
+                format!("{at}/name"),
+                name.offset,
+                format!("metadata field {} is not in the ontology", quote(&s)),
+            ),
+            _ => {}
+        }
+        field = field.or(named);
+        identity = identity.or(Some(s));
+    }
+    (field, identity)
 }
 
 fn check_value(
     value: Raw<'_>,
     field: Option<&FieldDef>,
     media: Option<MediaType>,
-    pointer: &str,
+    at: Item<'_>,
     findings: &mut Findings,
 ) -> crate::json::Result<()> {
-    let mut bad = |message: String| findings.error(Code::METADATA_VALUE, pointer, value.offset, message);
+    let mut bad = |message: String| findings.error(Code::METADATA_VALUE, format!("{at}/value"), value.offset, message);
     let Some(field) = field else {
         let ok = match value.kind {
             JsonKind::String | JsonKind::Number => true,
@@ -312,7 +344,7 @@ fn check_value(
         },
         Kind::Datetime => match value.as_str() {
             Some(s) => {
-                if let Err(why) = datetime::canonical(&s.value()) {
+                if let Err(why) = datetime::parse(&s.value()) {
                     bad(format!("\"{name}\" value {} is not an ISO 8601 date-time: {why}", quote(&s.value())));
                 }
             }
@@ -353,7 +385,7 @@ mod tests {
     fn codes(json: &str, ontology: &Ontology, media: Option<MediaType>) -> Vec<(Code, String)> {
         let raw = Cursor::new(json).value().unwrap();
         let mut f = Findings::default();
-        check(raw, ontology, media, &mut f).unwrap();
+        check(raw, ontology, media, &mut Seen::default(), &mut f).unwrap();
         f.list.into_iter().map(|f| (f.code, f.pointer)).collect()
     }
 

@@ -6,12 +6,15 @@
 //! from the source text as written (whitespace aside), so strings are
 //! never re-encoded. Writing canonical input gives the same bytes back.
 
+use std::borrow::Cow;
+
 use crate::attachment;
 use crate::datetime;
 use crate::json::{self, Kind, Raw};
 use crate::media::{self, MediaType, Resolved};
 use crate::metadata::{self, Ontology};
-use crate::row::{Field, Row};
+use crate::report::{Code, Findings};
+use crate::row::{Field, Row, fields};
 
 /// Append the normalized JSON of `row` (which has no errors) to `out`.
 pub fn row(out: &mut Vec<u8>, row: &Row<'_>, resolved: Resolved, ontology: &Ontology) -> json::Result<()> {
@@ -60,12 +63,16 @@ fn object<const N: usize>(
 ) -> json::Result<()> {
     out.push(b'{');
     let mut first = true;
-    for (k, v) in raw.members()?.into_iter().filter(|(_, v)| !v.is_null()) {
+    raw.cursor().object(|c, k| {
+        let v = c.value()?;
+        if v.is_null() {
+            return Ok(());
+        }
         let name = k.value();
         let canonical = keys.iter().find(|(c, a)| **c == name || *a == Some(&*name)).map_or(&*name, |(c, _)| c);
         key(out, &mut first, canonical);
-        value(out, canonical, v)?;
-    }
+        value(out, canonical, v)
+    })?;
     out.push(b'}');
     Ok(())
 }
@@ -95,33 +102,45 @@ fn row_data(out: &mut Vec<u8>, raw: Raw<'_>, media: Option<MediaType>) -> json::
 
 fn array(out: &mut Vec<u8>, raw: Raw<'_>, mut element: impl FnMut(&mut Vec<u8>, Raw<'_>) -> json::Result<()>) -> json::Result<()> {
     out.push(b'[');
-    for (i, e) in raw.elements()?.into_iter().enumerate() {
+    raw.cursor().array(|c, i| {
         if i > 0 {
             out.push(b',');
         }
-        element(out, e)?;
-    }
+        element(out, c.value()?)
+    })?;
     out.push(b']');
     Ok(())
 }
 
-const NO_ALIASES: [(&str, Option<&str>); 0] = [];
+/// The string value of one member of a valid row's object, if present.
+fn member_str<'a>(object: Raw<'a>, name: &str) -> json::Result<Option<Cow<'a, str>>> {
+    let mut found = None;
+    object.cursor().object(|c, k| {
+        let v = c.value()?;
+        if found.is_none() && k.value() == name {
+            found = v.as_str().map(|s| s.value());
+        }
+        Ok(())
+    })?;
+    Ok(found)
+}
 
 fn metadata_fields(out: &mut Vec<u8>, raw: Raw<'_>, ontology: &Ontology) -> json::Result<()> {
     array(out, raw, |out, entry| {
-        let members = entry.members()?;
-        let text = |name: &str| {
-            members.iter().find(|(k, _)| k.value() == name).and_then(|(_, v)| v.as_str()).map(|s| s.value())
-        };
-        let is_datetime = metadata::resolve(ontology, text("schema_id").as_deref(), text("name").as_deref())
-            .is_some_and(|f| f.kind == metadata::Kind::Datetime);
-        object(out, entry, NO_ALIASES, |out, name, v| {
-            match v.as_str().filter(|_| is_datetime && name == "value") {
-                Some(s) => match datetime::canonical(&s.value()) {
-                    Ok(canonical) => json::write_string(out, &canonical),
-                    Err(_) => json::write_compact(out, v.text),
-                },
-                None => json::write_compact(out, v.text),
+        // A valid row's entries have no unknown or repeated keys to report.
+        let [id, name, _] = fields(entry, metadata::ENTRY_KEYS, &"", Code::ROW_UNKNOWN_FIELD, &mut Findings::default())?;
+        let id = id.and_then(|v| v.as_str()).map(|s| s.value());
+        let name = name.and_then(|v| v.as_str()).map(|s| s.value());
+        let is_datetime = metadata::resolve(ontology, id.as_deref(), name.as_deref()).is_some_and(|f| f.kind == metadata::Kind::Datetime);
+        object(out, entry, metadata::ENTRY_KEYS, |out, name, v| {
+            let datetime = v.as_str().filter(|_| is_datetime && name == "value").map(|s| s.value());
+            match datetime.as_deref().map(datetime::parse) {
+                Some(Ok(canonical)) => {
+                    out.push(b'"');
+                    canonical.write(out);
+                    out.push(b'"');
+                }
+                _ => json::write_compact(out, v.text),
             }
             Ok(())
         })
@@ -130,8 +149,7 @@ fn metadata_fields(out: &mut Vec<u8>, raw: Raw<'_>, ontology: &Ontology) -> json
 
 fn attachments(out: &mut Vec<u8>, raw: Raw<'_>) -> json::Result<()> {
     array(out, raw, |out, item| {
-        let members = item.members()?;
-        let value = members.iter().find(|(k, _)| k.value() == "value").and_then(|(_, v)| v.as_str()).map(|s| s.value());
+        let value = member_str(item, "value")?;
         object(out, item, attachment::KEYS, |out, name, v| {
             match v.as_str().filter(|_| name == "type") {
                 Some(t) if t.value() == "TEXT" => {

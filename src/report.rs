@@ -227,6 +227,29 @@ pub fn quote(value: &str) -> String {
     serde_json::to_string(&cut).expect("strings always serialize")
 }
 
+/// A JSON Pointer to an array element, formatted only when a finding needs
+/// it: checks run on every row, findings are rare.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'p> {
+    pub array: &'p str,
+    pub index: usize,
+}
+
+impl std::fmt::Display for Item<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.array, self.index)
+    }
+}
+
+/// `{parent}/{leaf}`, formatted only when a finding needs it.
+pub struct Child<'p>(pub &'p dyn std::fmt::Display, pub &'p str);
+
+impl std::fmt::Display for Child<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.0, self.1)
+    }
+}
+
 /// Escape one JSON Pointer segment (RFC 6901).
 pub fn pointer_segment(key: &str) -> String {
     if key.contains(['~', '/']) { key.replace('~', "~0").replace('/', "~1") } else { key.to_string() }

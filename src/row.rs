@@ -188,15 +188,16 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
 /// name and its accepted camelCase spelling; unknown keys are reported with
 /// `unknown`, repeats with `ROW_DUPLICATE_FIELD`, and `null` is absent.
 pub fn fields<'a, const N: usize>(
-    members: &[(Str<'a>, Raw<'a>)],
+    object: Raw<'a>,
     keys: [(&str, Option<&str>); N],
-    pointer: &str,
+    pointer: &dyn std::fmt::Display,
     unknown: Code,
     findings: &mut Findings,
-) -> [Option<Raw<'a>>; N] {
+) -> json::Result<[Option<Raw<'a>>; N]> {
     let mut out = [None; N];
     let mut seen = [false; N];
-    for (key, value) in members {
+    object.cursor().object(|c, key| {
+        let value = c.value()?;
         let name = key.value();
         let slot = keys.iter().position(|(canonical, alias)| *canonical == name || *alias == Some(&*name));
         let at = || format!("{pointer}/{}", pointer_segment(&name));
@@ -210,21 +211,17 @@ pub fn fields<'a, const N: usize>(
             Some(i) => {
                 seen[i] = true;
                 if !value.is_null() {
-                    out[i] = Some(*value);
+                    out[i] = Some(value);
                 }
             }
             None => {
                 let allowed: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
-                findings.error(
-                    unknown,
-                    at(),
-                    key.offset,
-                    format!("unknown field {} here; allowed: {}", quote(&name), allowed.join(", ")),
-                );
+                findings.error(unknown, at(), key.offset, format!("unknown field {} here; allowed: {}", quote(&name), allowed.join(", ")));
             }
         }
-    }
-    out
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 fn expected_names(kinds: &[Kind]) -> &'static str {

@@ -12,14 +12,13 @@ pub const MAX_URL_BYTES: usize = 16 * 1024;
 /// Does this string claim to be a URL (as opposed to raw text)? Used to
 /// tell a TEXT row's URL from its inline text.
 pub fn looks_like_url(s: &str) -> bool {
-    if let Some((scheme, rest)) = s.split_once(':') {
-        if rest.starts_with("//") && is_scheme(scheme) {
-            return true;
+    const SCHEMES: [&str; 7] = ["javascript", "data", "file", "s3", "gs", "http", "https"];
+    match s.split_once(':') {
+        Some((scheme, rest)) => {
+            rest.starts_with("//") && is_scheme(scheme) || SCHEMES.iter().any(|k| k.eq_ignore_ascii_case(scheme))
         }
-        let scheme = scheme.to_ascii_lowercase();
-        return matches!(scheme.as_str(), "javascript" | "data" | "file" | "s3" | "gs" | "http" | "https");
+        None => false,
     }
-    false
 }
 
 fn is_scheme(s: &str) -> bool {
@@ -45,12 +44,12 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
     Some(Parts { scheme, path })
 }
 
-/// The lower-cased extension of the URL's last path segment, if any.
-pub fn extension(url: &str) -> Option<String> {
+/// The extension of the URL's last path segment, if any, as written.
+pub fn extension(url: &str) -> Option<&str> {
     let parts = split(url)?;
     let segment = parts.path.rsplit('/').next()?;
     let (stem, ext) = segment.rsplit_once('.')?;
-    (!stem.is_empty() && !ext.is_empty()).then(|| ext.to_ascii_lowercase())
+    (!stem.is_empty() && !ext.is_empty()).then_some(ext)
 }
 
 /// Check one URL; findings point at `pointer`/`offset` (the string token).
@@ -73,9 +72,10 @@ pub fn check(url: &str, pointer: &dyn Fn() -> String, offset: u32, findings: &mu
         return;
     };
     check_characters(url, pointer, offset, findings);
-    match scheme.to_ascii_lowercase().as_str() {
-        "https" => check_authority(url, rest, pointer, offset, findings),
-        "http" => {
+    let is = |name: &str| scheme.eq_ignore_ascii_case(name);
+    match () {
+        _ if is("https") => check_authority(url, rest, pointer, offset, findings),
+        _ if is("http") => {
             findings.warning(
                 Code::URL_INSECURE,
                 pointer(),
@@ -85,7 +85,7 @@ pub fn check(url: &str, pointer: &dyn Fn() -> String, offset: u32, findings: &mu
             findings.suggest(format!("https:{rest}"));
             check_authority(url, rest, pointer, offset, findings);
         }
-        "gs" | "s3" => check_bucket_url(url, scheme, rest, pointer, offset, findings),
+        _ if is("gs") || is("s3") => check_bucket_url(url, scheme, rest, pointer, offset, findings),
         _ => findings.error(
             Code::URL_SCHEME,
             pointer(),
@@ -261,10 +261,10 @@ mod tests {
 
     #[test]
     fn extensions() {
-        assert_eq!(extension("https://h/a/b.JPG?x=1.png").as_deref(), Some("jpg"));
+        assert_eq!(extension("https://h/a/b.JPG?x=1.png"), Some("JPG"));
         assert_eq!(extension("https://h/a/b"), None);
         assert_eq!(extension("https://h.example"), None);
-        assert_eq!(extension("gs://bucket/x.mp4").as_deref(), Some("mp4"));
+        assert_eq!(extension("gs://bucket/x.mp4"), Some("mp4"));
         assert_eq!(extension("https://h/.hidden"), None);
     }
 }

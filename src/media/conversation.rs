@@ -1,7 +1,9 @@
 //! Inline conversations (SPEC §2): CONVERSATIONAL row_data objects.
 
-use crate::json::{Kind, Raw, Str};
-use crate::report::{Code, Findings, quote};
+use std::borrow::Cow;
+
+use crate::json::{Kind, Raw};
+use crate::report::{Child, Code, Findings, Item, quote};
 use crate::row::fields;
 
 pub const CONVERSATION_TYPE: &str = "application/vnd.labelbox.conversational";
@@ -19,16 +21,25 @@ const MESSAGE_KEYS: [(&str, Option<&str>); 6] = [
 ];
 const USER_KEYS: [(&str, Option<&str>); 2] = [("userId", None), ("name", None)];
 
-pub fn check(members: &[(Str<'_>, Raw<'_>)], data: Raw<'_>, findings: &mut Findings) -> crate::json::Result<()> {
+/// `fields`, with every finding about the object's keys (unknown, repeated)
+/// reported as `CONVERSATION_INVALID`: the conversation format is one rule.
+fn conversation_fields<'a, const N: usize>(
+    object: Raw<'a>,
+    keys: [(&str, Option<&str>); N],
+    pointer: &dyn std::fmt::Display,
+    findings: &mut Findings,
+) -> crate::json::Result<[Option<Raw<'a>>; N]> {
+    let mut local = Findings::default();
+    let out = fields(object, keys, pointer, Code::CONVERSATION_INVALID, &mut local)?;
+    for f in local.list {
+        findings.error(Code::CONVERSATION_INVALID, f.pointer, f.offset, f.message);
+    }
+    Ok(out)
+}
+
+pub fn check(data: Raw<'_>, findings: &mut Findings) -> crate::json::Result<()> {
+    let [kind, version, messages] = conversation_fields(data, KEYS, &"/row_data", findings)?;
     let mut bad = |pointer: String, offset: u32, message: String| findings.error(Code::CONVERSATION_INVALID, pointer, offset, message);
-    let [kind, version, messages] = {
-        let mut local = Findings::default();
-        let out = fields(members, KEYS, "/row_data", Code::CONVERSATION_INVALID, &mut local);
-        for f in local.list {
-            bad(f.pointer, f.offset, f.message);
-        }
-        out
-    };
     if !kind.and_then(|k| k.as_str()).is_some_and(|s| s.value() == CONVERSATION_TYPE) {
         let offset = kind.map_or(data.offset, |k| k.offset);
         bad("/row_data/type".into(), offset, format!("a conversation needs \"type\": \"{CONVERSATION_TYPE}\""));
@@ -42,66 +53,71 @@ pub fn check(members: &[(Str<'_>, Raw<'_>)], data: Raw<'_>, findings: &mut Findi
         bad("/row_data/messages".into(), offset, "a conversation needs \"messages\", an array of 1 to 250 messages".into());
         return Ok(());
     };
-    let list = messages.elements()?;
-    if list.is_empty() || list.len() > MAX_MESSAGES {
-        bad(
-            "/row_data/messages".into(),
+    let mut ids: Vec<Cow<'_, str>> = Vec::new();
+    let count = messages.cursor().array(|c, index| {
+        let message = c.value()?;
+        check_message(message, Item { array: "/row_data/messages", index }, &mut ids, findings)
+    })?;
+    if count == 0 || count > MAX_MESSAGES {
+        findings.error(
+            Code::CONVERSATION_INVALID,
+            "/row_data/messages",
             messages.offset,
-            format!("a conversation holds 1 to {MAX_MESSAGES} messages; this one has {}", list.len()),
+            format!("a conversation holds 1 to {MAX_MESSAGES} messages; this one has {count}"),
         );
     }
-    let mut ids: Vec<String> = Vec::with_capacity(list.len());
-    for (i, message) in list.into_iter().enumerate() {
-        let at = format!("/row_data/messages/{i}");
-        if message.kind != Kind::Object {
-            bad(at, message.offset, format!("a message must be an object, not {}", message.kind.name()));
-            continue;
+    Ok(())
+}
+
+fn check_message<'a>(message: Raw<'a>, at: Item<'_>, ids: &mut Vec<Cow<'a, str>>, findings: &mut Findings) -> crate::json::Result<()> {
+    if message.kind != Kind::Object {
+        let text = format!("a message must be an object, not {}", message.kind.name());
+        findings.error(Code::CONVERSATION_INVALID, at.to_string(), message.offset, text);
+        return Ok(());
+    }
+    let [id, content, user, timestamp, align, can_label] = conversation_fields(message, MESSAGE_KEYS, &at, findings)?;
+    let user_ok = match user {
+        Some(u) if u.kind == Kind::Object => {
+            let [user_id, name] = conversation_fields(u, USER_KEYS, &Child(&at, "user"), findings)?;
+            user_id.is_some_and(|v| v.kind == Kind::String) && name.is_some_and(|v| v.kind == Kind::String)
         }
-        let mut local = Findings::default();
-        let [id, content, user, timestamp, align, can_label] =
-            fields(&message.members()?, MESSAGE_KEYS, &at, Code::CONVERSATION_INVALID, &mut local);
-        let user_fields = match user {
-            Some(u) if u.kind == Kind::Object => {
-                let [user_id, name] = fields(&u.members()?, USER_KEYS, &format!("{at}/user"), Code::CONVERSATION_INVALID, &mut local);
-                user_id.is_some_and(|v| v.kind == Kind::String) && name.is_some_and(|v| v.kind == Kind::String)
+        _ => false,
+    };
+    let mut bad = |leaf: &str, offset: u32, message: String| {
+        findings.error(Code::CONVERSATION_INVALID, format!("{at}/{leaf}"), offset, message)
+    };
+    let offset_of = |v: Option<Raw<'_>>| v.map_or(message.offset, |v| v.offset);
+    match id.and_then(|v| v.as_str()) {
+        Some(s) => {
+            let s = s.value();
+            if ids.contains(&s) {
+                bad("messageId", offset_of(id), format!("messageId {} repeats an earlier message", quote(&s)));
+            } else {
+                ids.push(s);
             }
-            _ => false,
-        };
-        for f in local.list {
-            bad(f.pointer, f.offset, f.message);
         }
-        match id.and_then(|v| v.as_str()) {
-            Some(s) => {
-                let s = s.value().into_owned();
-                if ids.contains(&s) {
-                    bad(format!("{at}/messageId"), id.map_or(message.offset, |v| v.offset), format!("messageId {} repeats an earlier message", quote(&s)));
-                } else {
-                    ids.push(s);
-                }
+        None => bad("messageId", offset_of(id), "a message needs a \"messageId\" string".into()),
+    }
+    match content.and_then(|v| v.as_str()) {
+        Some(s) => {
+            let chars = s.value().chars().count();
+            if chars >= MAX_CONTENT_CHARS {
+                bad("content", s.offset, format!("message content is {chars} characters; it must stay under {MAX_CONTENT_CHARS}"));
             }
-            None => bad(format!("{at}/messageId"), id.map_or(message.offset, |v| v.offset), "a message needs a \"messageId\" string".into()),
         }
-        match content.and_then(|v| v.as_str()) {
-            Some(s) => {
-                let chars = s.value().chars().count();
-                if chars >= MAX_CONTENT_CHARS {
-                    bad(format!("{at}/content"), s.offset, format!("message content is {chars} characters; it must stay under {MAX_CONTENT_CHARS}"));
-                }
-            }
-            None => bad(format!("{at}/content"), content.map_or(message.offset, |v| v.offset), "a message needs \"content\", a string".into()),
-        }
-        if !user_fields {
-            bad(format!("{at}/user"), user.map_or(message.offset, |v| v.offset), "a message needs \"user\": {\"userId\", \"name\"} strings".into());
-        }
-        if let Some(t) = timestamp.filter(|t| !super::whole_number(*t).is_some()) {
-            bad(format!("{at}/timestampUsec"), t.offset, "timestampUsec must be a non-negative integer (microseconds)".into());
-        }
-        if let Some(a) = align.filter(|a| !a.as_str().is_some_and(|s| matches!(&*s.value(), "left" | "right"))) {
-            bad(format!("{at}/align"), a.offset, "align must be \"left\" or \"right\"".into());
-        }
-        if let Some(c) = can_label.filter(|c| c.kind != Kind::Bool) {
-            bad(format!("{at}/canLabel"), c.offset, "canLabel must be true or false".into());
-        }
+        None => bad("content", offset_of(content), "a message needs \"content\", a string".into()),
+    }
+    if !user_ok {
+        bad("user", offset_of(user), "a message needs \"user\": {\"userId\", \"name\"} strings".into());
+    }
+    if let Some(t) = timestamp.filter(|t| super::whole_number(*t).is_none()) {
+        bad("timestampUsec", t.offset, "timestampUsec must be a non-negative integer (microseconds)".into());
+    }
+    if let Some(a) = align.filter(|a| !a.as_str().is_some_and(|s| matches!(&*s.value(), "left" | "right"))) {
+        bad("align", a.offset, "align must be \"left\" or \"right\"".into());
+    }
+    if let Some(c) = can_label.filter(|c| c.kind != Kind::Bool) {
+        bad("canLabel", c.offset, "canLabel must be true or false".into());
     }
     Ok(())
 }

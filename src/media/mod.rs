@@ -3,7 +3,7 @@
 mod conversation;
 mod tms;
 
-use crate::json::{Kind, Raw, Str};
+use crate::json::{Kind, Raw};
 use crate::report::{Code, Findings, Severity, quote};
 use crate::row::{Field, Row, fields};
 use crate::url;
@@ -74,10 +74,14 @@ impl MediaType {
     }
 
     fn from_extension(ext: &str) -> Option<MediaType> {
-        if ext == "txt" {
+        if ext.eq_ignore_ascii_case("txt") {
             return Some(MediaType::Text);
         }
-        MediaType::ALL.into_iter().find(|t| t.extensions().contains(&ext))
+        MediaType::ALL.into_iter().find(|t| t.lists_extension(ext))
+    }
+
+    fn lists_extension(self, ext: &str) -> bool {
+        self.extensions().iter().any(|e| e.eq_ignore_ascii_case(ext))
     }
 
     fn takes_object(self) -> bool {
@@ -98,29 +102,30 @@ pub struct Resolved {
 }
 
 /// The shape of a row_data object, recognized by its keys.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Shape {
     Tms,
     Pdf,
     Conversation,
-    Empty,
     Unknown,
+    Empty,
 }
 
-fn shape(members: &[(Str<'_>, Raw<'_>)]) -> Shape {
-    if members.is_empty() {
-        return Shape::Empty;
-    }
-    let has = |names: &[&str]| members.iter().any(|(k, _)| names.contains(&&*k.value()));
-    if has(&["tile_layer_url", "tileLayerUrl"]) {
-        Shape::Tms
-    } else if has(&["pdf_url", "pdfUrl"]) {
-        Shape::Pdf
-    } else if has(&["messages", "type"]) {
-        Shape::Conversation
-    } else {
-        Shape::Unknown
-    }
+fn shape(data: Raw<'_>) -> crate::json::Result<Shape> {
+    let mut found = Shape::Empty;
+    data.cursor().object(|c, key| {
+        c.value()?;
+        let rank = match &*key.value() {
+            "tile_layer_url" | "tileLayerUrl" => Shape::Tms,
+            "pdf_url" | "pdfUrl" => Shape::Pdf,
+            "messages" | "type" => Shape::Conversation,
+            _ => Shape::Unknown,
+        };
+        // The most telling key wins: a tile layer, then a document, then a conversation.
+        found = found.min(rank);
+        Ok(())
+    })?;
+    Ok(found)
 }
 
 /// Decide the media type and check row_data against it.
@@ -229,8 +234,8 @@ fn check_string(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &m
         }
         None if is_url => {
             url::check(&value, &pointer, data.offset, findings);
-            match url::extension(&value).and_then(|e| MediaType::from_extension(&e).map(|t| (t, e))) {
-                Some((media, ext)) => Ok(inferred(findings, data, media, &format!("the .{ext} extension"))),
+            match url::extension(&value).and_then(|e| MediaType::from_extension(e).map(|t| (t, e))) {
+                Some((media, ext)) => Ok(inferred(findings, data, media, &format!("the .{} extension", ext.to_ascii_lowercase()))),
                 None => resolved(None),
             }
         }
@@ -261,7 +266,7 @@ pub(crate) fn check_extension(value: &str, media: MediaType, pointer: &str, offs
     if allowed.is_empty() {
         return;
     }
-    if let Some(ext) = url::extension(value).filter(|e| !allowed.contains(&e.as_str())) {
+    if let Some(ext) = url::extension(value).filter(|e| !media.lists_extension(e)) {
         findings.warning(
             Code::MEDIA_EXTENSION,
             pointer,
@@ -272,8 +277,7 @@ pub(crate) fn check_extension(value: &str, media: MediaType, pointer: &str, offs
 }
 
 fn check_object(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &mut Findings) -> crate::json::Result<Resolved> {
-    let members = data.members()?;
-    let found = shape(&members);
+    let found = shape(data)?;
     if found == Shape::Empty {
         findings.error(Code::ROW_DATA_MISSING, "/row_data", data.offset, "row_data is an empty object".into());
         return Ok(Resolved { media: explicit.flatten(), inferred: false });
@@ -282,7 +286,7 @@ fn check_object(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &m
         Some(None) => return Ok(Resolved { media: None, inferred: false }),
         Some(Some(media)) => (media, false),
         None => match found {
-            Shape::Tms if tms::is_simple(&members) => (MediaType::TmsSimple, true),
+            Shape::Tms if tms::is_simple(data)? => (MediaType::TmsSimple, true),
             Shape::Tms => (MediaType::TmsGeo, true),
             Shape::Pdf => (MediaType::Pdf, true),
             Shape::Conversation => (MediaType::Conversational, true),
@@ -302,9 +306,9 @@ fn check_object(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &m
         return Ok(Resolved { media: Some(media), inferred: false });
     }
     match media {
-        MediaType::TmsGeo | MediaType::TmsSimple => tms::check(&members, data, media, findings)?,
-        MediaType::Pdf => check_pdf(&members, data, !was_inferred, findings),
-        _ => conversation::check(&members, data, findings)?,
+        MediaType::TmsGeo | MediaType::TmsSimple => tms::check(data, media, findings)?,
+        MediaType::Pdf => check_pdf(data, !was_inferred, findings)?,
+        _ => conversation::check(data, findings)?,
     }
     if was_inferred {
         let from = match media {
@@ -319,8 +323,8 @@ fn check_object(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &m
 
 pub const PDF_KEYS: [(&str, Option<&str>); 2] = [("pdf_url", Some("pdfUrl")), ("text_layer_url", Some("textLayerUrl"))];
 
-fn check_pdf(members: &[(Str<'_>, Raw<'_>)], data: Raw<'_>, explicit: bool, findings: &mut Findings) {
-    let [pdf, text_layer] = fields(members, PDF_KEYS, "/row_data", Code::ROW_UNKNOWN_FIELD, findings);
+fn check_pdf(data: Raw<'_>, explicit: bool, findings: &mut Findings) -> crate::json::Result<()> {
+    let [pdf, text_layer] = fields(data, PDF_KEYS, &"/row_data", Code::ROW_UNKNOWN_FIELD, findings)?;
     if pdf.is_none() {
         findings.error(
             Code::ROW_DATA_MISSING,
@@ -348,6 +352,7 @@ fn check_pdf(members: &[(Str<'_>, Raw<'_>)], data: Raw<'_>, explicit: bool, find
             ),
         }
     }
+    Ok(())
 }
 
 /// Non-negative whole number (1.0 and 1e1 count, as in JSON Schema).

@@ -1,8 +1,8 @@
 //! Tiled imagery row_data: TMS_GEO and TMS_SIMPLE (SPEC §2).
 
 use super::{MediaType, whole_number};
-use crate::json::{Kind, Raw, Str};
-use crate::report::{Code, Findings, quote};
+use crate::json::{Kind, Raw};
+use crate::report::{Code, Findings, Item, quote};
 use crate::row::fields;
 use crate::url;
 
@@ -24,13 +24,19 @@ const GEO_EPSG: [&str; 3] = ["EPSG4326", "EPSG3857", "EPSG3395"];
 /// Few tile servers serve deeper levels; deeper is allowed but suspicious.
 const DEEPEST_USUAL_ZOOM: f64 = 24.0;
 
-pub fn is_simple(members: &[(Str<'_>, Raw<'_>)]) -> bool {
-    members.iter().any(|(k, v)| k.value() == "epsg" && v.as_str().is_some_and(|s| s.value() == "Simple"))
+pub fn is_simple(data: Raw<'_>) -> crate::json::Result<bool> {
+    let mut simple = false;
+    data.cursor().object(|c, key| {
+        let value = c.value()?;
+        simple |= key.value() == "epsg" && value.as_str().is_some_and(|s| s.value() == "Simple");
+        Ok(())
+    })?;
+    Ok(simple)
 }
 
-pub fn check(members: &[(Str<'_>, Raw<'_>)], data: Raw<'_>, media: MediaType, findings: &mut Findings) -> crate::json::Result<()> {
+pub fn check(data: Raw<'_>, media: MediaType, findings: &mut Findings) -> crate::json::Result<()> {
     let [tile_url, bounds, min_zoom, max_zoom, native_zoom, tile_size, epsg, version, layers] =
-        fields(members, KEYS, "/row_data", Code::ROW_UNKNOWN_FIELD, findings);
+        fields(data, KEYS, &"/row_data", Code::ROW_UNKNOWN_FIELD, findings)?;
     match tile_url {
         Some(raw) => check_template(raw, "/row_data/tile_layer_url", findings),
         None => findings.error(
@@ -218,13 +224,19 @@ fn check_layers(layers: Raw<'_>, findings: &mut Findings) -> crate::json::Result
         );
         return Ok(());
     }
-    for (i, layer) in layers.elements()?.into_iter().enumerate() {
-        let at = format!("/row_data/alternative_layers/{i}");
+    layers.cursor().array(|c, index| {
+        let layer = c.value()?;
+        let at = Item { array: "/row_data/alternative_layers", index };
         if layer.kind != Kind::Object {
-            findings.error(Code::ROW_FIELD_TYPE, at, layer.offset, format!("a layer must be an object {{tile_layer_url, name}}, not {}", layer.kind.name()));
-            continue;
+            findings.error(
+                Code::ROW_FIELD_TYPE,
+                at.to_string(),
+                layer.offset,
+                format!("a layer must be an object {{tile_layer_url, name}}, not {}", layer.kind.name()),
+            );
+            return Ok(());
         }
-        let [url, name] = fields(&layer.members()?, LAYER_KEYS, &at, Code::ROW_UNKNOWN_FIELD, findings);
+        let [url, name] = fields(layer, LAYER_KEYS, &at, Code::ROW_UNKNOWN_FIELD, findings)?;
         match url {
             Some(raw) => check_template(raw, &format!("{at}/tile_layer_url"), findings),
             None => findings.error(
@@ -238,7 +250,8 @@ fn check_layers(layers: Raw<'_>, findings: &mut Findings) -> crate::json::Result
             let offset = name.map_or(layer.offset, |n| n.offset);
             findings.error(Code::ROW_FIELD_TYPE, format!("{at}/name"), offset, "an alternative layer needs a \"name\" string".into());
         }
-    }
+        Ok(())
+    })?;
     Ok(())
 }
 
