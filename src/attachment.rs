@@ -2,7 +2,7 @@
 
 use crate::json::{Kind, Raw};
 use crate::report::{Code, Findings, Item, quote};
-use crate::row::fields;
+use crate::row::objects;
 use crate::url;
 
 pub const MAX_OVERLAYS: usize = 9;
@@ -38,19 +38,8 @@ pub fn check(raw: Raw<'_>, findings: &mut Findings) -> crate::json::Result<()> {
         return Ok(());
     }
     let mut overlays = 0;
-    raw.cursor().array(|c, index| {
-        let item = c.value()?;
-        let at = Item { array: "/attachments", index };
-        if item.kind != Kind::Object {
-            findings.error(
-                Code::ATTACHMENT_VALUE,
-                at.to_string(),
-                item.offset,
-                format!("an attachment must be an object {{type, value, name?}}, not {}", item.kind.name()),
-            );
-            return Ok(());
-        }
-        let [kind, value, name] = fields(item, KEYS, &at, Code::ROW_UNKNOWN_FIELD, findings)?;
+    let not_object = (Code::ATTACHMENT_VALUE, "an attachment must be an object {type, value, name?}");
+    objects(raw, "/attachments", KEYS, not_object, findings, |at, item, [kind, value, name], findings| {
         if check_one(item, at, kind, value, name, findings) == Some("IMAGE_OVERLAY") {
             overlays += 1;
         }

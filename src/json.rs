@@ -413,18 +413,60 @@ impl<'a> Cursor<'a> {
     }
 
     fn open(&mut self, stack: &mut Vec<bool>, is_object: bool) -> Result<()> {
+        self.descend()?;
+        stack.push(is_object);
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn descend(&mut self) -> Result<()> {
         if self.depth >= MAX_DEPTH {
             return self.err(self.pos, "nested deeper than 128 levels");
         }
         self.depth += 1;
-        stack.push(is_object);
-        self.pos += 1;
         Ok(())
     }
 
     fn close(&mut self, stack: &mut Vec<bool>) {
         self.depth -= 1;
         stack.pop();
+    }
+
+    /// Consume `open` and, when the container is empty, its `close` too:
+    /// `Ok(true)` means there is nothing inside.
+    fn enter(&mut self, open: u8, close: u8, expected: &'static str) -> Result<bool> {
+        self.skip_ws();
+        if self.bytes().get(self.pos) != Some(&open) {
+            return self.err(self.pos, expected);
+        }
+        self.descend()?;
+        self.pos += 1;
+        self.skip_ws();
+        let empty = self.bytes().get(self.pos) == Some(&close);
+        if empty {
+            self.pos += 1;
+            self.depth -= 1;
+        }
+        Ok(empty)
+    }
+
+    /// After a member or element: `,` goes on (`Ok(false)`), `close` ends
+    /// the container (`Ok(true)`).
+    fn next_or_leave(&mut self, close: u8, unexpected: &'static str, truncated: &'static str) -> Result<bool> {
+        self.skip_ws();
+        match self.bytes().get(self.pos) {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(&c) if c == close => {
+                self.pos += 1;
+                self.depth -= 1;
+                Ok(true)
+            }
+            Some(_) => self.err(self.pos, unexpected),
+            None => self.err(self.pos, truncated),
+        }
     }
 
     fn value_scalar(&mut self) -> Result<()> {
@@ -457,47 +499,22 @@ impl<'a> Cursor<'a> {
     /// Walk an object member by member. The callback receives each key and
     /// must consume exactly one value from the cursor.
     pub fn object(&mut self, mut member: impl FnMut(&mut Self, Str<'a>) -> Result<()>) -> Result<()> {
-        self.skip_ws();
-        if self.bytes().get(self.pos) != Some(&b'{') {
-            return self.err(self.pos, "expected an object");
-        }
-        let mut stack = Vec::new();
-        self.open(&mut stack, true)?;
-        self.skip_ws();
-        if self.bytes().get(self.pos) == Some(&b'}') {
-            self.pos += 1;
-            self.depth -= 1;
+        if self.enter(b'{', b'}', "expected an object")? {
             return Ok(());
         }
         loop {
             let key = self.key_colon()?;
             member(self, key)?;
-            self.skip_ws();
-            match self.bytes().get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(());
-                }
-                Some(_) => return self.err(self.pos, "expected ',' or '}' in an object"),
-                None => return self.err(self.pos, "unexpected end of input inside an object"),
+            if self.next_or_leave(b'}', "expected ',' or '}' in an object", "unexpected end of input inside an object")? {
+                return Ok(());
             }
         }
     }
 
     /// Walk an array element by element; the callback consumes one value.
+    /// Returns how many elements there were.
     pub fn array(&mut self, mut element: impl FnMut(&mut Self, usize) -> Result<()>) -> Result<usize> {
-        self.skip_ws();
-        if self.bytes().get(self.pos) != Some(&b'[') {
-            return self.err(self.pos, "expected an array");
-        }
-        let mut stack = Vec::new();
-        self.open(&mut stack, false)?;
-        self.skip_ws();
-        if self.bytes().get(self.pos) == Some(&b']') {
-            self.pos += 1;
-            self.depth -= 1;
+        if self.enter(b'[', b']', "expected an array")? {
             return Ok(0);
         }
         let mut index = 0;
@@ -508,16 +525,8 @@ impl<'a> Cursor<'a> {
             }
             element(self, index)?;
             index += 1;
-            self.skip_ws();
-            match self.bytes().get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(index);
-                }
-                Some(_) => return self.err(self.pos, "expected ',' or ']' in an array"),
-                None => return self.err(self.pos, "unexpected end of input inside an array"),
+            if self.next_or_leave(b']', "expected ',' or ']' in an array", "unexpected end of input inside an array")? {
+                return Ok(index);
             }
         }
     }

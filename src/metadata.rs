@@ -11,7 +11,7 @@ use crate::datetime;
 use crate::json::{Kind as JsonKind, Raw};
 use crate::media::MediaType;
 use crate::report::{Code, Findings, Item, quote};
-use crate::row::fields;
+use crate::row::objects;
 
 pub const MAX_STRING_CHARS: usize = 4096;
 pub const EMBEDDING_DIMS: usize = 128;
@@ -191,19 +191,8 @@ pub fn check(raw: Raw<'_>, ontology: &Ontology, media: Option<MediaType>, seen: 
     // resolve to the same known field.
     seen.names.clear();
     seen.ends.clear();
-    raw.cursor().array(|c, index| {
-        let entry = c.value()?;
-        let at = Item { array: "/metadata_fields", index };
-        if entry.kind != JsonKind::Object {
-            findings.error(
-                Code::ROW_FIELD_TYPE,
-                at.to_string(),
-                entry.offset,
-                format!("a metadata entry must be an object {{schema_id or name, value}}, not {}", entry.kind.name()),
-            );
-            return Ok(());
-        }
-        let [id, name, value] = fields(entry, ENTRY_KEYS, &at, Code::ROW_UNKNOWN_FIELD, findings)?;
+    let not_object = (Code::ROW_FIELD_TYPE, "a metadata entry must be an object {schema_id or name, value}");
+    objects(raw, "/metadata_fields", ENTRY_KEYS, not_object, findings, |at, entry, [id, name, value], findings| {
         let (field, identity) = identify(ontology, at, id, name, findings);
         if id.is_none() && name.is_none() {
             findings.error(

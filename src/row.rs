@@ -1,7 +1,7 @@
 //! One data row: its top-level fields, borrowed from the row's text.
 
 use crate::json::{self, Cursor, Kind, Raw, Str};
-use crate::report::{Code, Findings, pointer_segment, quote};
+use crate::report::{Code, Findings, Item, pointer_segment, quote};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -222,6 +222,32 @@ pub fn fields<'a, const N: usize>(
         Ok(())
     })?;
     Ok(out)
+}
+
+/// Walk an array of objects with a fixed set of keys (attachments, metadata
+/// entries, TMS layers): an element that is not an object is reported as
+/// `not_object` (`code`, and what an element must be); each object is
+/// handed to `each` with its position and fields.
+pub fn objects<'a, const N: usize>(
+    array: Raw<'a>,
+    pointer: &'static str,
+    keys: [(&str, Option<&str>); N],
+    not_object: (Code, &str),
+    findings: &mut Findings,
+    mut each: impl FnMut(Item<'static>, Raw<'a>, [Option<Raw<'a>>; N], &mut Findings) -> json::Result<()>,
+) -> json::Result<()> {
+    array.cursor().array(|c, index| {
+        let element = c.value()?;
+        let at = Item { array: pointer, index };
+        if element.kind != Kind::Object {
+            let (code, shape) = not_object;
+            findings.error(code, at.to_string(), element.offset, format!("{shape}, not {}", element.kind.name()));
+            return Ok(());
+        }
+        let found = fields(element, keys, &at, Code::ROW_UNKNOWN_FIELD, findings)?;
+        each(at, element, found, findings)
+    })?;
+    Ok(())
 }
 
 fn expected_names(kinds: &[Kind]) -> &'static str {

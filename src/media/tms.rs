@@ -2,8 +2,8 @@
 
 use super::{MediaType, whole_number};
 use crate::json::{Kind, Raw};
-use crate::report::{Code, Findings, Item, quote};
-use crate::row::fields;
+use crate::report::{Code, Findings, quote};
+use crate::row::{fields, objects};
 use crate::url;
 
 pub const KEYS: [(&str, Option<&str>); 9] = [
@@ -224,19 +224,8 @@ fn check_layers(layers: Raw<'_>, findings: &mut Findings) -> crate::json::Result
         );
         return Ok(());
     }
-    layers.cursor().array(|c, index| {
-        let layer = c.value()?;
-        let at = Item { array: "/row_data/alternative_layers", index };
-        if layer.kind != Kind::Object {
-            findings.error(
-                Code::ROW_FIELD_TYPE,
-                at.to_string(),
-                layer.offset,
-                format!("a layer must be an object {{tile_layer_url, name}}, not {}", layer.kind.name()),
-            );
-            return Ok(());
-        }
-        let [url, name] = fields(layer, LAYER_KEYS, &at, Code::ROW_UNKNOWN_FIELD, findings)?;
+    let not_object = (Code::ROW_FIELD_TYPE, "a layer must be an object {tile_layer_url, name}");
+    objects(layers, "/row_data/alternative_layers", LAYER_KEYS, not_object, findings, |at, layer, [url, name], findings| {
         match url {
             Some(raw) => check_template(raw, &format!("{at}/tile_layer_url"), findings),
             None => findings.error(
@@ -251,8 +240,7 @@ fn check_layers(layers: Raw<'_>, findings: &mut Findings) -> crate::json::Result
             findings.error(Code::ROW_FIELD_TYPE, format!("{at}/name"), offset, "an alternative layer needs a \"name\" string".into());
         }
         Ok(())
-    })?;
-    Ok(())
+    })
 }
 
 #[cfg(test)]
