@@ -143,3 +143,30 @@ fn normalize_keeps_the_container_and_is_idempotent() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "no partial manifest for a broken file");
 }
+
+#[test]
+fn hostile_inputs_get_a_diagnostic_and_exit_1() {
+    let dir = scratch("hostile");
+    let huge_text = format!("[{{\"row_data\":\"{}\",\"media_type\":\"TEXT\"}}]", "x".repeat(100 << 20));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("deep.json", format!("[{}{}]", "[".repeat(200_000), "]".repeat(200_000)).into_bytes(), "FILE_SYNTAX"),
+        ("deep-object.ndjson", format!("{}{}", "{\"a\":".repeat(200_000), "}".repeat(200_000)).into_bytes(), "FILE_SYNTAX"),
+        ("huge-string.json", huge_text.into_bytes(), "TEXT_TOO_LONG"),
+        ("not-utf8.json", b"[{\"row_data\":\"https://h.example/\xC3\x28.jpg\"}]".to_vec(), "FILE_ENCODING"),
+        ("utf16.json", b"\xFF\xFE[\x00{\x00".to_vec(), "FILE_ENCODING"),
+        ("truncated.json", b"[{\"row_data\":\"https://h.exa".to_vec(), "FILE_SYNTAX"),
+        ("dup-keys.json", b"[{\"row_data\":\"https://h.example/a.jpg\",\"row_data\":\"x\"}]".to_vec(), "ROW_DUPLICATE_FIELD"),
+        ("huge-number.json", b"[{\"row_data\":\"https://h.example/a.jpg\",\"embeddings\":[1e999]}]".to_vec(), "FILE_SYNTAX"),
+        ("garbage.json", b"[{\"row_data\":\"https://h.example/a.jpg\"}] trailing".to_vec(), "FILE_SYNTAX"),
+    ];
+    for (name, bytes, code) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = rowcheck(&["check", "--format", "json", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let codes: Vec<&str> = report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+        assert!(codes.contains(&code), "{name}: expected {code}, got {codes:?}");
+        std::fs::remove_file(&path).unwrap();
+    }
+}
