@@ -105,6 +105,7 @@ fn check_one(
     };
     let t: &'static str = if t == "TEXT" {
         let mapped = normalized_type("TEXT", value_str.as_ref().map_or("", |(_, s)| s));
+        findings.rewrite = true;
         findings.warning(
             Code::ATTACHMENT_TEXT_DEPRECATED,
             format!("{at}/type"),

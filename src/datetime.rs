@@ -34,6 +34,12 @@ impl DateTime<'_> {
     }
 }
 
+/// Whether a date-time that [`parse`] accepted is already canonical: a `T`
+/// separator and a `Z` offset (then no shift to UTC is needed either).
+pub fn is_canonical(s: &str) -> bool {
+    s.as_bytes().get(10) == Some(&b'T') && s.ends_with('Z')
+}
+
 /// `n` (non-negative) zero-padded to `width` digits.
 fn digits(out: &mut Vec<u8>, n: i64, width: u32) {
     for place in (0..width).rev() {

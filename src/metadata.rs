@@ -300,6 +300,7 @@ fn check_value(
     at: Item<'_>,
     findings: &mut Findings,
 ) -> crate::json::Result<()> {
+    let mut rewrite = false;
     let mut bad = |message: String| findings.error(Code::METADATA_VALUE, format!("{at}/value"), value.offset, message);
     let Some(field) = field else {
         let ok = match value.kind {
@@ -333,8 +334,10 @@ fn check_value(
         },
         Kind::Datetime => match value.as_str() {
             Some(s) => {
-                if let Err(why) = datetime::parse(&s.value()) {
-                    bad(format!("\"{name}\" value {} is not an ISO 8601 date-time: {why}", quote(&s.value())));
+                let text = s.value();
+                match datetime::parse(&text) {
+                    Ok(_) => rewrite = !datetime::is_canonical(&text),
+                    Err(why) => bad(format!("\"{name}\" value {} is not an ISO 8601 date-time: {why}", quote(&text))),
                 }
             }
             None => bad(format!("\"{name}\" takes an ISO 8601 date-time string, not {}", value.kind.name())),
@@ -358,6 +361,7 @@ fn check_value(
             }
         }
     }
+    findings.rewrite |= rewrite;
     Ok(())
 }
 

@@ -81,6 +81,11 @@ pub struct Finding {
 #[derive(Debug, Default)]
 pub struct Findings {
     pub list: Vec<Finding>,
+    /// Something normalization would change was seen (an alias, a `null`,
+    /// an escaped key, a lower-case or inferred media type, a deprecated
+    /// attachment type, a non-canonical date-time). When it stays false, a
+    /// valid row's normalized form is its own text without whitespace.
+    pub rewrite: bool,
 }
 
 impl Findings {
@@ -109,6 +114,7 @@ impl Findings {
 
     pub fn clear(&mut self) {
         self.list.clear();
+        self.rewrite = false;
     }
 }
 

@@ -130,6 +130,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         let value = c.value()?;
         let name = key.value();
         let field = Field::from_key(&name);
+        findings.rewrite |= key.escaped || value.is_null() || field.is_some_and(|(_, alias)| alias);
         match field {
             Some((field, alias)) => {
                 let slot = field as usize;
@@ -200,6 +201,7 @@ pub fn fields<'a, const N: usize>(
         let value = c.value()?;
         let name = key.value();
         let slot = keys.iter().position(|(canonical, alias)| *canonical == name || *alias == Some(&*name));
+        findings.rewrite |= key.escaped || value.is_null() || slot.is_some_and(|i| keys[i].0 != name);
         let at = || format!("{pointer}/{}", pointer_segment(&name));
         match slot {
             Some(i) if seen[i] => findings.error(

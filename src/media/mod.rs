@@ -159,6 +159,7 @@ fn explicit_type(row: &Row<'_>, findings: &mut Findings) -> Option<Option<MediaT
     let names: Vec<&str> = MediaType::ALL.iter().map(|t| t.name()).collect();
     match MediaType::parse(&value.to_ascii_uppercase()) {
         Some(t) => {
+            findings.rewrite = true;
             findings.warning(
                 Code::MEDIA_TYPE_CASE,
                 "/media_type",
@@ -181,6 +182,7 @@ fn explicit_type(row: &Row<'_>, findings: &mut Findings) -> Option<Option<MediaT
 }
 
 fn inferred(findings: &mut Findings, data: Raw<'_>, media: MediaType, from: &str) -> Resolved {
+    findings.rewrite = true;
     findings.push(
         Code::MEDIA_TYPE_INFERRED,
         Severity::Info,
