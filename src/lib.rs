@@ -19,6 +19,8 @@ pub mod report;
 pub mod row;
 pub mod schema;
 pub mod url;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use checker::{Checker, Options, check, parse_key_list};
 pub use chunk::{Chunk, Limits};

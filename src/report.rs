@@ -178,6 +178,12 @@ impl Report {
         self.summary.errors > 0
     }
 
+    /// The file itself could not be read to its end, so it has no faithful
+    /// normalized form.
+    pub fn file_failed(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.row.is_none() && d.severity == Severity::Error)
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("a report always serializes")
     }

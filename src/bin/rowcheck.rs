@@ -158,7 +158,7 @@ fn run(command: Command) -> Result<Report, Fatal> {
             print_report(&mut io::stderr(), &report, &file, common.format)?;
             // A file that could not be read to its end has no faithful
             // normalized form: write nothing rather than part of it.
-            if report.diagnostics.iter().any(|d| d.row.is_none() && d.severity == rowcheck::Severity::Error) {
+            if report.file_failed() {
                 eprintln!("rowcheck: not writing a normalized manifest: the file itself has errors (see above)");
                 return Ok(report);
             }

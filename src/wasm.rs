@@ -1,0 +1,154 @@
+//! The JavaScript surface, and the only file that knows wasm-bindgen.
+//!
+//! One class: bytes go in through `push`, compact results come out: the
+//! report as one JSON (or text) string, chunks and the normalized manifest
+//! as byte buffers. Options arrive as one JSON string the JS layer builds,
+//! so no JS object is walked from Rust and none is made per row.
+
+use serde::Deserialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::{Limits, Ontology, Options, UserSchema, parse_key_list};
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct JsOptions {
+    #[serde(default)]
+    strict: bool,
+    existing_keys: Option<KeyList>,
+    ontology: Option<Value>,
+    schema: Option<Value>,
+    max_rows: Option<u64>,
+    max_bytes: Option<u64>,
+    #[serde(default)]
+    emit_chunks: bool,
+    #[serde(default)]
+    emit_normalized: bool,
+}
+
+/// Existing keys as a list, or as the text of a key-list file (one key per
+/// line or a JSON array), read exactly as the native CLI reads one.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum KeyList {
+    Keys(Vec<String>),
+    FileText(String),
+}
+
+/// A caller's mistake: the JS layer turns `CODE: message` into a
+/// `RowcheckError` with that code.
+fn misuse(code: &str, message: impl std::fmt::Display) -> JsError {
+    JsError::new(&format!("{code}: {message}"))
+}
+
+/// An ontology or schema given as a JSON value, or as the text of its file
+/// (then its errors read exactly as the native CLI's).
+fn json_text(value: Value) -> Vec<u8> {
+    match value {
+        Value::String(text) => text.into_bytes(),
+        other => other.to_string().into_bytes(),
+    }
+}
+
+fn options(json: &str) -> Result<Options, JsError> {
+    let o: JsOptions = if json.is_empty() {
+        JsOptions::default()
+    } else {
+        serde_json::from_str(json).map_err(|e| misuse("INVALID_OPTIONS", e))?
+    };
+    let existing_keys = match o.existing_keys {
+        None => Vec::new(),
+        Some(KeyList::Keys(keys)) => keys,
+        Some(KeyList::FileText(text)) => parse_key_list(text.as_bytes()).map_err(|e| misuse("INVALID_OPTIONS", e))?,
+    };
+    let ontology = match o.ontology {
+        Some(v) => Some(Ontology::from_json(&json_text(v)).map_err(|e| misuse("INVALID_ONTOLOGY", e))?),
+        None => None,
+    };
+    let schema = match o.schema {
+        Some(v) => Some(UserSchema::from_json(&json_text(v)).map_err(|e| misuse("INVALID_SCHEMA", e))?),
+        None => None,
+    };
+    if o.max_rows == Some(0) || o.max_bytes.is_some_and(|b| b < 3) {
+        return Err(misuse("INVALID_OPTIONS", "maxRows must be at least 1 and maxBytes at least 3"));
+    }
+    Ok(Options {
+        strict: o.strict,
+        existing_keys,
+        ontology,
+        schema,
+        limits: Limits { max_rows: o.max_rows, max_bytes: o.max_bytes.unwrap_or(crate::chunk::MAX_BYTES) },
+        emit_chunks: o.emit_chunks,
+        emit_normalized: o.emit_normalized,
+    })
+}
+
+/// The pipeline, fed in pieces of any size.
+#[wasm_bindgen]
+pub struct Checker {
+    inner: crate::Checker,
+}
+
+#[wasm_bindgen]
+impl Checker {
+    /// `options_json`: `{strict, existingKeys, ontology, schema, maxRows,
+    /// maxBytes, emitChunks, emitNormalized}`, every field optional.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str) -> Result<Checker, JsError> {
+        Ok(Checker { inner: crate::Checker::new(options(options_json)?) })
+    }
+
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.inner.push(bytes);
+    }
+
+    /// The input has ended; idempotent.
+    pub fn finish(&mut self) {
+        self.inner.finish();
+    }
+
+    /// The next complete chunk (a JSON array), in order; `undefined` when
+    /// none is ready.
+    #[wasm_bindgen(js_name = takeChunk)]
+    pub fn take_chunk(&mut self) -> Option<Vec<u8>> {
+        self.inner.take_chunk().map(|c| c.bytes)
+    }
+
+    /// The normalized manifest produced since the last call.
+    #[wasm_bindgen(js_name = takeNormalized)]
+    pub fn take_normalized(&mut self) -> Vec<u8> {
+        self.inner.take_normalized()
+    }
+
+    /// The report so far as JSON (SPEC §10), or as text naming `file`.
+    pub fn report(&self, text_for_file: Option<String>) -> String {
+        let report = self.inner.report();
+        match text_for_file {
+            Some(file) => report.to_text(&file),
+            None => report.to_json(),
+        }
+    }
+
+    #[wasm_bindgen(getter, js_name = bytesRead)]
+    pub fn bytes_read(&self) -> f64 {
+        self.inner.bytes_read() as f64
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn rows(&self) -> f64 {
+        self.inner.report().summary.rows as f64
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn errors(&self) -> f64 {
+        self.inner.report().summary.errors as f64
+    }
+
+    /// The file itself could not be read to its end (so no normalized
+    /// manifest should be written).
+    #[wasm_bindgen(getter, js_name = fileFailed)]
+    pub fn file_failed(&self) -> bool {
+        self.inner.report().file_failed()
+    }
+}

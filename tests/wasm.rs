@@ -1,0 +1,132 @@
+//! The wasm surface (src/wasm.rs) compiled to wasm32 and run by
+//! wasm-bindgen-test, in Node and (WASM_BINDGEN_USE_BROWSER=1) in headless
+//! Chromium: the examples check clean, hostile input becomes diagnostics
+//! and never a trap, caller mistakes are errors, and any way of cutting the
+//! input gives the same report.
+#![cfg(target_arch = "wasm32")]
+
+use rowcheck::wasm::Checker;
+use serde_json::Value;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const EXAMPLES: [(&str, &[u8]); 5] = [
+    ("seed-image", include_bytes!("../examples/seed-image.json")),
+    ("seed-pdf", include_bytes!("../examples/seed-pdf.json")),
+    ("seed-sdk-bulk-image", include_bytes!("../examples/seed-sdk-bulk-image.json")),
+    ("seed-tms-geo", include_bytes!("../examples/seed-tms-geo.json")),
+    ("seed-video", include_bytes!("../examples/seed-video.json")),
+];
+
+fn report_in_pieces(input: &[u8], options: &str, piece: usize) -> Value {
+    let mut checker = Checker::new(options).expect("valid options");
+    for part in input.chunks(piece.max(1)) {
+        checker.push(part);
+    }
+    checker.finish();
+    serde_json::from_str(&checker.report(None)).expect("the report is JSON")
+}
+
+fn report(input: &[u8]) -> Value {
+    report_in_pieces(input, "", usize::MAX)
+}
+
+fn codes(report: &Value) -> Vec<&str> {
+    report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect()
+}
+
+#[wasm_bindgen_test]
+fn examples_check_without_errors() {
+    for (name, bytes) in EXAMPLES {
+        let r = report(bytes);
+        assert_eq!(r["summary"]["errors"], 0, "{name}: {r}");
+        assert!(r["summary"]["rows"].as_u64().unwrap() > 0, "{name}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn hostile_input_is_a_diagnostic_not_a_trap() {
+    let deep = "[".repeat(200_000);
+    let long_string = format!("[{{\"row_data\":\"https://h.example/{}.jpg\"}}]", "a".repeat(10_000_000));
+    let cases: [(&str, &[u8], &str); 7] = [
+        ("200,000 levels of nesting", deep.as_bytes(), "FILE_SYNTAX"),
+        ("invalid UTF-8", b"[{\"row_data\":\"https://h.example/\xff.jpg\"}]", "FILE_ENCODING"),
+        ("UTF-16", b"\xff\xfe[\x00]\x00", "FILE_ENCODING"),
+        ("truncated", b"[{\"row_data\":\"https://h.exa", "FILE_SYNTAX"),
+        ("duplicate keys", b"[{\"row_data\":\"https://h.example/a.jpg\",\"row_data\":\"x\"}]", "ROW_DUPLICATE_FIELD"),
+        ("a number out of range", b"[{\"row_data\":\"https://h.example/a.jpg\",\"x\":1e999}]", "FILE_SYNTAX"),
+        ("a lone surrogate", b"[{\"row_data\":\"https://h.example/\\ud800.jpg\"}]", "FILE_SYNTAX"),
+    ];
+    for (what, input, code) in cases {
+        let r = report(input);
+        assert!(codes(&r).contains(&code), "{what}: expected {code} in {r}");
+        assert!(r["summary"]["errors"].as_u64().unwrap() > 0, "{what}");
+    }
+    let r = report(long_string.as_bytes());
+    assert_eq!(r["summary"]["rows"], 1, "a 10 MB string is one row");
+}
+
+#[wasm_bindgen_test]
+fn any_cut_of_the_input_gives_the_same_report() {
+    let ndjson = b"{\"row_data\":\"https://h.example/a.jpg\",\"global_key\":\"k\"}\n{\"row_data\":\"https://h.example/b c.jpg\"}\n{\"row_data\":\"https://h.example/a.jpg\",\"global_key\":\"K\"}\n";
+    for (_, bytes) in EXAMPLES.iter().take(2).chain([("ndjson", &ndjson[..])].iter()) {
+        let whole = report(bytes);
+        for piece in 1..=7 {
+            assert_eq!(report_in_pieces(bytes, "", piece), whole, "pieces of {piece} bytes");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn caller_mistakes_are_errors() {
+    for bad in [
+        "{",
+        "{\"bogus\":true}",
+        "{\"maxRows\":0}",
+        "{\"maxBytes\":2}",
+        "{\"strict\":\"yes\"}",
+        "{\"ontology\":{\"not\":\"a list\"}}",
+        "{\"ontology\":\"not json\"}",
+        "{\"schema\":{\"type\":12}}",
+        "{\"existingKeys\":\"[1, 2]\"}",
+    ] {
+        assert!(Checker::new(bad).is_err(), "{bad} must be refused");
+    }
+    let taken = b"[{\"row_data\":\"https://h.example/a.jpg\",\"global_key\":\"Taken\"}]";
+    for keys in ["{\"existingKeys\":[\"taken\"]}", "{\"existingKeys\":\"other\\ntaken\\n\"}"] {
+        assert!(codes(&report_in_pieces(taken, keys, usize::MAX)).contains(&"GLOBAL_KEY_EXISTS"), "{keys}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn split_hands_out_every_valid_row_in_order() {
+    let rows: Vec<String> = (0..25).map(|i| format!("{{\"row_data\":\"https://h.example/{i}.jpg\",\"global_key\":\"k{i}\"}}")).collect();
+    let input = format!("[{}]", rows.join(","));
+    let mut checker = Checker::new("{\"maxRows\":10,\"emitChunks\":true}").unwrap();
+    checker.push(input.as_bytes());
+    checker.finish();
+    let mut keys = Vec::new();
+    let mut chunks = 0;
+    while let Some(chunk) = checker.take_chunk() {
+        let rows: Vec<Value> = serde_json::from_slice(&chunk).expect("a chunk is a JSON array");
+        assert!(rows.len() <= 10);
+        keys.extend(rows.iter().map(|r| r["global_key"].as_str().unwrap().to_string()));
+        chunks += 1;
+    }
+    assert_eq!(chunks, 3);
+    assert_eq!(keys, (0..25).map(|i| format!("k{i}")).collect::<Vec<_>>());
+}
+
+#[wasm_bindgen_test]
+fn normalize_and_text_report() {
+    let input = b"[{\"rowData\":\"https://h.example/a.jpg\",\"media_type\":\"image\"}]";
+    let mut checker = Checker::new("{\"emitNormalized\":true}").unwrap();
+    checker.push(input);
+    checker.finish();
+    let normalized = String::from_utf8(checker.take_normalized()).unwrap();
+    assert!(normalized.contains("\"row_data\":\"https://h.example/a.jpg\""), "{normalized}");
+    assert!(normalized.contains("\"media_type\":\"IMAGE\""), "{normalized}");
+    assert!(!checker.file_failed());
+    let text = checker.report(Some("in.json".into()));
+    assert!(text.starts_with("in.json:1:3: warning ROW_FIELD_ALIAS"), "{text}");
+    assert!(text.ends_with("\n1 rows (IMAGE 1), 1 valid; 0 errors, 2 warnings; 1 chunks\n"), "{text}");
+}
