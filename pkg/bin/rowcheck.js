@@ -1,0 +1,290 @@
+#!/usr/bin/env node
+// The package's command line: the native CLI's subcommands, flags, output
+// and exit codes (0 clean, 1 errors found, 2 usage or I/O error), over the
+// wasm core. Input is streamed; split writes each chunk as it fills.
+import { createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import '../lib/node.js';
+import { RowcheckError, openChecker } from '../lib/core.js';
+
+const COMMANDS = {
+  check: 'Check a manifest and print every finding',
+  split: 'Check, then write the valid rows as upload chunks plus report.json',
+  normalize: 'Write the normalized manifest, in the same container as the input',
+};
+
+const COMMON = `Options:
+      --format <FORMAT>       Report format [default: text] [possible values: text, json]
+      --strict                Treat global-key characters outside the recommended set as errors
+      --existing-keys <FILE>  Keys that already exist in the organization: one per line, or a JSON array
+      --ontology <FILE>       The organization's metadata schema: JSON [{schema_id, name, kind, options?}]
+      --schema <FILE>         An extra JSON Schema every (normalized) row must satisfy
+      --max-rows <N>          Rows per chunk, overriding 150,000 (30,000 with metadata)
+      --max-bytes <N>         Bytes of JSON per chunk [default: 10000000]
+  -h, --help                  Print help`;
+
+const HELP = {
+  top: `Validate, normalize and chunk data-row import manifests
+
+Usage: rowcheck <COMMAND>
+
+Commands:
+${Object.entries(COMMANDS).map(([c, about]) => `  ${c.padEnd(10)} ${about}`).join('\n')}
+
+Options:
+  -h, --help     Print help
+  -V, --version  Print version
+
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O error.`,
+  check: `${COMMANDS.check}
+
+Usage: rowcheck check [OPTIONS] <FILE>
+
+Arguments:
+  <FILE>  The manifest (JSON array, NDJSON or URL list); \`-\` reads standard input
+
+${COMMON}`,
+  split: `${COMMANDS.split}
+
+Usage: rowcheck split [OPTIONS] --out <OUT> <FILE>
+
+Arguments:
+  <FILE>  The manifest; \`-\` reads standard input
+
+${COMMON.replace('Options:\n', 'Options:\n      --out <OUT>             Directory for chunk-0001.json, … and report.json; must be new or empty\n')}`,
+  normalize: `${COMMANDS.normalize}
+
+Usage: rowcheck normalize [OPTIONS] <FILE>
+
+Arguments:
+  <FILE>  The manifest; \`-\` reads standard input
+
+${COMMON.replace('Options:\n', 'Options:\n  -o, --output <OUTPUT>       Output file (default: standard output); the report goes to standard error\n')}`,
+};
+
+/** A failure that is the caller's or the system's, not the manifest's: exit 2. */
+class Fatal extends Error {}
+
+function usage(message, command) {
+  const help = command ? `rowcheck ${command} --help` : 'rowcheck --help';
+  throw new Fatal(`${message}\n\nFor more information, try '${help}'.`);
+}
+
+function version() {
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+}
+
+function parse(argv) {
+  const [command, ...rest] = argv;
+  if (command === undefined) usage('a command is required: check, split or normalize');
+  if (command === '-h' || command === '--help' || command === 'help') return { help: HELP[rest[0]] ?? HELP.top };
+  if (command === '-V' || command === '--version') return { help: `rowcheck ${version()}` };
+  if (!(command in COMMANDS)) usage(`unrecognized subcommand '${command}'`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        strict: { type: 'boolean', default: false },
+        'existing-keys': { type: 'string' },
+        ontology: { type: 'string' },
+        schema: { type: 'string' },
+        'max-rows': { type: 'string' },
+        'max-bytes': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        ...(command === 'split' && { out: { type: 'string' } }),
+        ...(command === 'normalize' && { output: { type: 'string', short: 'o' } }),
+      },
+    });
+  } catch (e) {
+    usage(e.message.replace(/\. To specify a positional.*$/s, ''), command);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: HELP[command] };
+  if (positionals.length !== 1) usage(positionals.length ? `unexpected argument '${positionals[1]}'` : 'the manifest <FILE> is required', command);
+  if (!['text', 'json'].includes(values.format)) usage(`invalid value '${values.format}' for '--format <FORMAT>' [possible values: text, json]`, command);
+  if (command === 'split' && values.out === undefined) usage("the argument '--out <OUT>' is required", command);
+  const count = (flag, min) => {
+    const text = values[flag];
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+      usage(`invalid value '${text}' for '--${flag} <N>': a whole number of at least ${min} is required`, command);
+    }
+    return Number(text);
+  };
+  return { command, file: positionals[0], values, maxRows: count('max-rows', 1), maxBytes: count('max-bytes', 3) };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function optionFile(path, what) {
+  let bytes;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new Fatal(`cannot read the ${what} file ${path}: ${e.message}`);
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new Fatal(`${path}: the ${what} file is not UTF-8`);
+  }
+}
+
+function options({ values, maxRows, maxBytes }) {
+  const options = { strict: values.strict };
+  if (values['existing-keys'] !== undefined) options.existingKeys = optionFile(values['existing-keys'], 'existing-keys');
+  if (values.ontology !== undefined) options.ontology = optionFile(values.ontology, 'ontology');
+  if (values.schema !== undefined) options.schema = optionFile(values.schema, 'schema');
+  if (maxRows !== undefined) options.maxRows = maxRows;
+  if (maxBytes !== undefined) options.maxBytes = maxBytes;
+  return options;
+}
+
+/** Which option file a core error is about, so the message names it like the native CLI. */
+const OPTION_FILE = { INVALID_OPTIONS: 'existing-keys', INVALID_ONTOLOGY: 'ontology', INVALID_SCHEMA: 'schema' };
+
+function open(args, emit) {
+  try {
+    return openChecker(options(args), emit);
+  } catch (e) {
+    if (e instanceof RowcheckError && OPTION_FILE[e.code]) throw new Fatal(`${args.values[OPTION_FILE[e.code]]}: ${e.message}`);
+    throw e;
+  }
+}
+
+const PROGRESS_MIN_BYTES = 64 << 20;
+
+/** A one-line progress bar on stderr, only for large files on a terminal. */
+function progress(total) {
+  if (!process.stderr.isTTY || (total !== undefined && total < PROGRESS_MIN_BYTES)) return { update() {}, done() {} };
+  const started = performance.now();
+  let last = started;
+  let shown = false;
+  return {
+    update(checker) {
+      const now = performance.now();
+      if (now - last < 200) return;
+      last = now;
+      const done = checker.bytesRead;
+      const secs = Math.max((now - started) / 1000, 1e-3);
+      const rows = checker.rows;
+      const rate = Math.max(done / secs, 1);
+      const line = total
+        ? `\r${((done * 100) / total).toFixed(1).padStart(5)}%  ${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB  ${rows} rows  ${(rows / secs).toFixed(0)} rows/s  ETA ${((total - done) / rate).toFixed(0)}s `
+        : `\r${(done / 1e6).toFixed(0)} MB  ${rows} rows  ${(rows / secs).toFixed(0)} rows/s `;
+      process.stderr.write(line);
+      shown = true;
+    },
+    done() {
+      if (shown) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+/** Stream the input into the checker, calling `afterPiece` after each piece. */
+async function feed(file, checker, afterPiece) {
+  let stream;
+  let total;
+  if (file === '-') {
+    stream = process.stdin;
+  } else {
+    stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    await new Promise((resolve, reject) => {
+      stream.once('open', resolve);
+      stream.once('error', reject);
+    }).catch((e) => {
+      throw new Fatal(`cannot read ${file}: ${e.message}`);
+    });
+    total = fstatSync(stream.fd).size;
+  }
+  const bar = progress(total);
+  try {
+    for await (const piece of stream) {
+      checker.push(piece);
+      afterPiece(checker);
+      bar.update(checker);
+    }
+  } catch (e) {
+    throw new Fatal(`cannot read ${file}: ${e.message}`);
+  }
+  checker.finish();
+  afterPiece(checker);
+  bar.done();
+}
+
+function report(checker, args) {
+  return args.values.format === 'json' ? checker.report() + '\n' : checker.report(args.file === '-' ? '<stdin>' : args.file);
+}
+
+function write(path, bytes) {
+  try {
+    writeFileSync(path, bytes);
+  } catch (e) {
+    throw new Fatal(`cannot write ${path}: ${e.message}`);
+  }
+}
+
+function prepareOutDir(out) {
+  if (existsSync(out) && readdirSync(out).length > 0) {
+    throw new Fatal(`the output directory ${out} is not empty; remove it or choose another, so old chunks cannot mix with new ones`);
+  }
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (e) {
+    throw new Fatal(`cannot create ${out}: ${e.message}`);
+  }
+}
+
+/** Run one command; resolves to whether the manifest has errors. */
+async function run(args) {
+  if (args.command === 'check') {
+    const checker = open(args, {});
+    await feed(args.file, checker, () => {});
+    process.stdout.write(report(checker, args));
+    return checker.errors > 0;
+  }
+  if (args.command === 'split') {
+    prepareOutDir(args.values.out);
+    const checker = open(args, { emitChunks: true });
+    let index = 0;
+    await feed(args.file, checker, (c) => {
+      for (let chunk; (chunk = c.takeChunk()) !== undefined; ) {
+        write(join(args.values.out, `chunk-${String(++index).padStart(4, '0')}.json`), chunk);
+      }
+    });
+    write(join(args.values.out, 'report.json'), checker.report() + '\n');
+    process.stdout.write(report(checker, args));
+    return checker.errors > 0;
+  }
+  const checker = open(args, { emitNormalized: true });
+  const pieces = [];
+  await feed(args.file, checker, (c) => pieces.push(c.takeNormalized()));
+  process.stderr.write(report(checker, args));
+  // A file that could not be read to its end has no faithful normalized
+  // form: write nothing rather than part of it.
+  if (checker.fileFailed) {
+    process.stderr.write('rowcheck: not writing a normalized manifest: the file itself has errors (see above)\n');
+    return true;
+  }
+  const normalized = Buffer.concat(pieces);
+  if (args.values.output !== undefined) write(args.values.output, normalized);
+  else process.stdout.write(normalized);
+  return checker.errors > 0;
+}
+
+try {
+  const args = parse(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(args.help + '\n');
+  } else {
+    process.exitCode = (await run(args)) ? 1 : 0;
+  }
+} catch (e) {
+  if (!(e instanceof Fatal)) throw e;
+  process.stderr.write(`rowcheck: ${e.message}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,136 @@
+// Types for the rowcheck package. Hand-written; kept in step with src/report.rs.
+
+/** Every diagnostic code (stable; see the README's code table). */
+export type Code =
+  | 'FILE_SYNTAX'
+  | 'FILE_ENCODING'
+  | 'FILE_ROOT'
+  | 'FILE_EMPTY'
+  | 'ROW_NOT_OBJECT'
+  | 'ROW_DATA_MISSING'
+  | 'ROW_UNKNOWN_FIELD'
+  | 'ROW_DUPLICATE_FIELD'
+  | 'ROW_FIELD_ALIAS'
+  | 'ROW_TOO_LARGE'
+  | 'ROW_FIELD_TYPE'
+  | 'MEDIA_TYPE_UNKNOWN'
+  | 'MEDIA_TYPE_CASE'
+  | 'MEDIA_TYPE_MISMATCH'
+  | 'MEDIA_TYPE_INFERRED'
+  | 'MEDIA_EXTENSION'
+  | 'TEXT_TOO_LONG'
+  | 'TMS_TILE_TEMPLATE'
+  | 'TMS_BOUNDS'
+  | 'TMS_ZOOM'
+  | 'TMS_EPSG'
+  | 'CONVERSATION_INVALID'
+  | 'URL_INVALID'
+  | 'URL_SCHEME'
+  | 'URL_UNSUPPORTED_CHAR'
+  | 'URL_INSECURE'
+  | 'URL_TOO_LONG'
+  | 'GLOBAL_KEY_DUPLICATE'
+  | 'GLOBAL_KEY_EXISTS'
+  | 'GLOBAL_KEY_EMPTY'
+  | 'GLOBAL_KEY_LENGTH'
+  | 'GLOBAL_KEY_WHITESPACE'
+  | 'GLOBAL_KEY_CHARS'
+  | 'METADATA_SCHEMA_ID'
+  | 'METADATA_UNKNOWN_FIELD'
+  | 'METADATA_DUPLICATE'
+  | 'METADATA_VALUE'
+  | 'SCHEMA'
+  | 'ATTACHMENT_NOT_ARRAY'
+  | 'ATTACHMENT_TYPE'
+  | 'ATTACHMENT_VALUE'
+  | 'ATTACHMENT_TEXT_DEPRECATED'
+  | 'ATTACHMENT_OVERLAY_COUNT';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  code: Code;
+  severity: Severity;
+  /** 0-based row index; null for a problem with the file itself. */
+  row: number | null;
+  /** JSON Pointer into the row as written ('' is the whole row). */
+  pointer: string;
+  /** 1-based line in the input. */
+  line: number;
+  /** 1-based column, in Unicode characters. */
+  column: number;
+  message: string;
+  suggestion?: string;
+}
+
+export interface ChunkInfo {
+  /** 0-based; the CLI writes chunk i to chunk-{i+1, 4 digits}.json. */
+  index: number;
+  first_row: number;
+  rows: number;
+  bytes: number;
+}
+
+export interface Report {
+  version: 1;
+  summary: {
+    rows: number;
+    valid_rows: number;
+    errors: number;
+    warnings: number;
+    media_types: Partial<Record<MediaType, number>>;
+  };
+  diagnostics: Diagnostic[];
+  chunks: ChunkInfo[];
+}
+
+export type MediaType =
+  | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'TEXT' | 'HTML' | 'DICOM' | 'PDF' | 'TMS_GEO' | 'TMS_SIMPLE' | 'CONVERSATIONAL';
+
+export interface OntologyField {
+  schema_id?: string;
+  name: string;
+  kind: 'string' | 'number' | 'datetime' | 'enum' | 'embedding' | string;
+  options?: { schema_id: string; name: string }[];
+}
+
+export interface Options {
+  /** GLOBAL_KEY_CHARS becomes an error. */
+  strict?: boolean;
+  /**
+   * Global keys that already exist in the organization (compared case-insensitively):
+   * an iterable of keys, or the text of a key-list file (one key per line, or a JSON array).
+   */
+  existingKeys?: Iterable<string> | string;
+  /** The organization's metadata schema, or its JSON text; unknown fields become METADATA_UNKNOWN_FIELD. */
+  ontology?: OntologyField[] | string;
+  /** An extra JSON Schema every (normalized) row must satisfy (SCHEMA diagnostics), or its JSON text. */
+  schema?: object | boolean | string;
+  /** Rows per chunk, overriding 150,000 (30,000 with metadata). */
+  maxRows?: number;
+  /** Bytes of JSON per chunk (default 10,000,000). */
+  maxBytes?: number;
+}
+
+export type Input = Uint8Array | ArrayBuffer | string;
+
+/** Codes of the errors a caller can cause; manifest problems are never thrown. */
+export type RowcheckErrorCode =
+  | 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED';
+
+export class RowcheckError extends Error {
+  readonly name: 'RowcheckError';
+  readonly code: RowcheckErrorCode;
+}
+
+/** Load the wasm. Idempotent; resolves at once in Node. */
+export function init(source?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+
+/** Check a manifest (JSON array, NDJSON or URL list). */
+export function check(input: Input, options?: Options): Report;
+
+/** Check and normalize; bytes hold the normalized manifest in the input's container. */
+export function normalize(input: Input, options?: Options): { bytes: Uint8Array; report: Report };
+
+/** Check and split the valid rows into upload chunks (each a JSON array). */
+export function split(input: Input, options?: Options): { chunks: Uint8Array[]; report: Report };

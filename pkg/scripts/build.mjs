@@ -1,0 +1,37 @@
+// Build the wasm core into pkg/wasm/: cargo (wasm32, release) → wasm-bindgen
+// (the CLI pinned to Cargo.lock's wasm-bindgen) → wasm-opt from the npm
+// binaryen package. Run from anywhere: `npm run build` in pkg/.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
+const root = dirname(pkg);
+const out = join(pkg, 'wasm');
+const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: 'inherit' });
+
+const lock = readFileSync(join(root, 'Cargo.lock'), 'utf8');
+const pinned = /name = "wasm-bindgen"\nversion = "([^"]+)"/.exec(lock)?.[1];
+const installed = execFileSync('wasm-bindgen', ['--version'], { encoding: 'utf8' }).trim().split(' ').pop();
+if (pinned !== installed) {
+  throw new Error(`wasm-bindgen CLI ${installed} does not match Cargo.lock's ${pinned}; run: cargo install wasm-bindgen-cli --locked --version ${pinned}`);
+}
+
+// The `wasm` profile (Cargo.toml) sizes dependencies and speeds the core.
+run('cargo', ['build', '--locked', '--profile', 'wasm', '--target', 'wasm32-unknown-unknown', '--no-default-features', '--lib']);
+// wasm-bindgen writes to target/ first: that copy keeps the function names
+// `npm run size` reads; the optimized one goes into the package.
+const bound = join(root, 'target/wasm-bindgen');
+run('wasm-bindgen', ['--target', 'web', '--out-dir', bound, '--out-name', 'rowcheck', '--no-typescript',
+  join(root, 'target/wasm32-unknown-unknown/wasm/rowcheck.wasm')]);
+mkdirSync(out, { recursive: true });
+copyFileSync(join(bound, 'rowcheck.js'), join(out, 'rowcheck.js'));
+const wasm = join(out, 'rowcheck_bg.wasm');
+// Exactly the features rustc's wasm32 target emits: --all-features would
+// let wasm-opt use proposals Node 20 and older browsers cannot load.
+const features = ['bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
+run(join(pkg, 'node_modules/.bin/wasm-opt'), ['-O3', ...features.map((f) => `--enable-${f}`), join(bound, 'rowcheck_bg.wasm'), '-o', wasm], pkg);
+const size = statSync(wasm).size;
+console.log(`pkg/wasm/rowcheck_bg.wasm: ${(size / 1024).toFixed(0)} KiB, ${(gzipSync(readFileSync(wasm)).length / 1024).toFixed(0)} KiB gzipped`);

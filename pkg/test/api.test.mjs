@@ -1,0 +1,122 @@
+// The JS API against the native CLI on every corpus file and example: the
+// same report, the same normalized bytes, the same chunks. Plus the
+// caller-error contract and junk input that must never throw.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RowcheckError, check, init, normalize, split } from 'rowcheck';
+import { argsOf, manifests, native, root } from './support.mjs';
+
+function cli(args) {
+  const r = spawnSync(native, args, { maxBuffer: 1 << 28 });
+  assert.ok(r.status === 0 || r.status === 1, `${args.join(' ')}: exit ${r.status} ${r.stderr}`);
+  return r;
+}
+
+test('init is idempotent and resolves in Node', async () => {
+  await init();
+  await init();
+});
+
+test('check: the same report as the native CLI for every corpus file', () => {
+  assert.ok(manifests.length > 60);
+  for (const path of manifests) {
+    const { flags, options } = argsOf(path);
+    const expected = cli(['check', path, ...flags, '--format', 'json']).stdout.toString().trimEnd();
+    const report = check(readFileSync(path), options);
+    assert.equal(JSON.stringify(report), expected, path);
+  }
+});
+
+test('normalize and split: the same bytes as the native CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rowcheck-js-'));
+  try {
+    for (const path of manifests) {
+      const { flags, options } = argsOf(path);
+      const input = readFileSync(path);
+      const cliNormalized = cli(['normalize', path, ...flags]).stdout;
+      const ours = normalize(input, options);
+      const fileLevelError = ours.report.diagnostics.some((d) => d.row === null && d.severity === 'error');
+      if (!fileLevelError) assert.deepEqual(Buffer.from(ours.bytes), cliNormalized, `normalize ${path}`);
+
+      const out = join(dir, path.replace(/[^a-z0-9]+/gi, '_'));
+      cli(['split', path, '--out', out, ...flags]);
+      const { chunks, report } = split(input, options);
+      assert.equal(chunks.length, report.chunks.length);
+      chunks.forEach((chunk, i) => {
+        const file = join(out, `chunk-${String(i + 1).padStart(4, '0')}.json`);
+        assert.deepEqual(Buffer.from(chunk), readFileSync(file), `${path} chunk ${i}`);
+      });
+      assert.equal(existsSync(join(out, `chunk-${String(chunks.length + 1).padStart(4, '0')}.json`)), false);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('input may be bytes, an ArrayBuffer or a string', () => {
+  const text = readFileSync(join(root, 'examples/seed-image.json'), 'utf8');
+  const bytes = new TextEncoder().encode(text);
+  const a = check(text);
+  assert.deepEqual(check(bytes), a);
+  assert.deepEqual(check(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), a);
+  assert.equal(a.summary.rows, 2);
+  assert.equal(a.summary.errors, 0);
+});
+
+test('caller mistakes throw RowcheckError with a code; manifest problems never throw', () => {
+  const code = (fn) => {
+    try {
+      fn();
+    } catch (e) {
+      assert.ok(e instanceof RowcheckError, String(e));
+      return e.code;
+    }
+    return 'no error';
+  };
+  assert.equal(code(() => check(42)), 'INVALID_INPUT');
+  assert.equal(code(() => check(null)), 'INVALID_INPUT');
+  assert.equal(code(() => check('[]', { bogus: true })), 'INVALID_OPTIONS');
+  assert.equal(code(() => check('[]', { existingKeys: 42 })), 'INVALID_OPTIONS');
+  assert.equal(code(() => check('[]', { existingKeys: '["a", 1]' })), 'INVALID_OPTIONS');
+  assert.equal(code(() => check('[]', { existingKeys: [1] })), 'INVALID_OPTIONS');
+  assert.equal(code(() => check('[]', { maxRows: 0 })), 'INVALID_OPTIONS');
+  assert.equal(code(() => check('[]', { maxRows: 'ten' })), 'INVALID_OPTIONS');
+  assert.equal(code(() => check('[]', { ontology: { not: 'a list' } })), 'INVALID_ONTOLOGY');
+  assert.equal(code(() => check('[]', { schema: { type: 12 } })), 'INVALID_SCHEMA');
+  assert.equal(code(() => check('not json at all {{{')), 'no error');
+  const existing = check('[{"row_data":"https://h.example/a.jpg","global_key":"Taken"}]', { existingKeys: new Set(['taken']) });
+  assert.deepEqual(existing.diagnostics.map((d) => d.code), ['MEDIA_TYPE_INFERRED', 'GLOBAL_KEY_EXISTS']);
+  // A string is the text of a key-list file, one key per line or a JSON array.
+  for (const keys of ['other\r\ntaken\n', '["other", "taken"]']) {
+    const report = check('[{"row_data":"https://h.example/a.jpg","global_key":"Taken"}]', { existingKeys: keys });
+    assert.deepEqual(report.diagnostics.map((d) => d.code), ['MEDIA_TYPE_INFERRED', 'GLOBAL_KEY_EXISTS']);
+  }
+});
+
+test('junk never makes the wasm trap', () => {
+  let seed = 42;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+  const pieces = ['{', '}', '[', ']', '"row_data"', ':', ',', '"https://h.example/a b.jpg"', '\\u', '\xff', '1e999', 'null', '\n'];
+  for (let i = 0; i < 2000; i++) {
+    let s = '';
+    for (let j = next() % 40; j > 0; j--) s += pieces[next() % pieces.length];
+    const report = check(s);
+    assert.equal(typeof report.summary.rows, 'number');
+  }
+  const random = new Uint8Array(4096).map(() => next() & 0xff);
+  assert.equal(typeof check(random).summary.errors, 'number');
+});
+
+test('index.d.ts lists exactly the codes the core defines', () => {
+  const dts = readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8');
+  const union = /export type Code =([^;]*);/.exec(dts)[1].match(/'([A-Z_]+)'/g).map((s) => s.slice(1, -1));
+  const rust = readFileSync(join(root, 'src/report.rs'), 'utf8');
+  const defined = /codes! \{([^}]*)\}/.exec(rust)[1].match(/[A-Z][A-Z_]+/g);
+  assert.deepEqual(union, defined);
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  for (const code of defined) assert.ok(readme.includes(`| \`${code}\` |`), `README lacks ${code}`);
+});

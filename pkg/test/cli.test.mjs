@@ -1,0 +1,109 @@
+// The package's `rowcheck` command against the native CLI, spawned as a user
+// would: for every corpus file and example the same stdout, stderr, exit
+// code and files, for check (json and text), split and normalize.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { argsOf, manifests, native, root } from './support.mjs';
+
+const bin = join(root, 'pkg/bin/rowcheck.js');
+
+async function run(command, args, input) {
+  const child = promisify(execFile)(command, args, { maxBuffer: 1 << 28, encoding: 'buffer' });
+  if (input !== undefined) child.child.stdin.end(input);
+  try {
+    const { stdout, stderr } = await child;
+    return { status: 0, stdout, stderr };
+  } catch (e) {
+    if (typeof e.code !== 'number') throw e;
+    return { status: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const node = (args, input) => run(process.execPath, [bin, ...args], input);
+const rust = (args, input) => run(native, args, input);
+
+/** Both CLIs on the same arguments; they must agree byte for byte. */
+async function same(args, what, input) {
+  const [ours, theirs] = await Promise.all([node(args, input), rust(args, input)]);
+  assert.equal(ours.status, theirs.status, `${what}: exit status; stderr: ${ours.stderr}`);
+  assert.equal(ours.stdout.toString(), theirs.stdout.toString(), `${what}: stdout`);
+  return { ours, theirs };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'rowcheck-cli-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('check --format json and text: byte-identical to the native CLI on every corpus file', async () => {
+  for (const path of manifests) {
+    const { flags } = argsOf(path);
+    const { theirs } = await same(['check', path, ...flags, '--format', 'json'], `check ${path}`);
+    assert.ok(theirs.status === 0 || theirs.status === 1);
+    await same(['check', path, ...flags], `check --format text ${path}`);
+  }
+});
+
+test('split writes the same chunks and report.json; normalize the same bytes and report', async () => {
+  for (const [i, path] of manifests.entries()) {
+    const { flags } = argsOf(path);
+    const outs = [join(dir, `n${i}`), join(dir, `r${i}`)];
+    const [ours, theirs] = await Promise.all([
+      node(['split', path, '--out', outs[0], ...flags, '--format', 'json']),
+      rust(['split', path, '--out', outs[1], ...flags, '--format', 'json']),
+    ]);
+    assert.equal(ours.status, theirs.status, `split ${path}`);
+    assert.equal(ours.stdout.toString(), theirs.stdout.toString(), `split ${path}`);
+    const files = readdirSync(outs[1]).sort();
+    assert.deepEqual(readdirSync(outs[0]).sort(), files, `split ${path}: files`);
+    for (const f of files) assert.ok(readFileSync(join(outs[0], f)).equals(readFileSync(join(outs[1], f))), `split ${path}: ${f}`);
+
+    const normalized = await same(['normalize', path, ...flags, '--format', 'json'], `normalize ${path}`);
+    assert.equal(normalized.ours.stderr.toString(), normalized.theirs.stderr.toString(), `normalize ${path}: stderr`);
+  }
+});
+
+test('standard input, --output, and the split directory rule', async () => {
+  const example = join(root, 'examples/seed-image.json');
+  const input = readFileSync(example);
+  await same(['check', '-'], 'check -', input);
+  const outputs = [join(dir, 'ours.json'), join(dir, 'theirs.json')];
+  await node(['normalize', example, '-o', outputs[0]]);
+  await rust(['normalize', example, '-o', outputs[1]]);
+  assert.ok(readFileSync(outputs[0]).equals(readFileSync(outputs[1])));
+  const full = join(dir, 'full');
+  writeFileSync(join(dir, 'placeholder'), '');
+  const refused = await node(['split', example, '--out', dir]);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr.toString(), /is not empty/);
+  assert.equal((await node(['split', example, '--out', full])).status, 0);
+});
+
+test('usage and I/O errors exit 2 with a message, like the native CLI', async () => {
+  const cases = [
+    [],
+    ['bogus'],
+    ['check'],
+    ['check', join(dir, 'missing.json')],
+    ['check', join(root, 'examples/seed-image.json'), '--format', 'xml'],
+    ['check', join(root, 'examples/seed-image.json'), '--max-rows', '0'],
+    ['check', join(root, 'examples/seed-image.json'), '--max-bytes', 'lots'],
+    ['check', join(root, 'examples/seed-image.json'), '--ontology', join(dir, 'missing.ontology')],
+    ['check', join(root, 'examples/seed-image.json'), '--schema', join(root, 'examples/seed-image.json')],
+    ['split', join(root, 'examples/seed-image.json')],
+  ];
+  for (const args of cases) {
+    const [ours, theirs] = await Promise.all([node(args), rust(args)]);
+    assert.equal(theirs.status, 2, `native ${args.join(' ')}`);
+    assert.equal(ours.status, 2, `node ${args.join(' ')}: ${ours.stderr}`);
+    assert.match(ours.stderr.toString(), /^rowcheck: \S/, args.join(' '));
+  }
+  const help = await node(['--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout.toString(), /Usage: rowcheck <COMMAND>/);
+  const version = await node(['--version']);
+  assert.equal(version.stdout.toString(), `rowcheck ${JSON.parse(readFileSync(join(root, 'pkg/package.json'))).version}\n`);
+});

@@ -1,0 +1,94 @@
+// The packed package as a user gets it: `npm pack`, installed offline into
+// an empty folder, then used from Node (import, require, the rowcheck
+// command), from a plain page and from a Vite build in headless Chromium.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { check, split } from 'rowcheck';
+import { launch, resultOf, serve } from './browser.mjs';
+import { root } from './support.mjs';
+
+const pkg = join(root, 'pkg');
+const app = fileURLToPath(new URL('./app/', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'rowcheck-pack-'));
+test.after(() => rmSync(work, { recursive: true, force: true }));
+
+// A registry that cannot answer: anything that tries the network fails.
+const offline = { ...process.env, npm_config_registry: 'http://127.0.0.1:9/', npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+const npm = (args, cwd) => execFileSync('npm', args, { cwd, env: offline, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], pkg));
+const tarball = join(work, packed.filename);
+
+/** A fresh folder with the tarball installed, offline, and the app's files. */
+function installInto(name) {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
+  npm(['install', tarball], dir);
+  for (const f of readdirSync(app)) copyFileSync(join(app, f), join(dir, f));
+  return dir;
+}
+
+const user = installInto('user');
+
+test('the tarball holds the package and nothing else', () => {
+  const files = packed.files.map((f) => f.path).sort();
+  for (const needed of ['package.json', 'index.d.ts', 'bin/rowcheck.js', 'lib/node.js', 'lib/browser.js', 'lib/core.js', 'lib/api.js', 'wasm/rowcheck.js', 'wasm/rowcheck_bg.wasm']) {
+    assert.ok(files.includes(needed), `${needed} is missing from ${files}`);
+  }
+  assert.deepEqual(files.filter((f) => /^(test|scripts|node_modules)\//.test(f)), []);
+});
+
+test('installed offline: import, require and the rowcheck command work', () => {
+  const example = join(root, 'examples/seed-image.json');
+  const esm = spawnSync(process.execPath, ['--input-type=module', '-e', `import { check } from 'rowcheck'; import { readFileSync } from 'node:fs'; console.log(JSON.stringify(check(readFileSync(${JSON.stringify(example)})).summary))`], { cwd: user, encoding: 'utf8' });
+  assert.equal(esm.status, 0, esm.stderr);
+  assert.equal(JSON.parse(esm.stdout).errors, 0);
+  const cjs = spawnSync(process.execPath, ['--input-type=commonjs', '-e', `const { check, RowcheckError } = require('rowcheck'); console.log(check('[]').summary.rows, typeof RowcheckError)`], { cwd: user, encoding: 'utf8' });
+  assert.equal(cjs.status, 0, cjs.stderr);
+  assert.equal(cjs.stdout, '0 function\n');
+  const npx = spawnSync('npx', ['--offline', 'rowcheck', 'check', example, '--format', 'json'], { cwd: user, env: offline, encoding: 'utf8' });
+  assert.equal(npx.status, 0, npx.stderr);
+  assert.equal(JSON.parse(npx.stdout).summary.errors, 0);
+  const bad = spawnSync(join(user, 'node_modules/.bin/rowcheck'), ['check', '-'], { input: '[{"row_data":"https://h.example/a b.jpg"}]', encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stdout, /error URL_UNSUPPORTED_CHAR/);
+});
+
+test('in headless Chromium: a plain page and a Vite build get the same results as Node', async () => {
+  const viteApp = installInto('vite-app');
+  const { build } = await import('vite');
+  await build({ root: viteApp, logLevel: 'warn', build: { outDir: join(viteApp, 'dist') } });
+  assert.ok(readdirSync(join(viteApp, 'dist/assets')).some((f) => f.endsWith('.wasm')), 'Vite emitted the .wasm as an asset');
+
+  const manifest = JSON.stringify([
+    { row_data: 'https://storage.example.com/a.jpg', global_key: 'a' },
+    { row_data: 'https://storage.example.com/b c.jpg', global_key: 'b' },
+    { row_data: 'https://storage.example.com/c.jpg', global_key: 'A' },
+  ]);
+  const expected = {
+    beforeInit: 'NOT_INITIALIZED',
+    summary: check(manifest).summary,
+    codes: check(manifest).diagnostics.map((d) => d.code),
+    chunks: split(manifest).chunks.map((c) => new TextDecoder().decode(c)),
+  };
+  assert.ok(expected.summary.errors > 0 && expected.chunks.length === 1);
+
+  const browser = await launch();
+  const servers = [await serve(user), await serve(join(viteApp, 'dist'))];
+  try {
+    for (const url of [servers[0].url + 'plain.html', servers[1].url]) {
+      const { result, errors } = await resultOf(browser, url);
+      assert.deepEqual(result, expected, url);
+      assert.deepEqual(errors, [], url);
+    }
+  } finally {
+    await browser.close();
+    await Promise.all(servers.map((s) => s.close()));
+  }
+});

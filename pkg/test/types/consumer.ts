@@ -1,0 +1,39 @@
+// A sample consumer: `tsc -p test/types` must accept it, and every line
+// marked as an expected error must really be one (tsc fails otherwise).
+import { RowcheckError, check, init, normalize, split } from 'rowcheck';
+import type { Code, Diagnostic, Options, Report } from 'rowcheck';
+
+await init();
+await init(new URL('https://example.test/rowcheck.wasm'));
+
+const options: Options = { strict: true, existingKeys: new Set(['a']), maxRows: 1000, maxBytes: 1_000_000 };
+const report: Report = check('[]', options);
+const first: Diagnostic | undefined = report.diagnostics[0];
+const code: Code | undefined = first?.code;
+const row: number | null | undefined = first?.row;
+const imageRows: number | undefined = report.summary.media_types.IMAGE;
+
+const { bytes } = normalize(new Uint8Array(2), { existingKeys: 'a\nb\n', ontology: '[]' });
+const normalized: Uint8Array = bytes;
+const { chunks } = split(new ArrayBuffer(2), { schema: { type: 'object' } });
+const firstChunk: Uint8Array | undefined = chunks[0];
+
+try {
+  check('[]', { maxRows: 0 });
+} catch (e) {
+  if (e instanceof RowcheckError) {
+    const kind: 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' = e.code;
+    console.log(kind, e.message);
+  }
+}
+
+// @ts-expect-error: not a diagnostic code
+const wrong: Code = 'URL_BAD';
+// @ts-expect-error: options are checked
+check('[]', { strictt: true });
+// @ts-expect-error: input is bytes or a string
+check(42);
+// @ts-expect-error: the report is read-only data, summary counts are numbers
+const rows: string = report.summary.rows;
+
+console.log(code, row, imageRows, normalized, firstChunk, wrong, rows);
