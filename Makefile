@@ -1,25 +1,52 @@
 # The two commands a newcomer runs (see README.md):
-#   make run    build, then check the bundled examples
-#   make test   every test suite, as CI runs it
-# Both install what they need (the Rust toolchain must already be there).
+#   make run    install, build the CLI and the npm package, check the bundled examples
+#   make test   install what tests need, then every Rust, wasm and JS suite (what CI runs)
+# Both install what they need (the Rust toolchain and Node must be there).
 
 CARGO ?= cargo
 EXAMPLES := $(sort $(wildcard examples/*.json))
+# The wasm-bindgen CLI must be exactly the version Cargo.lock pins.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+WASM_TEST := $(CARGO) test --locked --target wasm32-unknown-unknown --no-default-features --test wasm
 
-.PHONY: run test build
+.PHONY: run test build wasm tools browser
 
 build:
 	$(CARGO) build --release --locked
 
-run: build
+run: build wasm
 	@for f in $(EXAMPLES); do \
 		echo "== rowcheck check $$f"; \
 		./target/release/rowcheck check "$$f" || exit $$?; \
 	done
 	@echo
-	@echo "All bundled examples check without errors. The CLI is ./target/release/rowcheck."
+	@echo "All bundled examples check without errors."
+	@echo "Native CLI: ./target/release/rowcheck   npm package: pkg/ (node pkg/bin/rowcheck.js check FILE)"
+
+# Installs only what is missing: the wasm target, the pinned wasm-bindgen
+# CLI (built from crates.io, never a downloaded binary), npm packages.
+tools:
+	rustup target add wasm32-unknown-unknown
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$(WASM_BINDGEN_VERSION)" ]; then \
+		echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+		$(CARGO) install wasm-bindgen-cli --locked --version $(WASM_BINDGEN_VERSION); \
+	fi
+	cd pkg && npm ci --no-audit --no-fund
+
+# Debian's Chromium and its driver, for the browser suites.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; \
+	fi
+
+wasm: tools
+	cd pkg && npm run build
 
 # ROWCHECK_FUZZ_SECS bounds the stable fuzzer (tests/fuzz.rs).
-test:
+test: wasm browser
 	ROWCHECK_FUZZ_SECS=$${ROWCHECK_FUZZ_SECS:-30} $(CARGO) test --locked -- --test-threads=2 --show-output
-	@echo "All Rust suites passed."
+	$(WASM_TEST)
+	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver $(WASM_TEST)
+	cd pkg && npm test
+	@echo "All Rust, wasm and JavaScript suites passed."
