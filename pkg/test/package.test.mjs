@@ -1,6 +1,7 @@
 // The packed package as a user gets it: `npm pack`, installed offline into
 // an empty folder, then used from Node (import, require, the rowcheck
-// command), from a plain page and from a Vite build in headless Chromium.
+// command), and in headless Chromium from a plain page, a Vite build and a
+// webpack build.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -60,11 +61,23 @@ test('installed offline: import, require and the rowcheck command work', () => {
   assert.match(bad.stdout, /error URL_UNSUPPORTED_CHAR/);
 });
 
-test('in headless Chromium: a plain page and a Vite build get the same results as Node', async () => {
-  const viteApp = installInto('vite-app');
+/** Bundle the app with webpack 5 into `out`, with a page that loads it. */
+async function webpackBuild(dir, out) {
+  const { default: webpack } = await import('webpack');
+  const stats = await new Promise((resolve, reject) => {
+    webpack({ mode: 'production', context: dir, entry: './main.js', output: { path: out, filename: 'main.js' } }, (e, s) => (e ? reject(e) : resolve(s)));
+  });
+  assert.ok(!stats.hasErrors(), stats.toString('errors-only'));
+  writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><body><script src="main.js"></script>');
+}
+
+test('in headless Chromium: a plain page, a Vite build and a webpack build get the same results as Node', async () => {
+  const bundled = installInto('bundled-app');
   const { build } = await import('vite');
-  await build({ root: viteApp, logLevel: 'warn', build: { outDir: join(viteApp, 'dist') } });
-  assert.ok(readdirSync(join(viteApp, 'dist/assets')).some((f) => f.endsWith('.wasm')), 'Vite emitted the .wasm as an asset');
+  await build({ root: bundled, logLevel: 'warn', build: { outDir: join(bundled, 'vite-dist') } });
+  assert.ok(readdirSync(join(bundled, 'vite-dist/assets')).some((f) => f.endsWith('.wasm')), 'Vite emitted the .wasm as an asset');
+  await webpackBuild(bundled, join(bundled, 'webpack-dist'));
+  assert.ok(readdirSync(join(bundled, 'webpack-dist')).some((f) => f.endsWith('.wasm')), 'webpack emitted the .wasm as an asset');
 
   const manifest = JSON.stringify([
     { row_data: 'https://storage.example.com/a.jpg', global_key: 'a' },
@@ -80,9 +93,9 @@ test('in headless Chromium: a plain page and a Vite build get the same results a
   assert.ok(expected.summary.errors > 0 && expected.chunks.length === 1);
 
   const browser = await launch();
-  const servers = [await serve(user), await serve(join(viteApp, 'dist'))];
+  const servers = [await serve(user), await serve(join(bundled, 'vite-dist')), await serve(join(bundled, 'webpack-dist'))];
   try {
-    for (const url of [servers[0].url + 'plain.html', servers[1].url]) {
+    for (const url of [servers[0].url + 'plain.html', servers[1].url, servers[2].url]) {
       const { result, errors } = await resultOf(browser, url);
       assert.deepEqual(result, expected, url);
       assert.deepEqual(errors, [], url);
