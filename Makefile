@@ -8,7 +8,9 @@ EXAMPLES := $(sort $(wildcard examples/*.json))
 # The wasm-bindgen CLI must be exactly the version Cargo.lock pins.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-WASM_TEST := $(CARGO) test --locked --target wasm32-unknown-unknown --no-default-features --test wasm
+# The wasm suite reuses the package build's profile and artifacts, so it
+# tests the code that ships and compiles only the test crate.
+WASM_TEST := $(CARGO) test --locked --profile wasm --target wasm32-unknown-unknown --no-default-features --test wasm
 
 .PHONY: run test build wasm tools browser
 
