@@ -53,17 +53,6 @@ function optionsJson(options, emit) {
   return JSON.stringify(out);
 }
 
-/** Run `fn`, turning the core's "CODE: message" errors into RowcheckError. */
-function core(fn) {
-  try {
-    return fn();
-  } catch (e) {
-    const match = /^([A-Z_]+): ([\s\S]*)$/.exec(e?.message ?? '');
-    if (match) throw new RowcheckError(match[1], match[2]);
-    throw e;
-  }
-}
-
 /**
  * A core checker; `emit` is `{ emitChunks }` or `{ emitNormalized }`.
  * The caller frees it (`.free()`) when done.
@@ -71,5 +60,12 @@ function core(fn) {
 export function openChecker(options, emit = {}) {
   if (!loaded) throw new RowcheckError('NOT_INITIALIZED', 'the wasm is not loaded yet: await init() once before the first call');
   const json = optionsJson(options, emit);
-  return core(() => new CoreChecker(json));
+  try {
+    return new CoreChecker(json);
+  } catch (e) {
+    // The core reports a caller's mistake as "CODE: message".
+    const match = /^([A-Z_]+): ([\s\S]*)$/.exec(e?.message ?? '');
+    if (match) throw new RowcheckError(match[1], match[2]);
+    throw e;
+  }
 }
