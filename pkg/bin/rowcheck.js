@@ -162,8 +162,7 @@ const PROGRESS_MIN_BYTES = 64 << 20;
 function progress(total) {
   if (!process.stderr.isTTY || (total !== undefined && total < PROGRESS_MIN_BYTES)) return { update() {}, done() {} };
   const started = performance.now();
-  let last = started;
-  let shown = false;
+  let last = -Infinity; // the first piece draws the bar at once
   return {
     update(checker) {
       const now = performance.now();
@@ -177,10 +176,9 @@ function progress(total) {
         ? `\r${((done * 100) / total).toFixed(1).padStart(5)}%  ${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB  ${rows} rows  ${(rows / secs).toFixed(0)} rows/s  ETA ${((total - done) / rate).toFixed(0)}s `
         : `\r${(done / 1e6).toFixed(0)} MB  ${rows} rows  ${(rows / secs).toFixed(0)} rows/s `;
       process.stderr.write(line);
-      shown = true;
     },
     done() {
-      if (shown) process.stderr.write('\r\x1b[2K');
+      if (last !== -Infinity) process.stderr.write('\r\x1b[2K');
     },
   };
 }

@@ -107,3 +107,18 @@ test('usage and I/O errors exit 2 with a message, like the native CLI', async ()
   const version = await node(['--version']);
   assert.equal(version.stdout.toString(), `rowcheck ${JSON.parse(readFileSync(join(root, 'pkg/package.json'))).version}\n`);
 });
+
+test('a progress bar on a terminal for files over 64 MB, and silence otherwise', async () => {
+  const line = '{"row_data":"https://storage.example.com/images/abcdefghijklmnopqrstuvwxyz0123456789/img.jpg"}\n';
+  const big = join(dir, 'big.ndjson');
+  writeFileSync(big, line.repeat(Math.ceil((65 << 20) / line.length)));
+  for (const command of [`'${process.execPath}' '${bin}'`, `'${native}'`]) {
+    // `script` gives the command a terminal; its output is what the terminal showed.
+    const shown = await run('script', ['-qec', `${command} check '${big}' --format json > /dev/null`, '/dev/null']);
+    const text = shown.stdout.toString();
+    assert.match(text, /^\r\s*\d+\.\d% +\d+\/\d+ MB +\d+ rows +\d+ rows\/s +ETA \d+s/, `${command}: ${JSON.stringify(text.slice(0, 200))}`);
+    assert.ok(text.endsWith('\r\x1b[2K'), `${command}: the bar is cleared at the end`);
+  }
+  const quiet = await node(['check', big, '--format', 'json']);
+  assert.equal(quiet.stderr.length, 0, 'no bar when stderr is not a terminal');
+});

@@ -237,8 +237,8 @@ fn print_report(out: &mut dyn Write, report: &Report, file: &Path, format: Forma
 struct Progress {
     total: Option<u64>,
     started: Instant,
-    last: Instant,
-    shown: bool,
+    /// When the bar was last drawn; the first piece draws it at once.
+    last: Option<Instant>,
 }
 
 const PROGRESS_MIN_BYTES: u64 = 64 << 20;
@@ -246,16 +246,15 @@ const PROGRESS_MIN_BYTES: u64 = 64 << 20;
 impl Progress {
     fn new(total: Option<u64>) -> Self {
         let enabled = io::stderr().is_terminal() && total.is_none_or(|t| t >= PROGRESS_MIN_BYTES);
-        let now = Instant::now();
-        Progress { total: if enabled { total.or(Some(0)) } else { None }, started: now, last: now, shown: false }
+        Progress { total: if enabled { total.or(Some(0)) } else { None }, started: Instant::now(), last: None }
     }
 
     fn update(&mut self, checker: &Checker) {
         let Some(total) = self.total else { return };
-        if self.last.elapsed() < Duration::from_millis(200) {
+        if self.last.is_some_and(|last| last.elapsed() < Duration::from_millis(200)) {
             return;
         }
-        self.last = Instant::now();
+        self.last = Some(Instant::now());
         let done = checker.bytes_read();
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         let rate = done as f64 / secs;
@@ -274,11 +273,10 @@ impl Progress {
             format!("\r{:.0} MB  {rows} rows  {:.0} rows/s ", done as f64 / 1e6, rows as f64 / secs)
         };
         let _ = io::stderr().write_all(line.as_bytes());
-        self.shown = true;
     }
 
     fn done(&self) {
-        if self.shown {
+        if self.last.is_some() {
             let _ = io::stderr().write_all(b"\r\x1b[2K");
         }
     }
