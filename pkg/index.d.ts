@@ -116,7 +116,7 @@ export type Input = Uint8Array | ArrayBuffer | string;
 
 /** Codes of the errors a caller can cause; manifest problems are never thrown. */
 export type RowcheckErrorCode =
-  | 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED';
+  | 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE';
 
 export class RowcheckError extends Error {
   readonly name: 'RowcheckError';
@@ -134,3 +134,29 @@ export function normalize(input: Input, options?: Options): { bytes: Uint8Array;
 
 /** Check and split the valid rows into upload chunks (each a JSON array). */
 export function split(input: Input, options?: Options): { chunks: Uint8Array[]; report: Report };
+
+/** What a Checker keeps besides the report. */
+export interface CheckerOutput {
+  /** Keep upload chunks for takeChunks(). */
+  chunks?: boolean;
+  /** Keep the normalized manifest for takeNormalized(). */
+  normalized?: boolean;
+}
+
+/**
+ * A manifest fed in pieces of any size (file reads, stream chunks, fetch
+ * bodies): the same report as check() on the whole input, in bounded memory.
+ */
+export class Checker {
+  constructor(options?: Options, output?: CheckerOutput);
+  push(piece: Input): void;
+  /** The input has ended: the report (the same object on every call). */
+  finish(): Report;
+  /** The chunks completed since the last call, each a JSON array, in order. */
+  takeChunks(): Uint8Array[];
+  /** The normalized manifest produced since the last call. */
+  takeNormalized(): Uint8Array;
+  readonly progress: { bytesRead: number; rows: number; errors: number };
+  /** Release the wasm memory now rather than when garbage-collected. */
+  free(): void;
+}

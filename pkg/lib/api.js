@@ -1,17 +1,14 @@
-// The whole-input API. Thin on purpose: every rule lives in Rust.
-import { openChecker, toBytes } from './core.js';
+// The JavaScript API: whole inputs and pieces. Thin on purpose: every rule lives in Rust.
+import { RowcheckError, openChecker, toBytes } from './core.js';
 
 export { RowcheckError } from './core.js';
 
-function run(input, options, emit, collect) {
-  const bytes = toBytes(input);
-  const checker = openChecker(options, emit);
+function whole(input, options, output, take) {
+  const checker = new Checker(options, output);
   try {
-    checker.push(bytes);
-    checker.finish();
-    const result = collect(checker);
-    result.report = JSON.parse(checker.report());
-    return result;
+    checker.push(input);
+    const report = checker.finish();
+    return { ...take(checker), report };
   } finally {
     checker.free();
   }
@@ -19,19 +16,76 @@ function run(input, options, emit, collect) {
 
 /** Check a manifest; returns the report (SPEC §10 shape). */
 export function check(input, options) {
-  return run(input, options, {}, () => ({})).report;
+  return whole(input, options, {}, () => ({})).report;
 }
 
 /** Check and normalize; returns { bytes: Uint8Array (same container), report }. */
 export function normalize(input, options) {
-  return run(input, options, { emitNormalized: true }, (c) => ({ bytes: c.takeNormalized() }));
+  return whole(input, options, { normalized: true }, (c) => ({ bytes: c.takeNormalized() }));
 }
 
 /** Check and split; returns { chunks: Uint8Array[] (JSON arrays), report }. */
 export function split(input, options) {
-  return run(input, options, { emitChunks: true }, (c) => {
+  return whole(input, options, { chunks: true }, (c) => ({ chunks: c.takeChunks() }));
+}
+
+/**
+ * A manifest fed in pieces of any size (file reads, stream chunks, fetch
+ * bodies): the same report as check() on the whole input, in bounded
+ * memory. `output.chunks` keeps upload chunks for takeChunks();
+ * `output.normalized` keeps the normalized manifest for takeNormalized().
+ */
+export class Checker {
+  #core;
+  #report;
+
+  constructor(options, output = {}) {
+    this.#core = openChecker(options, { emitChunks: Boolean(output.chunks), emitNormalized: Boolean(output.normalized) });
+  }
+
+  #live() {
+    if (this.#core === undefined) throw new RowcheckError('INVALID_STATE', 'this Checker was freed');
+    return this.#core;
+  }
+
+  push(piece) {
+    const bytes = toBytes(piece);
+    if (this.#report !== undefined) throw new RowcheckError('INVALID_STATE', 'push() after finish(): make a new Checker for another manifest');
+    this.#live().push(bytes);
+  }
+
+  /** The input has ended: returns the report (the same object on every call). */
+  finish() {
+    if (this.#report === undefined) {
+      const core = this.#live();
+      core.finish();
+      this.#report = JSON.parse(core.report());
+    }
+    return this.#report;
+  }
+
+  /** The chunks completed since the last call, each a JSON array, in order. */
+  takeChunks() {
+    const core = this.#live();
     const chunks = [];
-    for (let chunk; (chunk = c.takeChunk()) !== undefined; ) chunks.push(chunk);
-    return { chunks };
-  });
+    for (let chunk; (chunk = core.takeChunk()) !== undefined; ) chunks.push(chunk);
+    return chunks;
+  }
+
+  /** The normalized manifest produced since the last call. */
+  takeNormalized() {
+    return this.#live().takeNormalized();
+  }
+
+  /** How far the check has got: bytes pushed, rows seen, errors so far. */
+  get progress() {
+    const core = this.#live();
+    return { bytesRead: core.bytesRead, rows: core.rows, errors: core.errors };
+  }
+
+  /** Release the wasm memory now rather than when garbage-collected. */
+  free() {
+    this.#core?.free();
+    this.#core = undefined;
+  }
 }

@@ -1,6 +1,6 @@
 // A sample consumer: `tsc -p test/types` must accept it, and every line
 // marked as an expected error must really be one (tsc fails otherwise).
-import { RowcheckError, check, init, normalize, split } from 'rowcheck';
+import { Checker, RowcheckError, check, init, normalize, split } from 'rowcheck';
 import type { Code, Diagnostic, Options, Report } from 'rowcheck';
 
 await init();
@@ -18,11 +18,20 @@ const normalized: Uint8Array = bytes;
 const { chunks } = split(new ArrayBuffer(2), { schema: { type: 'object' } });
 const firstChunk: Uint8Array | undefined = chunks[0];
 
+const streaming = new Checker({ strict: true }, { chunks: true });
+streaming.push(new Uint8Array(1));
+streaming.push('{}');
+const ready: Uint8Array[] = streaming.takeChunks();
+const streamed: Report = streaming.finish();
+const seen: number = streaming.progress.rows;
+streaming.free();
+console.log(ready, streamed, seen);
+
 try {
   check('[]', { maxRows: 0 });
 } catch (e) {
   if (e instanceof RowcheckError) {
-    const kind: 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' = e.code;
+    const kind: 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE' = e.code;
     console.log(kind, e.message);
   }
 }
@@ -33,6 +42,8 @@ const wrong: Code = 'URL_BAD';
 check('[]', { strictt: true });
 // @ts-expect-error: input is bytes or a string
 check(42);
+// @ts-expect-error: a Checker is fed Input too
+streaming.push([1, 2]);
 // @ts-expect-error: the report is read-only data, summary counts are numbers
 const rows: string = report.summary.rows;
 

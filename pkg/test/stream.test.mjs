@@ -1,0 +1,86 @@
+// The streaming Checker against the whole-input functions: on every corpus
+// file and example, cut in two at every byte (the few files over 8 KB at
+// every 7th), and in three at seeded random places: the same report, chunks
+// and normalized bytes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createReadStream, readFileSync } from 'node:fs';
+import { Checker, RowcheckError, check, normalize, split } from 'rowcheck';
+import { argsOf, manifests } from './support.mjs';
+
+function streamed(pieces, options) {
+  const checker = new Checker(options, { chunks: true });
+  const chunks = [];
+  for (const piece of pieces) {
+    checker.push(piece);
+    chunks.push(...checker.takeChunks());
+  }
+  const report = checker.finish();
+  chunks.push(...checker.takeChunks());
+  checker.free();
+  return { report, chunks };
+}
+
+const concat = (parts) => Buffer.concat(parts.map((p) => Buffer.from(p)));
+
+test('cut anywhere: the same report and chunks as split() on the whole file', () => {
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+  for (const path of manifests) {
+    const bytes = readFileSync(path);
+    const { options } = argsOf(path);
+    const whole = split(bytes, options);
+    const expected = { report: whole.report, chunks: concat(whole.chunks) };
+    const same = (pieces, what) => {
+      const got = streamed(pieces, options);
+      assert.deepEqual(got.report, expected.report, `${path} ${what}`);
+      assert.ok(concat(got.chunks).equals(expected.chunks), `${path} ${what}: chunks`);
+    };
+    const step = bytes.length > 8192 ? 7 : 1;
+    for (let cut = 0; cut <= bytes.length; cut += step) same([bytes.subarray(0, cut), bytes.subarray(cut)], `cut at ${cut}`);
+    for (let i = 0; i < 20; i++) {
+      const [a, b] = [next() % (bytes.length + 1), next() % (bytes.length + 1)].sort((x, y) => x - y);
+      same([bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)], `cuts at ${a}, ${b}`);
+    }
+  }
+});
+
+test('normalized output in pieces equals normalize() on the whole file', () => {
+  for (const path of manifests) {
+    const bytes = readFileSync(path);
+    const { options } = argsOf(path);
+    const expected = normalize(bytes, options);
+    const checker = new Checker(options, { normalized: true });
+    const parts = [];
+    for (let i = 0; i < bytes.length; i += 5) {
+      checker.push(bytes.subarray(i, i + 5));
+      parts.push(checker.takeNormalized());
+    }
+    assert.deepEqual(checker.finish(), expected.report, path);
+    parts.push(checker.takeNormalized());
+    assert.ok(concat(parts).equals(Buffer.from(expected.bytes)), path);
+  }
+});
+
+test('fed from a Node stream, with progress', async () => {
+  const path = manifests.find((p) => p.endsWith('seed-sdk-bulk-image.json'));
+  const checker = new Checker();
+  for await (const piece of createReadStream(path, { highWaterMark: 64 })) checker.push(piece);
+  const { bytesRead, rows } = checker.progress;
+  const report = checker.finish();
+  assert.deepEqual(report, check(readFileSync(path)));
+  assert.equal(bytesRead, readFileSync(path).length);
+  assert.equal(rows, report.summary.rows);
+  assert.equal(checker.finish(), report, 'finish() is idempotent');
+});
+
+test('misuse: push after finish, use after free', () => {
+  const checker = new Checker();
+  checker.push('[]');
+  checker.finish();
+  assert.throws(() => checker.push('[]'), (e) => e instanceof RowcheckError && e.code === 'INVALID_STATE');
+  checker.free();
+  checker.free();
+  assert.throws(() => checker.takeChunks(), (e) => e instanceof RowcheckError && e.code === 'INVALID_STATE');
+  assert.throws(() => new Checker({ maxRows: -1 }), (e) => e instanceof RowcheckError && e.code === 'INVALID_OPTIONS');
+});
