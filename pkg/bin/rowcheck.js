@@ -6,7 +6,7 @@ import { createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFi
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../lib/node.js';
-import { RowcheckError, openChecker } from '../lib/core.js';
+import { RowcheckError, openChecker, takeReadyChunks } from '../lib/core.js';
 
 const COMMANDS = {
   check: 'Check a manifest and print every finding',
@@ -250,7 +250,7 @@ async function run(args) {
     const checker = open(args, { emitChunks: true });
     let index = 0;
     await feed(args.file, checker, (c) => {
-      for (let chunk; (chunk = c.takeChunk()) !== undefined; ) {
+      for (const chunk of takeReadyChunks(c)) {
         write(join(args.values.out, `chunk-${String(++index).padStart(4, '0')}.json`), chunk);
       }
     });

@@ -1,5 +1,5 @@
 // The JavaScript API: whole inputs and pieces. Thin on purpose: every rule lives in Rust.
-import { RowcheckError, openChecker, toBytes } from './core.js';
+import { RowcheckError, openChecker, takeReadyChunks, toBytes } from './core.js';
 
 export { RowcheckError } from './core.js';
 
@@ -66,10 +66,7 @@ export class Checker {
 
   /** The chunks completed since the last call, each a JSON array, in order. */
   takeChunks() {
-    const core = this.#live();
-    const chunks = [];
-    for (let chunk; (chunk = core.takeChunk()) !== undefined; ) chunks.push(chunk);
-    return chunks;
+    return takeReadyChunks(this.#live());
   }
 
   /** The normalized manifest produced since the last call. */

@@ -69,3 +69,10 @@ export function openChecker(options, emit = {}) {
     throw e;
   }
 }
+
+/** The chunks a core checker has completed since the last call, in order. */
+export function takeReadyChunks(core) {
+  const chunks = [];
+  for (let chunk; (chunk = core.takeChunk()) !== undefined; ) chunks.push(chunk);
+  return chunks;
+}
