@@ -1,4 +1,4 @@
-// Build the wasm core into pkg/wasm/: cargo (wasm32, release) → wasm-bindgen
+// Build the wasm core into pkg/wasm/: cargo (wasm32, `wasm` profile) → wasm-bindgen
 // (the CLI pinned to Cargo.lock's wasm-bindgen) → wasm-opt from the npm
 // binaryen package. Run from anywhere: `npm run build` in pkg/.
 import { execFileSync } from 'node:child_process';
