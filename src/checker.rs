@@ -243,7 +243,11 @@ impl RowChecker {
             if findings.rewrite {
                 normalize::row(&mut self.row_json, &row, resolved, &self.ontology)?;
             } else {
-                json::write_compact(&mut self.row_json, text);
+                if row.compact {
+                    self.row_json.extend_from_slice(text.as_bytes());
+                } else {
+                    json::write_compact(&mut self.row_json, text);
+                }
                 // Every test run proves the shortcut equal to the full path.
                 #[cfg(debug_assertions)]
                 {

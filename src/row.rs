@@ -96,6 +96,8 @@ pub struct Row<'a> {
     values: [Option<Raw<'a>>; 9],
     /// Offset of the row's opening brace.
     pub offset: u32,
+    /// The text holds no insignificant whitespace.
+    pub compact: bool,
 }
 
 impl<'a> Row<'a> {
@@ -124,7 +126,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         );
         return Ok(None);
     }
-    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 9], offset };
+    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 9], offset, compact: false };
     let mut seen = [false; 9];
     cursor.object(|c, key| {
         let value = c.value()?;
@@ -181,6 +183,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         Ok(())
     })?;
     cursor.end()?;
+    row.compact = cursor.compact();
     Ok(Some(row))
 }
 
