@@ -323,9 +323,8 @@ impl RowChecker {
 /// Line and column of `offset` within a row that starts at the span.
 fn position(span: &Span<'_>, offset: usize) -> (u64, u64) {
     let before = &span.bytes[..offset.min(span.bytes.len())];
-    let chars = |b: &[u8]| b.iter().filter(|&&c| (c as i8) >= -0x40).count() as u64;
     match memchr::memrchr(b'\n', before) {
-        Some(last) => (span.line + memchr::memchr_iter(b'\n', before).count() as u64, 1 + chars(&before[last + 1..])),
-        None => (span.line, span.column + chars(before)),
+        Some(last) => (span.line + memchr::memchr_iter(b'\n', before).count() as u64, 1 + json::chars(&before[last + 1..])),
+        None => (span.line, span.column + json::chars(before)),
     }
 }

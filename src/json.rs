@@ -77,6 +77,8 @@ pub struct Raw<'a> {
     pub text: &'a str,
     pub offset: u32,
     pub kind: Kind,
+    /// A string holding escapes (known from the scan, so never rescanned).
+    escaped: bool,
 }
 
 impl<'a> Raw<'a> {
@@ -90,7 +92,7 @@ impl<'a> Raw<'a> {
     pub fn as_str(&self) -> Option<Str<'a>> {
         (self.kind == Kind::String).then(|| {
             let raw = &self.text[1..self.text.len() - 1];
-            Str { raw, offset: self.offset, escaped: raw.as_bytes().contains(&b'\\') }
+            Str { raw, offset: self.offset, escaped: self.escaped }
         })
     }
 
@@ -210,16 +212,15 @@ impl<'a> Cursor<'a> {
     pub fn value(&mut self) -> Result<Raw<'a>> {
         let kind = self.peek()?;
         let start = self.pos;
+        let mut escaped = false;
         match kind {
-            Kind::String => {
-                self.string_token()?;
-            }
+            Kind::String => escaped = self.string_token()?.escaped,
             Kind::Number => self.number()?,
             Kind::Bool | Kind::Null => self.literal()?,
             Kind::Object | Kind::Array if self.trusted => self.skip_container(),
             Kind::Object | Kind::Array => self.container()?,
         }
-        Ok(Raw { text: &self.text[start..self.pos], offset: (self.base + start) as u32, kind })
+        Ok(Raw { text: &self.text[start..self.pos], offset: (self.base + start) as u32, kind, escaped })
     }
 
     pub fn string(&mut self) -> Result<Str<'a>> {
@@ -597,6 +598,21 @@ pub(crate) fn string_stop(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// How many characters `b` holds (UTF-8 continuation bytes don't count),
+/// eight bytes per step: columns are counted over every byte of the file.
+pub fn chars(b: &[u8]) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    let mut continuations = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        // 0b10xx_xxxx: the high bit set and the next one clear.
+        continuations += (w & !(w << 1) & HIGH).count_ones() as u64;
+    }
+    continuations += words.remainder().iter().filter(|&&c| c & 0xC0 == 0x80).count() as u64;
+    b.len() as u64 - continuations
+}
+
 /// Decode the escapes of a string the cursor has already validated.
 fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -727,6 +743,17 @@ mod tests {
             for start in 0..=len {
                 let naive = (start..len).find(|&k| matches!(bytes[k], b'"' | b'\\' | 0..=0x1f)).unwrap_or(len);
                 assert_eq!(string_stop(&bytes, start), naive, "{bytes:?} from {start}");
+            }
+        }
+    }
+
+    #[test]
+    fn chars_counts_characters_not_bytes() {
+        for text in ["", "abc", "é", "naïve café 😀 ✓", &"ü".repeat(37), &"x😀".repeat(9)] {
+            for start in 0..text.len().min(9) {
+                if text.is_char_boundary(start) {
+                    assert_eq!(chars(text[start..].as_bytes()), text[start..].chars().count() as u64, "{text:?}");
+                }
             }
         }
     }

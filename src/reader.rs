@@ -68,7 +68,7 @@ impl Pos {
             }
             None => bytes,
         };
-        self.column += tail.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
+        self.column += crate::json::chars(tail);
     }
 }
 
@@ -96,16 +96,19 @@ impl Scan {
                     self.escape = false;
                     i += 1;
                 }
-                let rel = memchr::memchr2(b'"', b'\\', &bytes[i..])?;
-                i += rel + 1;
-                if bytes[i - 1] == b'\\' {
-                    self.escape = true;
-                    continue;
+                i = crate::json::string_stop(bytes, i);
+                match bytes.get(i)? {
+                    b'\\' => self.escape = true,
+                    b'"' => {
+                        self.in_string = false;
+                        if self.depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    // A control character: the row parser reports it.
+                    _ => {}
                 }
-                self.in_string = false;
-                if self.depth == 0 {
-                    return Some(i);
-                }
+                i += 1;
                 continue;
             }
             if self.scalar {

@@ -57,14 +57,17 @@ impl Field {
 
     /// The field a key names, and whether it used the alias spelling.
     pub fn from_key(key: &str) -> Option<(Field, bool)> {
-        Field::ALL.iter().find_map(|&f| {
-            if f.name() == key {
-                Some((f, false))
-            } else if f.alias() == Some(key) {
-                Some((f, true))
-            } else {
-                None
-            }
+        Some(match key {
+            "row_data" => (Field::RowData, false),
+            "global_key" => (Field::GlobalKey, false),
+            "external_id" => (Field::ExternalId, false),
+            "media_type" => (Field::MediaType, false),
+            "metadata_fields" => (Field::MetadataFields, false),
+            "attachments" => (Field::Attachments, false),
+            "dataset_id" => (Field::DatasetId, false),
+            "uid" => (Field::Uid, false),
+            "embeddings" => (Field::Embeddings, false),
+            _ => return Field::ALL.iter().find(|f| f.alias() == Some(key)).map(|&f| (f, true)),
         })
     }
 
@@ -291,6 +294,17 @@ mod tests {
         assert_eq!(codes(r#"{"row_data":"x","a/b":1}"#), vec![(Code::ROW_UNKNOWN_FIELD, "/a~1b".into())]);
         assert_eq!(codes(r#"{"row_data":5}"#), vec![(Code::ROW_FIELD_TYPE, "/row_data".into())]);
         assert_eq!(codes(r#"[1]"#), vec![(Code::ROW_NOT_OBJECT, "".into())]);
+    }
+
+    #[test]
+    fn every_field_is_found_by_its_name_and_alias() {
+        for field in Field::ALL {
+            assert_eq!(Field::from_key(field.name()), Some((field, false)));
+            if let Some(alias) = field.alias() {
+                assert_eq!(Field::from_key(alias), Some((field, true)));
+            }
+        }
+        assert_eq!(Field::from_key("Row_Data"), None);
     }
 
     #[test]
