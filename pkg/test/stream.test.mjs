@@ -1,7 +1,8 @@
 // The streaming Checker against the whole-input functions: on every corpus
 // file and example, cut in two at every byte (the few files over 8 KB at
-// every 7th), and in three at seeded random places: the same report, chunks
-// and normalized bytes.
+// every 7th), and in three at seeded random places; on a large manifest
+// built from the corpus rows, cut at a hundred random places. The same
+// report, chunks and normalized bytes every time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReadStream, readFileSync } from 'node:fs';
@@ -42,6 +43,62 @@ test('cut anywhere: the same report and chunks as split() on the whole file', ()
       const [a, b] = [next() % (bytes.length + 1), next() % (bytes.length + 1)].sort((x, y) => x - y);
       same([bytes.subarray(0, a), bytes.subarray(a, b), bytes.subarray(b)], `cuts at ${a}, ${b}`);
     }
+  }
+});
+
+/** Every row of the corpus and examples that parses, repeated with fresh,
+ * repeated and case-folded global keys, plus rows that break the syntax
+ * and rows spread over several lines: 20,000 rows and more. */
+function largeManifest(ndjson) {
+  const rows = manifests.flatMap((path) => {
+    const text = readFileSync(path, 'utf8');
+    try {
+      const value = JSON.parse(text);
+      return Array.isArray(value) ? value : [];
+    } catch {
+      return text.split('\n').flatMap((line) => {
+        try {
+          return [JSON.parse(line)];
+        } catch {
+          return [];
+        }
+      });
+    }
+  });
+  const out = [];
+  for (let copy = 0; out.length < 20_000; copy++) {
+    for (const [i, row] of rows.entries()) {
+      const key = row && typeof row === 'object' && typeof row.global_key === 'string' ? row.global_key : undefined;
+      // A third of the copies reuse the key (duplicates across the file),
+      // a third change only its case (duplicates too: keys fold case).
+      const fresh = copy % 3 === 0 ? key : copy % 3 === 1 ? `${key}-${copy}` : key?.toUpperCase();
+      const changed = key === undefined ? row : { ...row, global_key: fresh };
+      out.push(!ndjson && i % 97 === 0 ? JSON.stringify(changed, null, 2) : JSON.stringify(changed));
+      if (i % 501 === 0) out.push('{"row_data": "https://example.com/broken.jpg",}');
+    }
+  }
+  return Buffer.from(ndjson ? `${out.join('\n')}\n` : `[\n${out.join(',\n')}\n]\n`);
+}
+
+test('a large manifest cut at random places: the same report, chunks and normalized bytes', () => {
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+  for (const ndjson of [false, true]) {
+    const bytes = largeManifest(ndjson);
+    const whole = split(bytes);
+    assert.ok(whole.report.summary.rows >= 20_000, 'the manifest is large');
+    assert.ok(whole.report.diagnostics.some((d) => d.code === 'GLOBAL_KEY_DUPLICATE'), 'it holds duplicates');
+    const cuts = Array.from({ length: 100 }, () => next() % (bytes.length + 1)).sort((a, b) => a - b);
+    const pieces = [0, ...cuts].map((start, i) => bytes.subarray(start, [...cuts, bytes.length][i]));
+    const got = streamed(pieces, {});
+    assert.deepEqual(got.report, whole.report, ndjson ? 'NDJSON' : 'JSON array');
+    assert.ok(concat(got.chunks).equals(concat(whole.chunks)), 'chunks');
+    const expected = normalize(bytes);
+    const checker = new Checker({}, { normalized: true });
+    const parts = pieces.map((piece) => (checker.push(piece), checker.takeNormalized()));
+    checker.finish();
+    parts.push(checker.takeNormalized());
+    assert.ok(concat(parts).equals(Buffer.from(expected.bytes)), 'normalized bytes');
   }
 });
 
