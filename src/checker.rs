@@ -1,11 +1,13 @@
 //! The pipeline every surface drives: bytes in (`push`, `finish`), report,
 //! chunks and normalized manifest out.
 
+use std::sync::Arc;
+
 use crate::attachment;
 use crate::chunk::{Chunk, Chunker, Limits};
 use crate::global_key::{self, KeyIndex, Seen};
 use crate::json::{self, Kind};
-use crate::media;
+use crate::media::{self, MediaType};
 use crate::metadata::{self, Ontology};
 use crate::normalize;
 use crate::reader::{Container, FileProblem, Reader, Sink, Span, SpanKind};
@@ -28,6 +30,9 @@ pub struct Options {
     pub emit_chunks: bool,
     /// Build the normalized manifest for [`Checker::take_normalized`].
     pub emit_normalized: bool,
+    /// Threads that check rows (native builds; 0 or 1 checks on the
+    /// caller's thread). Results are the same for any number.
+    pub threads: usize,
 }
 
 /// `--existing-keys`: one key per line, or a JSON array of strings.
@@ -45,19 +50,60 @@ pub struct Checker {
     rows: RowChecker,
 }
 
+/// Where rows go once the reader has cut them out.
 struct RowChecker {
+    /// Checks rows here, one at a time, when there is no pool.
+    rules: RowRules,
+    #[cfg(not(target_arch = "wasm32"))]
+    pool: Option<crate::parallel::Pool>,
+    order: InOrder,
+}
+
+/// The checks that look at one row alone. They need nothing from other
+/// rows, so a pool of threads can run them on many rows at once.
+pub(crate) struct RowRules {
     strict: bool,
-    ontology: Ontology,
+    ontology: Arc<Ontology>,
+    /// Reused per row.
+    pub(crate) findings: Findings,
+    metadata_seen: metadata::Seen,
+    /// The row's normalized JSON, when it passed the per-row checks.
+    pub(crate) row_json: Vec<u8>,
+    url_row: Vec<u8>,
+}
+
+/// What the per-row checks learned that the in-order part needs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outcome {
+    /// No errors so far (the key may still turn out to be a duplicate).
+    valid: bool,
+    /// The row is a JSON object without syntax errors.
+    parsed: bool,
+    /// Offset of the row's opening brace.
+    offset: u32,
+    key: Option<KeyAt>,
+    media: Option<MediaType>,
+    has_metadata: bool,
+}
+
+/// A non-empty global key, as a place in the row's text.
+#[derive(Debug, Clone, Copy)]
+struct KeyAt {
+    /// Offset of the string token, for the diagnostic.
+    offset: u32,
+    start: u32,
+    end: u32,
+    escaped: bool,
+}
+
+/// What must see rows in file order: duplicate keys, the user's schema,
+/// chunks, the normalized manifest and the report.
+pub(crate) struct InOrder {
     schema: Option<UserSchema>,
     keys: KeyIndex,
     chunker: Chunker,
     report: Report,
     normalized: Option<Vec<u8>>,
-    /// Reused per row.
-    findings: Findings,
-    metadata_seen: metadata::Seen,
-    row_json: Vec<u8>,
-    url_row: Vec<u8>,
 }
 
 impl Checker {
@@ -66,20 +112,24 @@ impl Checker {
         for key in &options.existing_keys {
             keys.insert_existing(key);
         }
+        let rules = RowRules::new(options.strict, Arc::new(options.ontology.unwrap_or_default()));
+        // The schema check sees the row as settled (duplicate keys known),
+        // so it keeps rows on one thread.
+        #[cfg(not(target_arch = "wasm32"))]
+        let pool = (options.threads > 1 && options.schema.is_none()).then(|| crate::parallel::Pool::new(options.threads, &rules));
         Checker {
             reader: Reader::new(),
             rows: RowChecker {
-                strict: options.strict,
-                ontology: options.ontology.unwrap_or_default(),
-                schema: options.schema,
-                keys,
-                chunker: Chunker::new(options.limits, options.emit_chunks),
-                report: Report::new(),
-                normalized: options.emit_normalized.then(Vec::new),
-                findings: Findings::default(),
-                metadata_seen: metadata::Seen::default(),
-                row_json: Vec::new(),
-                url_row: Vec::new(),
+                rules,
+                #[cfg(not(target_arch = "wasm32"))]
+                pool,
+                order: InOrder {
+                    schema: options.schema,
+                    keys,
+                    chunker: Chunker::new(options.limits, options.emit_chunks),
+                    report: Report::new(),
+                    normalized: options.emit_normalized.then(Vec::new),
+                },
             },
         }
     }
@@ -91,9 +141,14 @@ impl Checker {
     /// The input has ended. Calling it again does nothing.
     pub fn finish(&mut self) {
         self.reader.finish(&mut self.rows);
-        self.rows.chunker.finish();
-        self.rows.report.chunks = self.rows.chunker.planned().to_vec();
-        if let Some(out) = &mut self.rows.normalized {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(pool) = &mut self.rows.pool {
+            pool.drain(&mut self.rows.order);
+        }
+        let order = &mut self.rows.order;
+        order.chunker.finish();
+        order.report.chunks = order.chunker.planned().to_vec();
+        if let Some(out) = &mut order.normalized {
             if self.reader.container() == Some(Container::JsonArray) {
                 out.extend_from_slice(if self.reader.rows() == 0 { b"[]\n" } else { b"\n]\n" });
             }
@@ -102,12 +157,12 @@ impl Checker {
 
     /// The next complete chunk (with `emit_chunks`), in order.
     pub fn take_chunk(&mut self) -> Option<Chunk> {
-        self.rows.chunker.take_ready()
+        self.rows.order.chunker.take_ready()
     }
 
     /// The normalized manifest produced so far (with `emit_normalized`).
     pub fn take_normalized(&mut self) -> Vec<u8> {
-        self.rows.normalized.as_mut().map(std::mem::take).unwrap_or_default()
+        self.rows.order.normalized.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     pub fn container(&self) -> Option<Container> {
@@ -118,17 +173,18 @@ impl Checker {
         self.reader.offset()
     }
 
+    /// The report so far; with threads, rows still being checked are not in it yet.
     pub fn report(&self) -> &Report {
-        &self.rows.report
+        &self.rows.order.report
     }
 
     pub fn into_report(self) -> Report {
-        self.rows.report
+        self.rows.order.report
     }
 
     /// Memory held by the duplicate-key index, for the benchmarks.
     pub fn key_index_bytes(&self) -> usize {
-        self.rows.keys.heap_bytes()
+        self.rows.order.keys.heap_bytes()
     }
 }
 
@@ -142,7 +198,12 @@ pub fn check(bytes: &[u8], options: Options) -> Report {
 
 impl Sink for RowChecker {
     fn file(&mut self, p: FileProblem) {
-        self.report.add(Diagnostic {
+        // After every row before it, wherever those are being checked.
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(pool) = &mut self.pool {
+            pool.drain(&mut self.order);
+        }
+        self.order.report.add(Diagnostic {
             code: p.code,
             severity: p.severity,
             row: None,
@@ -155,10 +216,36 @@ impl Sink for RowChecker {
     }
 
     fn row(&mut self, span: Span<'_>) {
-        self.report.summary.rows += 1;
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(pool) = &mut self.pool {
+            pool.row(span, &mut self.order);
+            return;
+        }
+        let outcome = self.rules.check(&span);
+        let parsed_text = if span.kind == SpanKind::Url { &self.rules.url_row } else { span.bytes };
+        self.order.settle(&span, outcome, &mut self.rules.findings, &self.rules.row_json, parsed_text);
+    }
+}
+
+impl RowRules {
+    pub(crate) fn new(strict: bool, ontology: Arc<Ontology>) -> RowRules {
+        RowRules { strict, ontology, findings: Findings::default(), metadata_seen: metadata::Seen::default(), row_json: Vec::new(), url_row: Vec::new() }
+    }
+
+    /// The same rules with scratch space of their own, for another thread.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn for_another_thread(&self) -> RowRules {
+        RowRules::new(self.strict, Arc::clone(&self.ontology))
+    }
+
+    /// Every check that needs only this row. Findings are left in
+    /// `findings` and, when the row passed, its normalized JSON in `row_json`.
+    pub(crate) fn check(&mut self, span: &Span<'_>) -> Outcome {
         self.findings.clear();
-        let valid = match std::str::from_utf8(span.bytes) {
-            Ok(text) => self.check_text(text, &span),
+        self.row_json.clear();
+        let failed = Outcome { valid: false, parsed: false, offset: 0, key: None, media: None, has_metadata: false };
+        let text = match std::str::from_utf8(span.bytes) {
+            Ok(text) => text,
             Err(e) => {
                 let at = e.valid_up_to();
                 self.findings.error(
@@ -167,23 +254,11 @@ impl Sink for RowChecker {
                     at as u32,
                     format!("byte 0x{:02X} at file offset {} is not UTF-8; save the file as UTF-8", span.bytes[at], span.offset + at as u64),
                 );
-                false
+                return failed;
             }
         };
-        if valid {
-            self.report.summary.valid_rows += 1;
-        }
-        self.write_normalized(&span, valid);
-        self.flush_findings(&span);
-    }
-}
-
-impl RowChecker {
-    /// Check one row; `true` when it has no errors (its normalized JSON is
-    /// then in `row_json` and it has been given to the chunker).
-    fn check_text(&mut self, text: &str, span: &Span<'_>) -> bool {
         let result = match span.kind {
-            SpanKind::Json => self.check_row(text, span.index),
+            SpanKind::Json => self.check_row(text),
             SpanKind::Url => {
                 // A URL-list line is the row {"row_data": LINE}.
                 let mut row = std::mem::take(&mut self.url_row);
@@ -191,40 +266,30 @@ impl RowChecker {
                 row.extend_from_slice(b"{\"row_data\":");
                 json::write_string(&mut row, text);
                 row.push(b'}');
-                let result = self.check_row(std::str::from_utf8(&row).expect("built from a str"), span.index);
+                let result = self.check_row(std::str::from_utf8(&row).expect("built from a str"));
                 self.url_row = row;
                 result
             }
         };
         result.unwrap_or_else(|e| {
             self.findings.error(Code::FILE_SYNTAX, "", e.offset as u32, format!("the row is not valid JSON: {}", e.message));
-            false
+            failed
         })
     }
 
-    fn check_row(&mut self, text: &str, index: u64) -> json::Result<bool> {
+    fn check_row(&mut self, text: &str) -> json::Result<Outcome> {
         let findings = &mut self.findings;
-        let Some(row) = row::parse(text, findings)? else { return Ok(false) };
+        let Some(row) = row::parse(text, findings)? else {
+            return Ok(Outcome { valid: false, parsed: false, offset: 0, key: None, media: None, has_metadata: false });
+        };
         let resolved = media::check(&row, findings)?;
-        if let Some(key) = row.string(Field::GlobalKey) {
-            let value = key.value();
-            global_key::check(&value, self.strict, key.offset, findings);
+        let mut key = None;
+        if let Some(token) = row.string(Field::GlobalKey) {
+            let value = token.value();
+            global_key::check(&value, self.strict, token.offset, findings);
             if !value.is_empty() {
-                match self.keys.see(&value, index) {
-                    Seen::New => {}
-                    Seen::Duplicate(first) => findings.error(
-                        Code::GLOBAL_KEY_DUPLICATE,
-                        "/global_key",
-                        key.offset,
-                        format!("global_key {} repeats row {first} (keys compare case-insensitively); keys must be unique", quote(&value)),
-                    ),
-                    Seen::Exists => findings.error(
-                        Code::GLOBAL_KEY_EXISTS,
-                        "/global_key",
-                        key.offset,
-                        format!("global_key {} already exists in the organization; choose another key or leave this row out", quote(&value)),
-                    ),
-                }
+                let start = token.offset + 1;
+                key = Some(KeyAt { offset: token.offset, start, end: start + token.raw.len() as u32, escaped: token.escaped });
             }
         }
         let metadata = row.get(Field::MetadataFields).filter(|m| m.kind == Kind::Array);
@@ -234,59 +299,93 @@ impl RowChecker {
         if let Some(raw) = row.get(Field::Attachments) {
             attachment::check(raw, findings)?;
         }
-        if let Some(media) = resolved.media {
-            *self.report.summary.media_types.entry(media.name()).or_insert(0) += 1;
-        }
-        let mut valid = !findings.has_errors();
-        self.row_json.clear();
+        let valid = !findings.has_errors();
         if valid {
             if findings.rewrite {
                 normalize::row(&mut self.row_json, &row, resolved, &self.ontology)?;
+            } else if row.compact {
+                self.row_json.extend_from_slice(text.as_bytes());
             } else {
-                if row.compact {
-                    self.row_json.extend_from_slice(text.as_bytes());
-                } else {
-                    json::write_compact(&mut self.row_json, text);
-                }
-                // Every test run proves the shortcut equal to the full path.
-                #[cfg(debug_assertions)]
-                {
-                    let mut full = Vec::new();
-                    normalize::row(&mut full, &row, resolved, &self.ontology)?;
-                    assert_eq!(String::from_utf8_lossy(&full), String::from_utf8_lossy(&self.row_json), "normalization shortcut");
-                }
+                json::write_compact(&mut self.row_json, text);
+            }
+            // Every test run proves the shortcut equal to the full path.
+            #[cfg(debug_assertions)]
+            if !findings.rewrite {
+                let mut full = Vec::new();
+                normalize::row(&mut full, &row, resolved, &self.ontology)?;
+                assert_eq!(String::from_utf8_lossy(&full), String::from_utf8_lossy(&self.row_json), "normalization shortcut");
             }
         }
-        if let Some(schema) = &self.schema {
-            let instance = if valid { std::str::from_utf8(&self.row_json).unwrap_or(text) } else { text };
+        let has_metadata = metadata.is_some_and(|m| !m.text[1..].trim_start().starts_with(']'));
+        Ok(Outcome { valid, parsed: true, offset: row.offset, key, media: resolved.media, has_metadata })
+    }
+}
+
+impl InOrder {
+    /// The checks that depend on earlier rows, then the row's output.
+    /// `findings` and `row_json` are what [`RowRules::check`] left;
+    /// `parsed_text` is the JSON it parsed (only the schema reads it).
+    pub(crate) fn settle(&mut self, span: &Span<'_>, outcome: Outcome, findings: &mut Findings, row_json: &[u8], parsed_text: &[u8]) {
+        self.report.summary.rows += 1;
+        let mut valid = outcome.valid;
+        if let Some(key) = outcome.key {
+            valid &= self.see_key(span, key, findings);
+        }
+        if let Some(media) = outcome.media {
+            *self.report.summary.media_types.entry(media.name()).or_insert(0) += 1;
+        }
+        let row_json: &[u8] = if valid { row_json } else { &[] };
+        if let (Some(schema), true) = (&self.schema, outcome.parsed) {
+            let text = std::str::from_utf8(parsed_text).expect("a parsed row is UTF-8");
+            let instance = if valid { std::str::from_utf8(row_json).expect("normalized JSON is UTF-8") } else { text };
             schema.check(instance, text, findings);
             valid = valid && !findings.has_errors();
         }
-        if valid && !self.chunker.limits().fits_alone(self.row_json.len()) {
+        if valid && !self.chunker.limits().fits_alone(row_json.len()) {
             findings.error(
                 Code::ROW_TOO_LARGE,
                 "",
-                row.offset,
+                outcome.offset,
                 format!(
                     "the row is {} bytes as normalized JSON, over the {}-byte chunk limit; move large content to a hosted file",
-                    self.row_json.len(),
+                    row_json.len(),
                     self.chunker.limits().max_bytes
                 ),
             );
             valid = false;
         }
         if valid {
-            let has_metadata = metadata.is_some_and(|m| !m.text[1..].trim_start().starts_with(']'));
-            self.chunker.add(index, &self.row_json, has_metadata);
+            self.report.summary.valid_rows += 1;
+            self.chunker.add(span.index, row_json, outcome.has_metadata);
         }
-        Ok(valid)
+        self.write_normalized(span, valid, row_json);
+        self.flush_findings(span, findings);
     }
 
-    fn write_normalized(&mut self, span: &Span<'_>, valid: bool) {
+    /// Record the key; `false` when it repeats one seen before or already exists.
+    fn see_key(&mut self, span: &Span<'_>, key: KeyAt, findings: &mut Findings) -> bool {
+        let raw = std::str::from_utf8(&span.bytes[key.start as usize..key.end as usize]).expect("checked as UTF-8");
+        let value = json::Str { raw, offset: key.offset, escaped: key.escaped }.value();
+        let (code, message) = match self.keys.see(&value, span.index) {
+            Seen::New => return true,
+            Seen::Duplicate(first) => (
+                Code::GLOBAL_KEY_DUPLICATE,
+                format!("global_key {} repeats row {first} (keys compare case-insensitively); keys must be unique", quote(&value)),
+            ),
+            Seen::Exists => (
+                Code::GLOBAL_KEY_EXISTS,
+                format!("global_key {} already exists in the organization; choose another key or leave this row out", quote(&value)),
+            ),
+        };
+        findings.error(code, "/global_key", key.offset, message);
+        false
+    }
+
+    fn write_normalized(&mut self, span: &Span<'_>, valid: bool, row_json: &[u8]) {
         let Some(out) = &mut self.normalized else { return };
         // Rows with errors are copied as written: nothing is lost, and the
         // report says what to fix.
-        let body: &[u8] = if valid && span.kind == SpanKind::Json { &self.row_json } else { span.bytes };
+        let body: &[u8] = if valid && span.kind == SpanKind::Json { row_json } else { span.bytes };
         match span.container {
             Container::JsonArray => {
                 out.extend_from_slice(if span.index == 0 { b"[\n" } else { b",\n" });
@@ -299,11 +398,11 @@ impl RowChecker {
         }
     }
 
-    fn flush_findings(&mut self, span: &Span<'_>) {
+    fn flush_findings(&mut self, span: &Span<'_>, findings: &mut Findings) {
         let synthetic = span.kind == SpanKind::Url;
-        let mut list = std::mem::take(&mut self.findings.list);
-        list.sort_by_key(|f| f.offset);
-        for f in list.drain(..) {
+        // Stable: findings at one offset keep the order the checks made them.
+        findings.list.sort_by_key(|f| f.offset);
+        for f in findings.list.drain(..) {
             let (line, column) = if synthetic { (span.line, span.column) } else { position(span, f.offset as usize) };
             self.report.add(Diagnostic {
                 code: f.code,
@@ -316,7 +415,6 @@ impl RowChecker {
                 suggestion: f.suggestion,
             });
         }
-        self.findings.list = list;
     }
 }
 

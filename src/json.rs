@@ -739,7 +739,7 @@ mod tests {
             state ^= state >> 7;
             state ^= state << 17;
             let len = (state % 40) as usize;
-            let bytes: Vec<u8> = (0..len).map(|k| if (state >> (k % 60)) & 7 == 0 { alphabet[(state as usize >> k % 50) % alphabet.len()] } else { b'x' }).collect();
+            let bytes: Vec<u8> = (0..len).map(|k| if (state >> (k % 60)) & 7 == 0 { alphabet[(state as usize >> (k % 50)) % alphabet.len()] } else { b'x' }).collect();
             for start in 0..=len {
                 let naive = (start..len).find(|&k| matches!(bytes[k], b'"' | b'\\' | 0..=0x1f)).unwrap_or(len);
                 assert_eq!(string_stop(&bytes, start), naive, "{bytes:?} from {start}");
@@ -752,7 +752,7 @@ mod tests {
         for text in ["", "abc", "é", "naïve café 😀 ✓", &"ü".repeat(37), &"x😀".repeat(9)] {
             for start in 0..text.len().min(9) {
                 if text.is_char_boundary(start) {
-                    assert_eq!(chars(text[start..].as_bytes()), text[start..].chars().count() as u64, "{text:?}");
+                    assert_eq!(chars(&text.as_bytes()[start..]), text[start..].chars().count() as u64, "{text:?}");
                 }
             }
         }

@@ -14,6 +14,8 @@ pub mod json;
 pub mod media;
 pub mod metadata;
 pub mod normalize;
+#[cfg(not(target_arch = "wasm32"))]
+mod parallel;
 pub mod reader;
 pub mod report;
 pub mod row;

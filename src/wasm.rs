@@ -81,6 +81,8 @@ fn options(json: &str) -> Result<Options, JsError> {
         limits: Limits { max_rows: o.max_rows, max_bytes: o.max_bytes.unwrap_or(crate::chunk::MAX_BYTES) },
         emit_chunks: o.emit_chunks,
         emit_normalized: o.emit_normalized,
+        // wasm32-unknown-unknown has no threads; a Worker is the way off the page's thread.
+        threads: 1,
     })
 }
 

@@ -29,3 +29,57 @@ fn two_hundred_thousand_mixed_rows() {
         assert_eq!(s.warnings, 0);
     }
 }
+
+/// Everything a run produces, pushed in 64 KiB pieces.
+fn run(bytes: &[u8], threads: usize, existing_keys: &[String]) -> (rowcheck::Report, Vec<u8>, Vec<u8>) {
+    let options = Options { threads, emit_chunks: true, emit_normalized: true, existing_keys: existing_keys.to_vec(), ..Options::default() };
+    let mut checker = rowcheck::Checker::new(options);
+    let (mut chunks, mut normalized) = (Vec::new(), Vec::new());
+    for piece in bytes.chunks(64 * 1024) {
+        checker.push(piece);
+        while let Some(chunk) = checker.take_chunk() {
+            chunks.extend_from_slice(&chunk.bytes);
+        }
+        normalized.extend(checker.take_normalized());
+    }
+    checker.finish();
+    while let Some(chunk) = checker.take_chunk() {
+        chunks.extend_from_slice(&chunk.bytes);
+    }
+    normalized.extend(checker.take_normalized());
+    (checker.into_report(), chunks, normalized)
+}
+
+#[test]
+fn threads_change_nothing() {
+    for ndjson in [false, true] {
+        // Rows repeated further on (duplicates across batches), then a
+        // broken row (NDJSON) or text after the array (a file-level problem).
+        let generated = manifest::generate(60_000, true, 7);
+        let text = String::from_utf8(generated.bytes).unwrap();
+        let mut rows: Vec<&str> = text.lines().collect();
+        rows.extend_from_within(..rows.len() / 2);
+        let bytes = if ndjson {
+            format!("{}\n{{\"row_data\": \"https://example.com/a.jpg\"\n", rows.join("\n")).into_bytes()
+        } else {
+            format!("[\n{}\n] trailing text", rows.join(",\n")).into_bytes()
+        };
+        // Some keys of the file already exist (in another case).
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let existing: Vec<String> =
+            text.split("\"global_key\":\"").skip(1).step_by(997).map(|rest| rest[..rest.find('"').unwrap()].to_uppercase()).collect();
+        assert!(existing.len() > 10);
+        let one = run(&bytes, 1, &existing);
+        assert!(one.0.diagnostics.iter().any(|d| d.code.as_str() == "GLOBAL_KEY_EXISTS"));
+        assert!(one.0.diagnostics.iter().any(|d| d.code.as_str() == "GLOBAL_KEY_DUPLICATE"));
+        assert!(one.0.summary.rows >= 60_000);
+        let file_level = one.0.diagnostics.iter().any(|d| d.row.is_none());
+        assert!(one.0.diagnostics.iter().any(|d| d.code.as_str() == "FILE_SYNTAX") && (ndjson || file_level));
+        for threads in [2, 3] {
+            let many = run(&bytes, threads, &existing);
+            assert!(one.0 == many.0, "ndjson={ndjson} threads={threads}: reports differ");
+            assert!(one.1 == many.1, "ndjson={ndjson} threads={threads}: chunks differ");
+            assert!(one.2 == many.2, "ndjson={ndjson} threads={threads}: normalized manifests differ");
+        }
+    }
+}

@@ -66,6 +66,10 @@ struct Common {
     /// Rows per chunk, overriding 150,000 (30,000 with metadata).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_rows: Option<u64>,
+    /// Threads that check rows [default: the number of CPUs]. Results do
+    /// not depend on it; `--schema` checks on one thread.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
+    threads: Option<u64>,
     /// Bytes of JSON per chunk.
     #[arg(long, value_name = "N", default_value_t = rowcheck::chunk::MAX_BYTES, value_parser = clap::value_parser!(u64).range(3..))]
     max_bytes: u64,
@@ -123,6 +127,7 @@ fn options(common: &Common, emit_chunks: bool, emit_normalized: bool) -> Result<
         limits: Limits { max_rows: common.max_rows, max_bytes: common.max_bytes },
         emit_chunks,
         emit_normalized,
+        threads: common.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize),
     })
 }
 
