@@ -65,6 +65,7 @@ function run(mode, file, options) {
     }
     const worker = new Worker(new URL('./worker-thread.js', import.meta.url), { type: 'module' });
     const chunks = [];
+    const diagnostics = [];
     let index = 0;
     let settled = false;
     const settle = (outcome, value) => {
@@ -91,8 +92,13 @@ function run(mode, file, options) {
           // The worker reads on only once these chunks are taken: that bounds the memory both sides hold.
           if (!settled) worker.postMessage('more');
           break;
+        case 'diagnostics':
+          diagnostics.push(...message.diagnostics);
+          break;
         case 'done': {
-          const { report, bytes } = message;
+          // The report came without its diagnostics (they came in batches); the key keeps its place.
+          const report = { ...message.report, diagnostics };
+          const { bytes } = message;
           if (mode === 'check') settle(resolve, report);
           else if (mode === 'normalize') settle(resolve, { bytes, report });
           else settle(resolve, onChunk ? { report } : { chunks, report });

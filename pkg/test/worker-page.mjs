@@ -94,8 +94,7 @@ export function measureLongTasks(page, { block, blocks, input }) {
     const during = tasks.filter((t) => t.startTime < ended && t.startTime + t.duration > started);
     return {
       bytes: file.size,
-      rows: report.summary.rows,
-      diagnostics: report.diagnostics.length,
+      report,
       seconds: (ended - started) / 1000,
       longest: Math.max(0, ...during.map((t) => t.duration)),
       longTasks: during.length,

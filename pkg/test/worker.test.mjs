@@ -354,15 +354,27 @@ test('in Node, where there is no Worker: bad options still reject with their cod
   await assert.rejects(checkFile(new Blob(['[]'])), { code: 'WORKER_FAILED', message: /Web Workers are not available/ });
 });
 
+test('a report of 50,000 diagnostics reaches the page in pieces: check()\'s report, and no long task', () =>
+  withPage(async ({ page, errors }) => {
+    const rows = Array.from({ length: 50_000 }, (_, i) => `{"row_data":"http://storage.example.com/images/${i}.jpg","media_type":"IMAGE"}`);
+    const manifest = rows.join('\n') + '\n';
+    const got = await measureLongTasks(page, { block: manifest, blocks: 1 });
+    assert.ok(got.control, 'the long-task observer saw a known 80 ms task');
+    assert.deepEqual(got.report, check(Buffer.from(manifest)));
+    assert.equal(got.report.diagnostics.length, 50_000);
+    assert.equal(got.longTasks, 0, `long tasks on the main thread, the longest ${got.longest} ms`);
+    assert.deepEqual(errors, []);
+  }));
+
 test('no long task on the main thread while a 256 MB manifest is checked in the worker', (t) =>
   withPage(async ({ page, errors }) => {
     const blocks = 256;
     const got = await measureLongTasks(page, { block: block.text, blocks });
     assert.ok(got.control, 'the long-task observer saw a known 80 ms task');
     assert.equal(got.bytes, block.text.length * blocks);
-    assert.equal(got.rows, block.rows * blocks);
-    assert.equal(got.diagnostics, 0);
-    assertProgress(got.progress, got.bytes, { summary: { rows: got.rows, errors: 0 } }, '256 MB');
+    assert.equal(got.report.summary.rows, block.rows * blocks);
+    assert.deepEqual(got.report.diagnostics, []);
+    assertProgress(got.progress, got.bytes, got.report, '256 MB');
     assert.ok(got.progress.length >= 10, 'progress every 100 ms or so');
     // Throttled in the worker: 100 ms apart, give or take delivery; only the final event may follow sooner.
     const gaps = got.progressAt.slice(1, -1).map((at, i) => at - got.progressAt[i]);
