@@ -4,6 +4,9 @@
 // is terminated as soon as the call settles, whether done, failed or aborted.
 import { KNOWN, RowcheckError, optionsJson, ownKeys } from './options.js';
 
+// The class 'rowcheck' exports too, so instanceof works whichever entry it came from.
+export { RowcheckError } from './options.js';
+
 const OWN = ['signal', 'onProgress', 'onChunk', 'wasm'];
 
 /** Check a File (or any Blob); resolves to the report check() gives. */

@@ -1,9 +1,10 @@
 // rowcheck/worker in headless Chromium, from the package's own files (the
 // page imports them through an import map): on every corpus file and
 // example the worker gives Node's report, chunks and normalized bytes, byte
-// for byte; progress; onChunk and its back-pressure; abort; failures that
-// must never hang; option errors; and no long task on the main thread while
-// a 256 MB manifest is checked.
+// for byte; progress; onChunk and its back-pressure; transfer; abort;
+// failures that must never hang; option errors; and no long task on the
+// main thread while a 256 MB manifest, or a report of 50,000 diagnostics,
+// reaches the page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -264,7 +265,7 @@ test('bad options reject with the RowcheckError code check() throws; those found
     await page.evaluate(helpers);
     const got = await page.evaluate(async () => {
       const { RowcheckError, check, init } = await import('rowcheck');
-      const { checkFile, normalizeFile } = await import('rowcheck/worker');
+      const { checkFile, normalizeFile, RowcheckError: fromWorkerEntry } = await import('rowcheck/worker');
       await init();
       const file = new File(['[]'], 'm.json');
       const syncCode = (options) => {
@@ -288,6 +289,7 @@ test('bad options reject with the RowcheckError code check() throws; those found
       const sameAsCheck = [];
       for (const options of shared) sameAsCheck.push({ options, sync: syncCode(options), worker: await asyncCode(() => checkFile(file, options)) });
       return {
+        oneClass: fromWorkerEntry === RowcheckError,
         sameAsCheck,
         own: {
           notAFile: await asyncCode(() => checkFile(new Uint8Array(2))),
@@ -300,6 +302,7 @@ test('bad options reject with the RowcheckError code check() throws; those found
         },
       };
     });
+    assert.ok(got.oneClass, 'rowcheck/worker exports the RowcheckError of rowcheck');
     for (const { options, sync, worker } of got.sameAsCheck) {
       assert.equal(worker.code, sync, JSON.stringify(options));
       if (sync !== 'no error') assert.ok(worker.same, `${JSON.stringify(options)}: instanceof the RowcheckError of 'rowcheck'`);
