@@ -114,9 +114,14 @@ export interface Options {
 
 export type Input = Uint8Array | ArrayBuffer | string;
 
-/** Codes of the errors a caller can cause; manifest problems are never thrown. */
+/**
+ * Codes of the errors a caller can cause, and WORKER_FAILED (rowcheck/worker:
+ * the worker could not start, load the wasm or read the file, or crashed).
+ * Manifest problems are never thrown.
+ */
 export type RowcheckErrorCode =
-  | 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE';
+  | 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE'
+  | 'WORKER_FAILED';
 
 export class RowcheckError extends Error {
   readonly name: 'RowcheckError';

@@ -1,15 +1,9 @@
-// The one place JavaScript talks to the wasm core: argument checks, options
-// to JSON, and core errors ("CODE: message") to RowcheckError.
+// The one place JavaScript talks to the wasm core: input checks, and core
+// errors ("CODE: message") to RowcheckError. Options are checked in options.js.
 import { Checker as CoreChecker } from '../wasm/rowcheck.js';
+import { RowcheckError, optionsJson } from './options.js';
 
-/** A caller's mistake (bad arguments or options); manifest problems are diagnostics, never thrown. */
-export class RowcheckError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = 'RowcheckError';
-    this.code = code;
-  }
-}
+export { RowcheckError } from './options.js';
 
 let loaded = false;
 
@@ -27,30 +21,6 @@ export function toBytes(input) {
   if (typeof input === 'string') return encoder.encode(input);
   const kind = input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input;
   throw new RowcheckError('INVALID_INPUT', `input must be a Uint8Array, an ArrayBuffer or a string, not ${kind}`);
-}
-
-const KNOWN = ['strict', 'existingKeys', 'ontology', 'schema', 'maxRows', 'maxBytes'];
-
-function optionsJson(options, emit) {
-  if (options === undefined || options === null) options = {};
-  if (typeof options !== 'object' || Array.isArray(options)) throw new RowcheckError('INVALID_OPTIONS', 'options must be an object');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw new RowcheckError('INVALID_OPTIONS', `unknown option "${key}"; the options are ${KNOWN.join(', ')}`);
-  }
-  const { existingKeys, ...rest } = options;
-  const out = { ...rest, ...emit };
-  if (typeof existingKeys === 'string') {
-    out.existingKeys = existingKeys;
-  } else if (existingKeys !== undefined) {
-    if (typeof existingKeys?.[Symbol.iterator] !== 'function') {
-      throw new RowcheckError('INVALID_OPTIONS', 'existingKeys must be an iterable of strings (an array or a Set), or the text of a key-list file');
-    }
-    out.existingKeys = Array.from(existingKeys, (k) => {
-      if (typeof k !== 'string') throw new RowcheckError('INVALID_OPTIONS', 'existingKeys must hold strings only');
-      return k;
-    });
-  }
-  return JSON.stringify(out);
 }
 
 /**

@@ -39,7 +39,7 @@ const user = installInto('user');
 
 test('the tarball holds the package and nothing else', () => {
   const files = packed.files.map((f) => f.path).sort();
-  for (const needed of ['package.json', 'index.d.ts', 'bin/rowcheck.js', 'lib/node.js', 'lib/browser.js', 'lib/core.js', 'lib/api.js', 'wasm/rowcheck.js', 'wasm/rowcheck_bg.wasm']) {
+  for (const needed of ['package.json', 'index.d.ts', 'bin/rowcheck.js', 'lib/node.js', 'lib/browser.js', 'lib/core.js', 'lib/api.js', 'lib/options.js', 'lib/worker.js', 'lib/worker-thread.js', 'worker.d.ts', 'wasm/rowcheck.js', 'wasm/rowcheck_bg.wasm']) {
     assert.ok(files.includes(needed), `${needed} is missing from ${files}`);
   }
   assert.deepEqual(files.filter((f) => /^(test|scripts|node_modules)\//.test(f)), []);
@@ -71,7 +71,7 @@ async function webpackBuild(dir, out) {
   writeFileSync(join(out, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><body><script src="main.js"></script>');
 }
 
-test('in headless Chromium: a plain page, a Vite build and a webpack build get the same results as Node', async () => {
+test('in headless Chromium: a plain page, a Vite build and a webpack build get the same results as Node, in the page and in a worker', async () => {
   const bundled = installInto('bundled-app');
   const { build } = await import('vite');
   await build({ root: bundled, logLevel: 'warn', build: { outDir: join(bundled, 'vite-dist') } });
@@ -90,6 +90,7 @@ test('in headless Chromium: a plain page, a Vite build and a webpack build get t
     codes: check(manifest).diagnostics.map((d) => d.code),
     chunks: split(manifest).chunks.map((c) => new TextDecoder().decode(c)),
   };
+  expected.worker = { summary: expected.summary, chunks: expected.chunks, bytesRead: Buffer.byteLength(manifest) };
   assert.ok(expected.summary.errors > 0 && expected.chunks.length === 1);
 
   const browser = await launch();

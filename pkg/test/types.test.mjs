@@ -5,8 +5,15 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+const tsc = (project) => spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { cwd: pkg, encoding: 'utf8' });
+
 test('tsc --noEmit accepts the sample consumer and rejects its marked misuses', () => {
-  const pkg = fileURLToPath(new URL('..', import.meta.url));
-  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'test/types'], { cwd: pkg, encoding: 'utf8' });
-  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+  const run = tsc('test/types');
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+});
+
+test('the same for a rowcheck/worker consumer', () => {
+  const run = tsc('test/types/tsconfig.worker.json');
+  assert.equal(run.status, 0, run.stdout + run.stderr);
 });

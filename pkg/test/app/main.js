@@ -1,6 +1,8 @@
 // A tiny app using the package as users do; the tests load it in headless
-// Chromium unbundled (plain.html, an import map) and built by Vite (index.html).
+// Chromium unbundled (plain.html, an import map) and built by Vite and
+// webpack (index.html), which must also bundle rowcheck/worker's worker.
 import { RowcheckError, check, init, split } from 'rowcheck';
+import { splitFile } from 'rowcheck/worker';
 
 const manifest = JSON.stringify([
   { row_data: 'https://storage.example.com/a.jpg', global_key: 'a' },
@@ -17,10 +19,17 @@ try {
 await Promise.all([init(), init()]);
 const report = check(manifest);
 const { chunks } = split(new TextEncoder().encode(manifest));
+const progress = [];
+const inWorker = await splitFile(new File([manifest], 'manifest.json'), { onProgress: (p) => progress.push(p) });
 window.rowcheckResult = {
   beforeInit,
   summary: report.summary,
   codes: report.diagnostics.map((d) => d.code),
   chunks: chunks.map((c) => new TextDecoder().decode(c)),
+  worker: {
+    summary: inWorker.report.summary,
+    chunks: inWorker.chunks.map((c) => new TextDecoder().decode(c)),
+    bytesRead: progress.at(-1).bytesRead,
+  },
 };
 document.body.textContent = `${report.summary.rows} rows, ${report.summary.errors} errors`;

@@ -31,7 +31,7 @@ try {
   check('[]', { maxRows: 0 });
 } catch (e) {
   if (e instanceof RowcheckError) {
-    const kind: 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE' = e.code;
+    const kind: 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE' | 'WORKER_FAILED' = e.code;
     console.log(kind, e.message);
   }
 }

@@ -1,0 +1,41 @@
+// What a caller passes, checked: the error for a caller's mistake, and the
+// check options turned into the core's JSON. No wasm here, so the page side
+// of rowcheck/worker can refuse bad options before it starts a worker.
+
+/** A caller's mistake (bad arguments or options); manifest problems are diagnostics, never thrown. */
+export class RowcheckError extends Error {
+  constructor(code, message, options) {
+    super(message, options);
+    this.name = 'RowcheckError';
+    this.code = code;
+  }
+}
+
+export const KNOWN = ['strict', 'existingKeys', 'ontology', 'schema', 'maxRows', 'maxBytes'];
+
+/** `options` as an object (undefined and null are no options); refuses keys outside `known`. */
+export function ownKeys(options, known) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw new RowcheckError('INVALID_OPTIONS', 'options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new RowcheckError('INVALID_OPTIONS', `unknown option "${key}"; the options are ${known.join(', ')}`);
+  }
+  return options;
+}
+
+export function optionsJson(options, emit) {
+  const { existingKeys, ...rest } = ownKeys(options, KNOWN);
+  const out = { ...rest, ...emit };
+  if (typeof existingKeys === 'string') {
+    out.existingKeys = existingKeys;
+  } else if (existingKeys !== undefined) {
+    if (typeof existingKeys?.[Symbol.iterator] !== 'function') {
+      throw new RowcheckError('INVALID_OPTIONS', 'existingKeys must be an iterable of strings (an array or a Set), or the text of a key-list file');
+    }
+    out.existingKeys = Array.from(existingKeys, (k) => {
+      if (typeof k !== 'string') throw new RowcheckError('INVALID_OPTIONS', 'existingKeys must hold strings only');
+      return k;
+    });
+  }
+  return JSON.stringify(out);
+}

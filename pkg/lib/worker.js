@@ -1,0 +1,124 @@
+// rowcheck/worker: check, split or normalize a File in a Web Worker, so the
+// page stays responsive on a manifest of any size. One worker per call: it
+// loads the wasm, streams the file through a Checker (worker-thread.js) and
+// is terminated as soon as the call settles, whether done, failed or aborted.
+import { KNOWN, RowcheckError, optionsJson, ownKeys } from './options.js';
+
+// The class 'rowcheck' exports too, so instanceof works whichever entry it came from.
+export { RowcheckError } from './options.js';
+
+const OWN = ['signal', 'onProgress', 'onChunk', 'wasm'];
+
+/** Check a File (or any Blob); resolves to the report check() gives. */
+export function checkFile(file, options) {
+  return run('check', file, options);
+}
+
+/**
+ * Check and split; resolves to { chunks, report } as split() does, or to
+ * { report } when options.onChunk takes each chunk as it fills.
+ */
+export function splitFile(file, options) {
+  return run('split', file, options);
+}
+
+/** Check and normalize; resolves to { bytes, report } as normalize() does. */
+export function normalizeFile(file, options) {
+  return run('normalize', file, options);
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
+  return typeof value;
+}
+
+/** The call's options, checked on this thread so a mistake costs no worker. */
+function parse(mode, file, options) {
+  if (typeof Blob === 'undefined' || !(file instanceof Blob)) {
+    throw new RowcheckError('INVALID_INPUT', `the file must be a File or a Blob, not ${describe(file)}`);
+  }
+  const known = [...KNOWN, ...OWN.filter((name) => name !== 'onChunk' || mode === 'split')];
+  const { signal, onProgress, onChunk, wasm, ...check } = ownKeys(options, known);
+  const wrong = (message) => new RowcheckError('INVALID_OPTIONS', message);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw wrong(`signal must be an AbortSignal, not ${describe(signal)}`);
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw wrong('onProgress must be a function');
+  if (onChunk !== undefined && typeof onChunk !== 'function') throw wrong('onChunk must be a function');
+  let wasmUrl;
+  if (wasm !== undefined) {
+    // Resolved here: in the worker a relative URL would name a file beside the worker script.
+    try {
+      if (typeof wasm !== 'string' && !(wasm instanceof URL)) throw new TypeError();
+      wasmUrl = new URL(wasm, globalThis.document?.baseURI ?? globalThis.location?.href).href;
+    } catch {
+      throw wrong(`wasm must be the URL of rowcheck_bg.wasm (a string or a URL), not ${describe(wasm)}`);
+    }
+  }
+  return { signal, onProgress, onChunk, request: { mode, file, options: optionsJson(check), wasm: wasmUrl } };
+}
+
+function run(mode, file, options) {
+  return new Promise((resolve, reject) => {
+    const { signal, onProgress, onChunk, request } = parse(mode, file, options);
+    // Like fetch(): an aborted signal refuses the call before any work starts.
+    if (signal?.aborted) throw signal.reason;
+    if (typeof Worker !== 'function') {
+      throw new RowcheckError('WORKER_FAILED', 'Web Workers are not available here; use check(), split() or normalize() instead');
+    }
+    const worker = new Worker(new URL('./worker-thread.js', import.meta.url), { type: 'module' });
+    const chunks = [];
+    const diagnostics = [];
+    let index = 0;
+    let settled = false;
+    const settle = (outcome, value) => {
+      if (settled) return;
+      settled = true;
+      worker.terminate();
+      signal?.removeEventListener('abort', aborted);
+      outcome(value);
+    };
+    const aborted = () => settle(reject, signal.reason);
+    signal?.addEventListener('abort', aborted);
+
+    async function handle(message) {
+      if (settled) return;
+      switch (message.type) {
+        case 'progress':
+          onProgress?.(message.progress);
+          break;
+        case 'chunks':
+          for (const chunk of message.chunks) {
+            if (onChunk) await onChunk(chunk, index++);
+            else chunks.push(chunk);
+          }
+          // The worker reads on only once these chunks are taken: that bounds the memory both sides hold.
+          if (!settled) worker.postMessage('more');
+          break;
+        case 'diagnostics':
+          diagnostics.push(...message.diagnostics);
+          break;
+        case 'done': {
+          // The report came without its diagnostics (they came in batches); the key keeps its place.
+          const report = { ...message.report, diagnostics };
+          const { bytes } = message;
+          if (mode === 'check') settle(resolve, report);
+          else if (mode === 'normalize') settle(resolve, { bytes, report });
+          else settle(resolve, onChunk ? { report } : { chunks, report });
+          break;
+        }
+        case 'failed':
+          settle(reject, new RowcheckError(message.code, message.message, { cause: message.cause }));
+          break;
+      }
+    }
+    // A callback that throws (or an onChunk promise that rejects) ends the call with its error.
+    worker.onmessage = ({ data }) => handle(data).catch((e) => settle(reject, e));
+    worker.onmessageerror = () => settle(reject, new RowcheckError('WORKER_FAILED', 'a message from the worker could not be read'));
+    worker.onerror = (event) => {
+      event.preventDefault(); // reported through the rejection, not again as the page's own error
+      settle(reject, new RowcheckError('WORKER_FAILED', `the worker failed: ${event.message || 'its script could not be loaded'}`));
+    };
+    worker.postMessage(request);
+  });
+}

@@ -1,0 +1,46 @@
+// A sample rowcheck/worker consumer: `tsc -p test/types/tsconfig.worker.json`
+// must accept it, and every line marked as an expected error must be one.
+import { RowcheckError, checkFile, normalizeFile, splitFile } from 'rowcheck/worker';
+import type { FileOptions, Progress, Report } from 'rowcheck/worker';
+import { RowcheckError as SameError } from 'rowcheck';
+
+declare function upload(chunk: Uint8Array, index: number): Promise<void>;
+
+const file = new File(['[]'], 'manifest.json');
+const controller = new AbortController();
+const options: FileOptions = {
+  strict: true,
+  existingKeys: ['a'],
+  signal: controller.signal,
+  onProgress: (p: Progress) => console.log(p.bytesRead / p.totalBytes, p.rows, p.errors),
+  wasm: new URL('https://example.test/rowcheck_bg.wasm'),
+};
+
+const report: Report = await checkFile(file, options);
+const { chunks, report: splitReport } = await splitFile(new Blob(['[]']), { maxRows: 10 });
+const firstChunk: Uint8Array | undefined = chunks[0];
+const streamed = await splitFile(file, {
+  onChunk: (chunk: Uint8Array, index: number) => upload(chunk, index),
+});
+const streamedReport: Report = streamed.report;
+const { bytes }: { bytes: Uint8Array } = await normalizeFile(file, { wasm: '/assets/rowcheck_bg.wasm' });
+
+try {
+  await checkFile(file, { signal: AbortSignal.timeout(1000) });
+} catch (e) {
+  if (e instanceof RowcheckError && e.code === 'WORKER_FAILED') console.log(e.message);
+  if (e instanceof SameError) console.log('one RowcheckError class for both entries', e.code);
+}
+
+// @ts-expect-error: a File or Blob, not bytes (check() takes bytes)
+await checkFile(new Uint8Array(2));
+// @ts-expect-error: onChunk is for splitFile only
+await checkFile(file, { onChunk: () => {} });
+// @ts-expect-error: with onChunk the chunks are not kept
+const kept: Uint8Array[] = streamed.chunks;
+// @ts-expect-error: progress counts are numbers
+await checkFile(file, { onProgress: (p: { rows: string }) => p });
+// @ts-expect-error: signal is an AbortSignal
+await checkFile(file, { signal: controller });
+
+console.log(report, splitReport, firstChunk, streamedReport, bytes, kept);

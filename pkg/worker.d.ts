@@ -1,0 +1,44 @@
+// Types for rowcheck/worker: a File checked, split or normalized in a Web Worker.
+import type { Options, Report } from './index.js';
+
+export type { Options, Report } from './index.js';
+export { RowcheckError } from './index.js';
+
+/** Posted at most every 100 ms while the file is read, and once at the end. */
+export interface Progress {
+  /** Bytes of the file read and checked so far; equals totalBytes in the last event. */
+  bytesRead: number;
+  /** The file's size. */
+  totalBytes: number;
+  /** Rows seen so far. */
+  rows: number;
+  /** Error diagnostics so far. */
+  errors: number;
+}
+
+export interface FileOptions extends Options {
+  /** Aborting terminates the worker and rejects the call with `signal.reason` (an `AbortError` DOMException unless you give one). */
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Where the worker loads rowcheck_bg.wasm from; by default, beside the package's (or the bundle's) worker script. */
+  wasm?: string | URL;
+}
+
+export interface SplitFileOptions extends FileOptions {
+  /**
+   * Takes each upload chunk (a JSON array; `index` is its report.chunks
+   * index) as soon as it fills, instead of collecting them all. Reading
+   * waits while a returned promise is pending.
+   */
+  onChunk?: (chunk: Uint8Array, index: number) => void | Promise<void>;
+}
+
+/** Check a File (or any Blob) in a worker; the same report as check(). */
+export function checkFile(file: Blob, options?: FileOptions): Promise<Report>;
+
+/** Check and split in a worker; with onChunk the chunks go there as they fill, and are not kept. */
+export function splitFile(file: Blob, options: SplitFileOptions & { onChunk: NonNullable<SplitFileOptions['onChunk']> }): Promise<{ report: Report }>;
+export function splitFile(file: Blob, options?: SplitFileOptions): Promise<{ chunks: Uint8Array[]; report: Report }>;
+
+/** Check and normalize in a worker; the same bytes and report as normalize(). */
+export function normalizeFile(file: Blob, options?: FileOptions): Promise<{ bytes: Uint8Array; report: Report }>;
