@@ -21,6 +21,7 @@ const COMMON = `Options:
       --ontology <FILE>       The organization's metadata schema: JSON [{schema_id, name, kind, options?}]
       --schema <FILE>         An extra JSON Schema every (normalized) row must satisfy
       --max-rows <N>          Rows per chunk, overriding 150,000 (30,000 with metadata)
+      --threads <N>           Accepted as the native CLI takes it; this command checks on one thread
       --max-bytes <N>         Bytes of JSON per chunk [default: 10000000]
   -h, --help                  Print help`;
 
@@ -94,6 +95,7 @@ function parse(argv) {
         schema: { type: 'string' },
         'max-rows': { type: 'string' },
         'max-bytes': { type: 'string' },
+        threads: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...(command === 'split' && { out: { type: 'string' } }),
         ...(command === 'normalize' && { output: { type: 'string', short: 'o' } }),
@@ -115,6 +117,7 @@ function parse(argv) {
     }
     return Number(text);
   };
+  count('threads', 1);
   return { command, file: positionals[0], values, maxRows: count('max-rows', 1), maxBytes: count('max-bytes', 3) };
 }
 
