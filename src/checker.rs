@@ -86,6 +86,11 @@ pub(crate) struct Outcome {
     has_metadata: bool,
 }
 
+impl Outcome {
+    /// Not UTF-8, not JSON, or not an object: nothing further to check.
+    const FAILED: Outcome = Outcome { valid: false, parsed: false, offset: 0, key: None, media: None, has_metadata: false };
+}
+
 /// A non-empty global key, as a place in the row's text.
 #[derive(Debug, Clone, Copy)]
 struct KeyAt {
@@ -243,7 +248,6 @@ impl RowRules {
     pub(crate) fn check(&mut self, span: &Span<'_>) -> Outcome {
         self.findings.clear();
         self.row_json.clear();
-        let failed = Outcome { valid: false, parsed: false, offset: 0, key: None, media: None, has_metadata: false };
         let text = match std::str::from_utf8(span.bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -254,7 +258,7 @@ impl RowRules {
                     at as u32,
                     format!("byte 0x{:02X} at file offset {} is not UTF-8; save the file as UTF-8", span.bytes[at], span.offset + at as u64),
                 );
-                return failed;
+                return Outcome::FAILED;
             }
         };
         let result = match span.kind {
@@ -273,14 +277,14 @@ impl RowRules {
         };
         result.unwrap_or_else(|e| {
             self.findings.error(Code::FILE_SYNTAX, "", e.offset as u32, format!("the row is not valid JSON: {}", e.message));
-            failed
+            Outcome::FAILED
         })
     }
 
     fn check_row(&mut self, text: &str) -> json::Result<Outcome> {
         let findings = &mut self.findings;
         let Some(row) = row::parse(text, findings)? else {
-            return Ok(Outcome { valid: false, parsed: false, offset: 0, key: None, media: None, has_metadata: false });
+            return Ok(Outcome::FAILED);
         };
         let resolved = media::check(&row, findings)?;
         let mut key = None;
