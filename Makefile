@@ -1,7 +1,8 @@
 # The two commands a newcomer runs (see README.md):
 #   make run    install, build the CLI and the npm package, check the bundled examples
 #   make test   install what tests need, then every Rust, wasm and JS suite (what CI runs)
-# Both install what they need (the Rust toolchain and Node must be there).
+#   make bench  the benchmark: bench/RESULTS.md and bench/linearity.svg (about 25 minutes)
+# All three install what they need (the Rust toolchain and Node must be there).
 
 CARGO ?= cargo
 EXAMPLES := $(sort $(wildcard examples/*.json))
@@ -12,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # tests the code that ships and compiles only the test crate.
 WASM_TEST := $(CARGO) test --locked --profile wasm --target wasm32-unknown-unknown --no-default-features --test wasm
 
-.PHONY: run test build wasm tools browser
+.PHONY: run test build wasm tools browser bench
 
 build:
 	$(CARGO) build --release --locked
@@ -51,4 +52,10 @@ test: wasm browser
 	$(WASM_TEST)
 	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver $(WASM_TEST)
 	cd pkg && npm test
+	bench/run.sh --smoke
 	@echo "All Rust, wasm and JavaScript suites passed."
+
+# Builds and installs what it needs itself (see bench/run.sh); too slow for
+# CI, which runs its --smoke version in `test`.
+bench:
+	bench/run.sh

@@ -1,20 +1,22 @@
-//! Throughput of the native CLI and the library on a generated 200,000-row
-//! mixed manifest, as ratios against `serde_json::from_slice::<Value>` on the
-//! same bytes in the same run. `cargo bench --bench throughput` prints the
-//! figures and rewrites bench/RESULTS.md.
+//! The serde reference: rowcheck's library `check()` against merely parsing
+//! the same bytes into `serde_json::Value`, best of N, in one process.
+//!
+//! `cargo bench --bench throughput` generates the 200,000-row mixed manifest
+//! and prints a table. bench/run.sh passes its own corpus and `--json` and
+//! folds the figures into bench/RESULTS.md.
+//!
+//! throughput [--json] [--runs N] [FILE]
 
 #[path = "../tests/support/manifest.rs"]
 mod manifest;
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const ROWS: usize = 200_000;
-const RUNS: usize = 5;
 
-/// Best of `RUNS`: the least disturbed run is the closest to the cost.
-fn best(mut f: impl FnMut()) -> Duration {
-    (0..RUNS)
+/// Best of `runs`: the least disturbed run is the closest to the cost.
+fn best(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs)
         .map(|_| {
             let t = Instant::now();
             f();
@@ -24,68 +26,40 @@ fn best(mut f: impl FnMut()) -> Duration {
         .unwrap()
 }
 
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let rustc = Command::new("rustc").arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
-    format!("{cpu}, {cores} cores; {rustc}; release profile (lto, codegen-units=1)")
-}
-
 fn main() {
-    let generated = manifest::generate(ROWS, false, 42);
-    let bytes = &generated.bytes;
-    let mb = bytes.len() as f64 / 1e6;
-    let dir = std::env::temp_dir().join(format!("rowcheck-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("mixed-200k.json");
-    std::fs::write(&file, bytes).unwrap();
+    let (mut json, mut runs, mut file) = (false, 5, None);
+    let mut argv = std::env::args().skip(1);
+    while let Some(arg) = argv.next() {
+        match arg.as_str() {
+            "--json" => json = true,
+            "--runs" => runs = argv.next().and_then(|n| n.parse().ok()).filter(|&n| n > 0).expect("--runs takes a whole number of at least 1"),
+            // cargo bench passes --bench to every bench binary.
+            "--bench" => {}
+            _ => file = Some(arg),
+        }
+    }
+    let bytes = match &file {
+        Some(path) => std::fs::read(path).unwrap_or_else(|e| panic!("cannot read the corpus {path}: {e}")),
+        None => manifest::generate(ROWS, false, 42).bytes,
+    };
 
-    let serde = best(|| {
-        let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    let serde = best(runs, || {
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         std::hint::black_box(v);
     });
-    let library = best(|| {
-        std::hint::black_box(rowcheck::check(bytes, rowcheck::Options::default()));
+    let library = best(runs, || {
+        std::hint::black_box(rowcheck::check(&bytes, rowcheck::Options::default()));
     });
-    let cli = best(|| {
-        let status = Command::new(env!("CARGO_BIN_EXE_rowcheck"))
-            .args(["check", "--format", "json"])
-            .arg(&file)
-            .stdout(Stdio::null())
-            .status()
-            .unwrap();
-        assert_eq!(status.code(), Some(1), "the manifest has planted errors");
-    });
-    let _ = std::fs::remove_dir_all(&dir);
 
-    let rate = |d: Duration| mb / d.as_secs_f64();
-    let rows = [
-        ("serde_json::from_slice::<Value> (reference)", serde),
-        ("rowcheck library: check()", library),
-        ("rowcheck CLI: check --format json (process, file read, report)", cli),
-    ];
-    let mut table = String::from("| what | time (best of 5) | MB/s | × reference |\n|---|---|---|---|\n");
-    for (name, d) in rows {
-        table.push_str(&format!(
-            "| {name} | {:.1} ms | {:.0} | {:.2} |\n",
-            d.as_secs_f64() * 1e3,
-            rate(d),
-            serde.as_secs_f64() / d.as_secs_f64()
-        ));
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    if json {
+        println!(r#"{{"bytes":{},"runs":{runs},"serde_value_ms":{:.3},"check_ms":{:.3}}}"#, bytes.len(), ms(serde), ms(library));
+        return;
     }
-    println!("{ROWS} rows, {mb:.1} MB, {} planted bad rows\n{table}", generated.bad.len());
-    let results = format!(
-        "# Benchmark results\n\nWritten by `cargo bench --bench throughput` (bench/throughput.rs). Ratios are taken in one run\n\
-         on the same bytes, so they hold across machines better than the MB/s do.\n\n\
-         ## Native throughput: 200,000-row mixed manifest\n\n\
-         Input: {ROWS} rows, {mb:.1} MB JSON array, every media type, metadata and attachments,\n\
-         {} rows (~1%) with one planted error each (tests/support/manifest.rs, seed 42).\n\
-         Machine: {}.\n\n{table}",
-        generated.bad.len(),
-        machine()
-    );
-    std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/RESULTS.md"), results).unwrap();
+    let mb = bytes.len() as f64 / 1e6;
+    println!("{} ({mb:.1} MB), best of {runs}", file.as_deref().unwrap_or("generated 200,000-row mixed manifest, seed 42"));
+    println!("| what | ms | MB/s | × serde_json::Value |\n|---|---:|---:|---:|");
+    for (name, d) in [("serde_json::from_slice::<Value>", serde), ("rowcheck::check()", library)] {
+        println!("| {name} | {:.1} | {:.0} | {:.2} |", ms(d), mb / d.as_secs_f64(), serde.as_secs_f64() / d.as_secs_f64());
+    }
 }

@@ -99,12 +99,21 @@ fn bad_row(i: usize, kind: &str, first_key: &str) -> String {
 /// `rows` rows as NDJSON (`ndjson`) or a pretty-ish JSON array, with
 /// about one row in a hundred bad.
 pub fn generate(rows: usize, ndjson: bool, seed: u64) -> Generated {
-    let mut rng = Rng(seed | 1);
     let mut bytes = Vec::with_capacity(rows * 600);
+    let bad = write_manifest(&mut bytes, rows, ndjson, seed).expect("writing to a Vec cannot fail");
+    Generated { bytes, rows, bad }
+}
+
+/// The same manifest as `generate`, written row by row to `out`, so the
+/// benchmarks can make multi-gigabyte files without holding them. Every
+/// global key is distinct except on the planted `GLOBAL_KEY_DUPLICATE` rows.
+/// Returns the planted rows as `(row index, code)`.
+pub fn write_manifest(out: &mut impl std::io::Write, rows: usize, ndjson: bool, seed: u64) -> std::io::Result<Vec<(usize, &'static str)>> {
+    let mut rng = Rng(seed | 1);
     let mut bad = Vec::new();
     let mut first_key = String::new();
     if !ndjson {
-        bytes.extend_from_slice(b"[\n");
+        out.write_all(b"[\n")?;
     }
     for i in 0..rows {
         let row = if i > 0 && rng.below(100) == 0 {
@@ -120,15 +129,15 @@ pub fn generate(rows: usize, ndjson: bool, seed: u64) -> Generated {
             row
         };
         if !ndjson && i > 0 {
-            bytes.extend_from_slice(b",\n");
+            out.write_all(b",\n")?;
         }
-        bytes.extend_from_slice(row.as_bytes());
+        out.write_all(row.as_bytes())?;
         if ndjson {
-            bytes.push(b'\n');
+            out.write_all(b"\n")?;
         }
     }
     if !ndjson {
-        bytes.extend_from_slice(b"\n]\n");
+        out.write_all(b"\n]\n")?;
     }
-    Generated { bytes, rows, bad }
+    Ok(bad)
 }
