@@ -13,7 +13,7 @@ pub const MAX_URL_BYTES: usize = 16 * 1024;
 /// tell a TEXT row's URL from its inline text.
 pub fn looks_like_url(s: &str) -> bool {
     const SCHEMES: [&str; 7] = ["javascript", "data", "file", "s3", "gs", "http", "https"];
-    match s.split_once(':') {
+    match split_at(s, b':') {
         Some((scheme, rest)) => {
             rest.starts_with("//") && is_scheme(scheme) || SCHEMES.iter().any(|k| k.eq_ignore_ascii_case(scheme))
         }
@@ -27,6 +27,22 @@ fn is_scheme(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
+// URLs are short and their delimiters ASCII: byte searches cost a fraction
+// of `str`'s char patterns here, and an ASCII byte is always a char boundary.
+
+fn split_at(s: &str, delimiter: u8) -> Option<(&str, &str)> {
+    memchr::memchr(delimiter, s.as_bytes()).map(|i| (&s[..i], &s[i + 1..]))
+}
+
+fn rsplit_at(s: &str, delimiter: u8) -> Option<(&str, &str)> {
+    memchr::memrchr(delimiter, s.as_bytes()).map(|i| (&s[..i], &s[i + 1..]))
+}
+
+/// `s` up to the first of the `stops`, or all of it.
+fn until<'s>(s: &'s str, stops: &[u8]) -> &'s str {
+    &s[..s.bytes().position(|b| stops.contains(&b)).unwrap_or(s.len())]
+}
+
 /// The parts of an absolute URL the checks need.
 pub struct Parts<'u> {
     pub scheme: &'u str,
@@ -35,20 +51,20 @@ pub struct Parts<'u> {
 }
 
 pub fn split(url: &str) -> Option<Parts<'_>> {
-    let (scheme, rest) = url.split_once(':')?;
+    let (scheme, rest) = split_at(url, b':')?;
     if !is_scheme(scheme) {
         return None;
     }
-    let rest = rest.strip_prefix("//").map_or(rest, |r| r.find('/').map_or("", |i| &r[i..]));
-    let path = rest.split(['?', '#']).next().unwrap_or("");
+    let rest = rest.strip_prefix("//").map_or(rest, |r| memchr::memchr(b'/', r.as_bytes()).map_or("", |i| &r[i..]));
+    let path = until(rest, b"?#");
     Some(Parts { scheme, path })
 }
 
 /// The extension of the URL's last path segment, if any, as written.
 pub fn extension(url: &str) -> Option<&str> {
     let parts = split(url)?;
-    let segment = parts.path.rsplit('/').next()?;
-    let (stem, ext) = segment.rsplit_once('.')?;
+    let segment = rsplit_at(parts.path, b'/').map_or(parts.path, |(_, last)| last);
+    let (stem, ext) = rsplit_at(segment, b'.')?;
     (!stem.is_empty() && !ext.is_empty()).then_some(ext)
 }
 
@@ -62,7 +78,7 @@ pub fn check(url: &str, pointer: &dyn Fn() -> String, offset: u32, findings: &mu
             format!("URL is {} bytes, over {MAX_URL_BYTES}; this is almost always a generation bug", url.len()),
         );
     }
-    let Some((scheme, rest)) = url.split_once(':').filter(|(s, _)| is_scheme(s)) else {
+    let Some((scheme, rest)) = split_at(url, b':').filter(|(s, _)| is_scheme(s)) else {
         findings.error(
             Code::URL_INVALID,
             pointer(),
@@ -100,8 +116,8 @@ fn check_authority(url: &str, rest: &str, pointer: &dyn Fn() -> String, offset: 
         findings.error(Code::URL_INVALID, pointer(), offset, format!("{} lacks \"//host\" after the scheme", quote(url)));
         return;
     };
-    let authority = after.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let authority = until(after, b"/?#");
+    let host_port = rsplit_at(authority, b'@').map_or(authority, |(_, h)| h);
     let (host, port) = match host_port.strip_prefix('[').and_then(|r| r.find(']')) {
         // An IPv6 literal: only a port may follow the bracket.
         Some(end) => {
@@ -112,7 +128,7 @@ fn check_authority(url: &str, rest: &str, pointer: &dyn Fn() -> String, offset: 
             }
             (&host_port[..end + 2], after.strip_prefix(':'))
         }
-        None => match host_port.rsplit_once(':') {
+        None => match rsplit_at(host_port, b':') {
             Some((h, p)) => (h, Some(p)),
             None => (host_port, None),
         },
