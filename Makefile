@@ -1,7 +1,7 @@
 # The two commands a newcomer runs (see README.md):
 #   make run    install, build the CLI and the npm package, check the bundled examples
 #   make test   install what tests need, then every Rust, wasm and JS suite (what CI runs)
-#   make bench  the benchmark: bench/RESULTS.md and bench/linearity.svg (about 25 minutes)
+#   make bench  the benchmark: bench/RESULTS.md and bench/linearity.svg (about 12 minutes)
 # All three install what they need (the Rust toolchain and Node must be there).
 
 CARGO ?= cargo

@@ -5,7 +5,7 @@
 # against, generates the corpora (fixed seed) in a temporary directory that
 # is deleted at the end, and writes bench/RESULTS.md and bench/linearity.svg.
 #
-#   bench/run.sh           the full run (about 25 minutes on 2 cores, 7 GB of temporary disk)
+#   bench/run.sh           the full run (about 12 minutes on 2 cores, 7 GB of temporary disk)
 #   bench/run.sh --smoke   the same steps on tiny inputs, checked, results thrown away (make test runs it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
