@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # tests the code that ships and compiles only the test crate.
 WASM_TEST := $(CARGO) test --locked --profile wasm --target wasm32-unknown-unknown --no-default-features --test wasm
 
-.PHONY: run test build wasm tools browser bench
+.PHONY: run test build wasm tools browser python bench
 
 build:
 	$(CARGO) build --release --locked
@@ -43,11 +43,17 @@ browser:
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; \
 	fi
 
+# Python with venv, for the benchmark's Labelbox SDK (its smoke run is in `test`).
+python:
+	@if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q python3 python3-venv; \
+	fi
+
 wasm: tools
 	cd pkg && npm run build
 
 # ROWCHECK_FUZZ_SECS bounds the stable fuzzer (tests/fuzz.rs).
-test: wasm browser
+test: wasm browser python
 	ROWCHECK_FUZZ_SECS=$${ROWCHECK_FUZZ_SECS:-30} $(CARGO) test --locked -- --test-threads=2 --show-output
 	$(WASM_TEST)
 	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver $(WASM_TEST)
