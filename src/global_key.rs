@@ -85,22 +85,28 @@ pub fn fold(key: &str) -> Cow<'_, str> {
 /// Marks a key that came from the organization, not from the manifest.
 const EXISTING: u32 = u32::MAX;
 
-#[derive(Clone, Copy)]
-struct Slot {
-    start: u64,
-    len: u32,
-    first_row: u32,
-}
-
-/// Every folded key seen so far, each stored once in one arena: the only
-/// state that grows with the file. About 16 bytes plus the key per entry;
-/// hash hits are confirmed by comparing the stored key, so a duplicate is
-/// never reported falsely nor missed.
+/// Every folded key seen so far, each stored once in one arena as
+/// `[first row: u32][length: u32][bytes]`; the hash table holds only each
+/// entry's arena offset. That is about 17 bytes plus the key per entry,
+/// the only state that grows with the file. Hash hits are confirmed by
+/// comparing the stored key, so a duplicate is never reported falsely nor
+/// missed.
 #[derive(Default)]
 pub struct KeyIndex {
-    table: HashTable<Slot>,
+    table: HashTable<u64>,
     arena: Vec<u8>,
     hasher: DefaultHashBuilder,
+}
+
+const HEADER: usize = 8;
+
+fn word(arena: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(arena[at..at + 4].try_into().expect("four bytes"))
+}
+
+fn stored_key(arena: &[u8], entry: u64) -> &[u8] {
+    let at = entry as usize;
+    &arena[at + HEADER..at + HEADER + word(arena, at + 4) as usize]
 }
 
 pub enum Seen {
@@ -122,7 +128,7 @@ impl KeyIndex {
 
     /// Bytes held: arena plus table, for the memory benchmark.
     pub fn heap_bytes(&self) -> usize {
-        self.arena.capacity() + self.table.capacity() * (std::mem::size_of::<Slot>() + 1)
+        self.arena.capacity() + self.table.capacity() * (std::mem::size_of::<u64>() + 1)
     }
 
     /// Record an already-existing key.
@@ -145,16 +151,18 @@ impl KeyIndex {
     fn lookup_or_insert(&mut self, key: &[u8], row: u32) -> Option<u32> {
         let hash = self.hasher.hash_one(key);
         let arena = &self.arena;
-        let eq = |s: &Slot| &arena[s.start as usize..s.start as usize + s.len as usize] == key;
-        if let Some(slot) = self.table.find(hash, eq) {
-            return Some(slot.first_row);
+        if let Some(&entry) = self.table.find(hash, |&entry| stored_key(arena, entry) == key) {
+            return Some(word(arena, entry as usize));
         }
-        let slot = Slot { start: self.arena.len() as u64, len: key.len() as u32, first_row: row };
+        let entry = self.arena.len() as u64;
+        // A key of 4 GiB or more is already a GLOBAL_KEY_LENGTH error many
+        // times over; it is not worth a wider header on every entry.
+        let Ok(len) = u32::try_from(key.len()) else { return None };
+        self.arena.extend_from_slice(&row.to_le_bytes());
+        self.arena.extend_from_slice(&len.to_le_bytes());
         self.arena.extend_from_slice(key);
         let (arena, hasher) = (&self.arena, &self.hasher);
-        self.table.insert_unique(hash, slot, |s| {
-            hasher.hash_one(&arena[s.start as usize..s.start as usize + s.len as usize])
-        });
+        self.table.insert_unique(hash, entry, |&entry| hasher.hash_one(stored_key(arena, entry)));
         None
     }
 }
