@@ -17,3 +17,8 @@ test('the same for a rowcheck/worker consumer', () => {
   const run = tsc('test/types/tsconfig.worker.json');
   assert.equal(run.status, 0, run.stdout + run.stderr);
 });
+
+test('the same for a rowcheck/uploader consumer', () => {
+  const run = tsc('test/types/tsconfig.uploader.json');
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+});

@@ -1,0 +1,39 @@
+// A sample rowcheck/uploader consumer: `tsc -p test/types/tsconfig.uploader.json`
+// must accept it, and every line marked as an expected error must be one.
+import { split } from 'rowcheck';
+import { httpTransport, idempotencyKey, upload } from 'rowcheck/uploader';
+import type { Transport, UploadResult } from 'rowcheck/uploader';
+
+const { chunks, report } = split('[]');
+const controller = new AbortController();
+const transport = httpTransport({ endpoint: 'https://example.com/rows', headers: { Authorization: 'Bearer x' }, timeoutMs: 5_000 });
+const result: Promise<UploadResult> = upload(chunks, {
+  transport,
+  concurrency: 2,
+  signal: controller.signal,
+  report,
+  onProgress: ({ rowsSent, chunksSent, bytesSent, failed }) => console.log(rowsSent + chunksSent + bytesSent + failed),
+});
+result.then(({ failed }) => failed.map((f) => `${f.chunk} ${f.firstRow ?? '?'} ${f.status} ${f.reason}`));
+
+async function* stream() {
+  yield { bytes: new Uint8Array(), index: 0, firstRow: 0, rows: 0 };
+}
+upload(stream(), { transport });
+
+const custom: Transport = {
+  async send({ bytes }) {
+    return bytes.length ? { ok: true } : { ok: false, retry: true, status: 503, reason: 'busy', retryAfterMs: 1_000 };
+  },
+};
+upload([new Uint8Array()], { transport: custom });
+idempotencyKey(new Uint8Array()).then((key: string) => key.length);
+
+// @ts-expect-error a transport is required
+upload(chunks, {});
+// @ts-expect-error chunks are bytes, not strings
+upload(['[]'], { transport });
+// @ts-expect-error an outcome that failed says whether to retry
+const wrong: Transport = { send: async () => ({ ok: false, status: 500, reason: 'x' }) };
+// @ts-expect-error the endpoint is required
+httpTransport({ timeoutMs: 1 });

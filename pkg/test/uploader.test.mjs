@@ -1,0 +1,167 @@
+// rowcheck/uploader against a loopback server that injects faults: 500s,
+// 429 with Retry-After, answers that never come, connections reset mid-body,
+// a request applied whose answer is lost, and a permanent 400 for one chunk.
+// Every valid row must be applied exactly once and the failure reported
+// with its rows; after an abort no request may start.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { split } from 'rowcheck';
+import { httpTransport, idempotencyKey, upload } from 'rowcheck/uploader';
+
+const ROWS = 400;
+const manifest = JSON.stringify(
+  Array.from({ length: ROWS }, (_, i) =>
+    // Every 37th row is invalid, so chunk boundaries and row indices differ.
+    i % 37 === 5 ? { row_data: `https://example.com/a b/${i}.jpg`, global_key: `k-${i}` } : { row_data: `https://example.com/img/${i}.jpg`, global_key: `k-${i}`, media_type: 'IMAGE' },
+  ),
+);
+
+/** A server that applies each chunk once per Idempotency-Key, after the faults `plan` picks. */
+async function faultyServer(plan) {
+  const applied = new Map(); // global_key -> times applied
+  const keys = new Set();
+  const attempts = new Map();
+  const received = [];
+  const server = createServer((req, res) => {
+    const key = req.headers['idempotency-key'];
+    const attempt = attempts.get(key) ?? 0;
+    attempts.set(key, attempt + 1);
+    received.push({ at: performance.now(), key });
+    const fault = plan(key, attempt);
+    if (fault === 'reset') {
+      req.once('data', () => req.socket.destroy());
+      return;
+    }
+    const body = [];
+    req.on('data', (piece) => body.push(piece));
+    req.on('end', () => {
+      if (fault === 'hang') return;
+      if (fault === 500) return res.writeHead(500).end('try again');
+      if (fault === 429) return res.writeHead(429, { 'Retry-After': '1' }).end('slow down');
+      if (fault === 400) return res.writeHead(400).end('chunk refused for good');
+      if (!keys.has(key)) {
+        keys.add(key);
+        for (const row of JSON.parse(Buffer.concat(body).toString())) applied.set(row.global_key, (applied.get(row.global_key) ?? 0) + 1);
+      }
+      // Applied, but the answer is lost: only the key saves a second copy.
+      if (fault === 'lose-answer') return req.socket.destroy();
+      const delay = typeof fault === 'number' ? 0 : fault?.delayMs ?? 0;
+      setTimeout(() => res.writeHead(200).end('{}'), delay);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${server.address().port}/rows`;
+  return { endpoint, applied, received, close: () => new Promise((resolve) => server.closeAllConnections() || server.close(resolve)) };
+}
+
+test('faults: every valid row applied exactly once; the refused chunk reported with its rows', async (t) => {
+  const { chunks, report } = split(manifest, { maxRows: 10 });
+  const keyOf = new Map();
+  for (const [index, chunk] of chunks.entries()) keyOf.set(await idempotencyKey(chunk), index);
+  const refused = 7;
+  let seed = 99;
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const faults = ['reset', 'hang', 500, 'lose-answer'];
+  const server = await faultyServer((key, attempt) => {
+    const index = keyOf.get(key);
+    if (index === refused) return 400;
+    if (index === 3 && attempt === 0) return 429;
+    // Most chunks fail once or twice before they go through.
+    return attempt < 2 && random() < 0.6 ? faults[Math.floor(random() * faults.length)] : undefined;
+  });
+  t.after(server.close);
+  const events = [];
+  const result = await upload(chunks, {
+    transport: httpTransport({ endpoint: server.endpoint, timeoutMs: 300 }),
+    concurrency: 4,
+    backoffMs: 5,
+    maxBackoffMs: 50,
+    report,
+    onProgress: (p) => events.push(p),
+  });
+  const refusedInfo = report.chunks[refused];
+  assert.deepEqual(result.failed, [{ chunk: refused, firstRow: refusedInfo.first_row, rows: refusedInfo.rows, status: 400, reason: 'chunk refused for good' }]);
+  assert.equal(result.chunksSent, chunks.length - 1);
+  assert.equal(result.rowsSent, report.summary.valid_rows - refusedInfo.rows);
+  const refusedKeys = new Set(JSON.parse(Buffer.from(chunks[refused]).toString()).map((row) => row.global_key));
+  const validKeys = chunks.flatMap((c) => JSON.parse(Buffer.from(c).toString()).map((row) => row.global_key));
+  assert.equal(validKeys.length, report.summary.valid_rows);
+  for (const key of validKeys) assert.equal(server.applied.get(key) ?? 0, refusedKeys.has(key) ? 0 : 1, key);
+  assert.equal(server.applied.size, validKeys.length - refusedKeys.size, 'nothing else was applied');
+  assert.ok(server.received.length > chunks.length + 10, 'the faults really happened');
+  assert.equal(events.length, chunks.length);
+  assert.deepEqual(events.at(-1), { rowsSent: result.rowsSent, chunksSent: result.chunksSent, bytesSent: result.bytesSent, failed: 1 });
+});
+
+test('retries are bounded: a chunk that always fails is reported after retries + 1 attempts', async (t) => {
+  const { chunks } = split(manifest, { maxRows: 200 });
+  const server = await faultyServer(() => 500);
+  t.after(server.close);
+  const result = await upload(chunks, { transport: httpTransport({ endpoint: server.endpoint }), retries: 2, backoffMs: 1 });
+  assert.equal(result.chunksSent, 0);
+  assert.deepEqual(result.failed.map((f) => [f.chunk, f.status, f.reason]), chunks.map((_, i) => [i, 500, 'try again']));
+  assert.equal(server.received.length, chunks.length * 3);
+});
+
+test('abort: rejects with the reason, promptly, and starts no request afterwards', async (t) => {
+  const { chunks } = split(manifest, { maxRows: 5 });
+  const server = await faultyServer(() => ({ delayMs: 40 }));
+  t.after(server.close);
+  const controller = new AbortController();
+  let abortedAt;
+  const uploading = upload(chunks, {
+    transport: httpTransport({ endpoint: server.endpoint }),
+    concurrency: 2,
+    signal: controller.signal,
+    onProgress: ({ chunksSent }) => {
+      if (chunksSent === 3) {
+        abortedAt = performance.now();
+        controller.abort();
+      }
+    },
+  });
+  await assert.rejects(uploading, { name: 'AbortError' });
+  assert.ok(performance.now() - abortedAt < 200, 'the rejection is prompt');
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.deepEqual(server.received.filter((r) => r.at > abortedAt), [], 'no request after the abort');
+  assert.ok(server.received.length < chunks.length);
+  await assert.rejects(upload(chunks, { transport: httpTransport({ endpoint: server.endpoint }), signal: controller.signal }), { name: 'AbortError' });
+});
+
+test('chunks from an async generator are pulled as they are needed', async (t) => {
+  const { chunks, report } = split(manifest, { maxRows: 50 });
+  const server = await faultyServer(() => undefined);
+  t.after(server.close);
+  let pulled = 0;
+  let most = 0;
+  let sent = 0;
+  async function* produce() {
+    for (const chunk of chunks) {
+      pulled += 1;
+      most = Math.max(most, pulled - sent);
+      yield chunk;
+    }
+  }
+  const result = await upload(produce(), {
+    transport: httpTransport({ endpoint: server.endpoint }),
+    concurrency: 2,
+    report,
+    onProgress: ({ chunksSent }) => (sent = chunksSent),
+  });
+  assert.equal(result.chunksSent, chunks.length);
+  assert.equal(result.rowsSent, report.summary.valid_rows);
+  assert.ok(most <= 2, `at most one chunk per connection is held (held ${most})`);
+});
+
+test('caller mistakes throw RowcheckError codes', async () => {
+  const transport = httpTransport({ endpoint: 'http://127.0.0.1:9/' });
+  await assert.rejects(upload([], {}), { code: 'INVALID_OPTIONS' });
+  await assert.rejects(upload([], { transport, concurrency: 0 }), { code: 'INVALID_OPTIONS' });
+  await assert.rejects(upload([], { transport, retry: 3 }), { code: 'INVALID_OPTIONS' });
+  await assert.rejects(upload(42, { transport }), { code: 'INVALID_INPUT' });
+  await assert.rejects(upload(['not bytes'], { transport }), { code: 'INVALID_INPUT' });
+  assert.throws(() => httpTransport({}), { code: 'INVALID_OPTIONS' });
+  assert.throws(() => httpTransport({ endpoint: 'http://x/', timeoutMs: 0 }), { code: 'INVALID_OPTIONS' });
+  assert.deepEqual(await upload([], { transport }), { rowsSent: 0, chunksSent: 0, bytesSent: 0, failed: [] });
+});

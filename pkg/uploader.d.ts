@@ -1,0 +1,63 @@
+import type { ChunkInfo, RowcheckError } from './index.js';
+
+export type { RowcheckError };
+
+/** A chunk from `split()` or `Checker.takeChunks()`, or the same with its place in the manifest. */
+export type UploadChunk = Uint8Array | { bytes: Uint8Array; index?: number; firstRow?: number; rows?: number };
+
+/** What a transport says about one attempt to send one chunk. */
+export type SendOutcome =
+  | { ok: true; status?: number }
+  | { ok: false; retry: boolean; status: number; reason: string; retryAfterMs?: number };
+
+export interface Transport {
+  /** Send one chunk once; throw only for an abort (with `signal.reason`). */
+  send(request: { bytes: Uint8Array; index: number; signal?: AbortSignal }): Promise<SendOutcome>;
+}
+
+export interface UploadProgress {
+  rowsSent: number;
+  chunksSent: number;
+  bytesSent: number;
+  failed: number;
+}
+
+export interface UploadOptions {
+  transport: Transport;
+  /** Chunks in flight at once (default 4). */
+  concurrency?: number;
+  /** Rejects the upload with `signal.reason`; no request starts after it. */
+  signal?: AbortSignal;
+  /** After each chunk is acknowledged or has failed. */
+  onProgress?(progress: UploadProgress): void;
+  /** Retries per chunk after the first attempt (default 6). */
+  retries?: number;
+  /** Backoff before retry n: a random wait up to min(maxBackoffMs, backoffMs × 2^n), or Retry-After if longer (defaults 250 and 30,000). */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** The report `split()` returned: gives plain Uint8Array chunks their `firstRow` and `rows`. */
+  report?: { chunks: ChunkInfo[] };
+}
+
+export interface UploadResult {
+  rowsSent: number;
+  chunksSent: number;
+  bytesSent: number;
+  /** Chunks that failed for good (a 4xx other than 408/429, or retries exhausted), by chunk index. */
+  failed: { chunk: number; firstRow?: number; rows?: number; status: number; reason: string }[];
+}
+
+export function upload(chunks: Iterable<UploadChunk> | AsyncIterable<UploadChunk>, options: UploadOptions): Promise<UploadResult>;
+
+export interface HttpTransportOptions {
+  endpoint: string | URL;
+  headers?: Record<string, string>;
+  /** Per attempt, headers and body included (default 60,000). */
+  timeoutMs?: number;
+}
+
+/** POST each chunk as `application/json` with an `Idempotency-Key` (hex SHA-256 of its bytes). */
+export function httpTransport(options: HttpTransportOptions): Transport;
+
+/** The hex SHA-256 of a chunk, as sent in `Idempotency-Key`. */
+export function idempotencyKey(bytes: Uint8Array): Promise<string>;
