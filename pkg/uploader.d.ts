@@ -11,15 +11,24 @@ export type SendOutcome =
   | { ok: false; retry: boolean; status: number; reason: string; retryAfterMs?: number };
 
 export interface Transport {
-  /** Send one chunk once; throw only for an abort (with `signal.reason`). */
-  send(request: { bytes: Uint8Array; index: number; signal?: AbortSignal }): Promise<SendOutcome>;
+  /** Send one chunk once; throw only for an abort (with `signal.reason`). `key` is its idempotency key. */
+  send(request: { bytes: Uint8Array; index: number; key: string; signal?: AbortSignal }): Promise<SendOutcome>;
 }
 
 export interface UploadProgress {
   rowsSent: number;
   chunksSent: number;
   bytesSent: number;
+  /** Chunks the checkpoint holds as acknowledged in an earlier run. */
+  chunksSkipped: number;
   failed: number;
+}
+
+/** Acknowledged chunk keys kept across runs: send only what is missing. */
+export interface Checkpoint {
+  has(key: string): boolean | Promise<boolean>;
+  /** Called once a chunk is acknowledged, before it is counted as sent. */
+  add(key: string): unknown;
 }
 
 export interface UploadOptions {
@@ -37,12 +46,15 @@ export interface UploadOptions {
   maxBackoffMs?: number;
   /** The report `split()` returned: gives plain Uint8Array chunks their `firstRow` and `rows`. */
   report?: { chunks: ChunkInfo[] };
+  /** Skip chunks acknowledged in an earlier run, record the ones acknowledged now. */
+  checkpoint?: Checkpoint;
 }
 
 export interface UploadResult {
   rowsSent: number;
   chunksSent: number;
   bytesSent: number;
+  chunksSkipped: number;
   /** Chunks that failed for good (a 4xx other than 408/429, or retries exhausted), by chunk index. */
   failed: { chunk: number; firstRow?: number; rows?: number; status: number; reason: string }[];
 }
@@ -61,3 +73,6 @@ export function httpTransport(options: HttpTransportOptions): Transport;
 
 /** The hex SHA-256 of a chunk, as sent in `Idempotency-Key`. */
 export function idempotencyKey(bytes: Uint8Array): Promise<string>;
+
+/** Node only: a checkpoint kept in a file, one acknowledged chunk key per line. */
+export function fileCheckpoint(path: string): Checkpoint;

@@ -4,15 +4,18 @@
 // backoff and full jitter. No wasm here: the uploader needs none.
 import { RowcheckError, ownKeys } from './options.js';
 
-const OPTIONS = ['transport', 'concurrency', 'signal', 'onProgress', 'retries', 'backoffMs', 'maxBackoffMs', 'report'];
+const OPTIONS = ['transport', 'concurrency', 'signal', 'onProgress', 'retries', 'backoffMs', 'maxBackoffMs', 'report', 'checkpoint'];
 
 /**
  * Send every chunk through `transport`; resolves to what was sent and what
  * failed. Rejects with `signal.reason` on abort, after which no request starts.
  */
 export async function upload(chunks, options) {
-  const { transport, concurrency = 4, signal, onProgress, retries = 6, backoffMs = 250, maxBackoffMs = 30_000, report } = ownKeys(options, OPTIONS);
+  const { transport, concurrency = 4, signal, onProgress, retries = 6, backoffMs = 250, maxBackoffMs = 30_000, report, checkpoint } = ownKeys(options, OPTIONS);
   if (typeof transport?.send !== 'function') throw new RowcheckError('INVALID_OPTIONS', 'transport must have a send() method, e.g. httpTransport({ endpoint })');
+  if (checkpoint !== undefined && (typeof checkpoint?.has !== 'function' || typeof checkpoint?.add !== 'function')) {
+    throw new RowcheckError('INVALID_OPTIONS', 'checkpoint must have has(key) and add(key) methods, e.g. fileCheckpoint(path) in Node');
+  }
   for (const [name, value, min] of [['concurrency', concurrency, 1], ['retries', retries, 0], ['backoffMs', backoffMs, 0], ['maxBackoffMs', maxBackoffMs, 0]]) {
     if (!Number.isSafeInteger(value) || value < min) throw new RowcheckError('INVALID_OPTIONS', `${name} must be a whole number of at least ${min}`);
   }
@@ -31,13 +34,14 @@ export async function upload(chunks, options) {
     return pulled.then(({ done, value }) => (done ? undefined : describe(value, position++, report)));
   };
 
-  const result = { rowsSent: 0, chunksSent: 0, bytesSent: 0, failed: [] };
-  const progress = () => onProgress?.({ rowsSent: result.rowsSent, chunksSent: result.chunksSent, bytesSent: result.bytesSent, failed: result.failed.length });
+  const result = { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [] };
+  const progress = () =>
+    onProgress?.({ rowsSent: result.rowsSent, chunksSent: result.chunksSent, bytesSent: result.bytesSent, chunksSkipped: result.chunksSkipped, failed: result.failed.length });
 
-  const sendOne = async (chunk) => {
+  const sendOne = async (chunk, key) => {
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      const outcome = await transport.send({ bytes: chunk.bytes, index: chunk.index, signal });
+      const outcome = await transport.send({ bytes: chunk.bytes, index: chunk.index, key, signal });
       if (outcome.ok) return outcome;
       if (!outcome.retry || attempt >= retries) return outcome;
       const backoff = Math.random() * Math.min(maxBackoffMs, backoffMs * 2 ** attempt);
@@ -47,8 +51,16 @@ export async function upload(chunks, options) {
 
   const worker = async () => {
     for (let chunk; (chunk = await next()) !== undefined; ) {
-      const outcome = await sendOne(chunk);
+      const key = await idempotencyKey(chunk.bytes);
+      if (await checkpoint?.has(key)) {
+        result.chunksSkipped += 1;
+        progress();
+        continue;
+      }
+      const outcome = await sendOne(chunk, key);
       if (outcome.ok) {
+        // Recorded before it is counted: a crash after this line re-sends nothing.
+        await checkpoint?.add(key);
         result.chunksSent += 1;
         result.rowsSent += chunk.rows ?? 0;
         result.bytesSent += chunk.bytes.length;
@@ -110,8 +122,7 @@ export function httpTransport(options) {
   if (typeof endpoint !== 'string' && !(endpoint instanceof URL)) throw new RowcheckError('INVALID_OPTIONS', 'endpoint must be a URL');
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw new RowcheckError('INVALID_OPTIONS', 'timeoutMs must be a whole number of at least 1');
   return {
-    async send({ bytes, signal }) {
-      const key = await idempotencyKey(bytes);
+    async send({ bytes, key, signal }) {
       const timeout = AbortSignal.timeout(timeoutMs);
       const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
       let response;

@@ -2,12 +2,16 @@
 // 429 with Retry-After, answers that never come, connections reset mid-body,
 // a request applied whose answer is lost, and a permanent 400 for one chunk.
 // Every valid row must be applied exactly once and the failure reported
-// with its rows; after an abort no request may start.
+// with its rows; after an abort no request may start; a resumed upload
+// sends exactly the chunks not yet acknowledged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { split } from 'rowcheck';
-import { httpTransport, idempotencyKey, upload } from 'rowcheck/uploader';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileCheckpoint, httpTransport, idempotencyKey, upload } from 'rowcheck/uploader';
 
 const ROWS = 400;
 const manifest = JSON.stringify(
@@ -27,7 +31,7 @@ async function faultyServer(plan) {
     const key = req.headers['idempotency-key'];
     const attempt = attempts.get(key) ?? 0;
     attempts.set(key, attempt + 1);
-    received.push({ at: performance.now(), key });
+    received.push({ at: performance.now(), key, run: req.headers['x-run'] });
     const fault = plan(key, attempt);
     if (fault === 'reset') {
       req.once('data', () => req.socket.destroy());
@@ -91,7 +95,7 @@ test('faults: every valid row applied exactly once; the refused chunk reported w
   assert.equal(server.applied.size, validKeys.length - refusedKeys.size, 'nothing else was applied');
   assert.ok(server.received.length > chunks.length + 10, 'the faults really happened');
   assert.equal(events.length, chunks.length);
-  assert.deepEqual(events.at(-1), { rowsSent: result.rowsSent, chunksSent: result.chunksSent, bytesSent: result.bytesSent, failed: 1 });
+  assert.deepEqual(events.at(-1), { rowsSent: result.rowsSent, chunksSent: result.chunksSent, bytesSent: result.bytesSent, chunksSkipped: 0, failed: 1 });
 });
 
 test('retries are bounded: a chunk that always fails is reported after retries + 1 attempts', async (t) => {
@@ -110,8 +114,12 @@ test('abort: rejects with the reason, promptly, and starts no request afterwards
   t.after(server.close);
   const controller = new AbortController();
   let abortedAt;
+  // A request the transport began before the abort may still reach the
+  // server after it; what must not happen is a request begun afterwards.
+  const http = httpTransport({ endpoint: server.endpoint });
+  const begun = [];
   const uploading = upload(chunks, {
-    transport: httpTransport({ endpoint: server.endpoint }),
+    transport: { send: (request) => (begun.push(performance.now()), http.send(request)) },
     concurrency: 2,
     signal: controller.signal,
     onProgress: ({ chunksSent }) => {
@@ -124,7 +132,7 @@ test('abort: rejects with the reason, promptly, and starts no request afterwards
   await assert.rejects(uploading, { name: 'AbortError' });
   assert.ok(performance.now() - abortedAt < 200, 'the rejection is prompt');
   await new Promise((resolve) => setTimeout(resolve, 150));
-  assert.deepEqual(server.received.filter((r) => r.at > abortedAt), [], 'no request after the abort');
+  assert.deepEqual(begun.filter((at) => at > abortedAt), [], 'no request after the abort');
   assert.ok(server.received.length < chunks.length);
   await assert.rejects(upload(chunks, { transport: httpTransport({ endpoint: server.endpoint }), signal: controller.signal }), { name: 'AbortError' });
 });
@@ -154,6 +162,46 @@ test('chunks from an async generator are pulled as they are needed', async (t) =
   assert.ok(most <= 2, `at most one chunk per connection is held (held ${most})`);
 });
 
+test('resume: after an abort, a second run sends exactly the chunks not yet acknowledged', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rowcheck-resume-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'checkpoint');
+  const { chunks, report } = split(manifest, { maxRows: 8 });
+  const server = await faultyServer(() => ({ delayMs: 15 }));
+  t.after(server.close);
+  // Requests of the aborted run may still reach the server after it
+  // rejected: each run marks its own.
+  const transport = (run) => httpTransport({ endpoint: server.endpoint, headers: { 'X-Run': run } });
+  const controller = new AbortController();
+  const first = upload(chunks, {
+    transport: transport('first'),
+    concurrency: 3,
+    report,
+    checkpoint: fileCheckpoint(path),
+    signal: controller.signal,
+    onProgress: ({ chunksSent }) => chunksSent === 20 && controller.abort(),
+  });
+  await assert.rejects(first, { name: 'AbortError' });
+  const recorded = readFileSync(path, 'utf8').trim().split('\n');
+  assert.ok(recorded.length >= 20 && recorded.length < chunks.length, `${recorded.length} recorded`);
+  // A crash mid-write leaves a torn line: it is ignored, and the next key
+  // still gets a line of its own.
+  appendFileSync(path, recorded[0].slice(0, 20));
+  const second = await upload(chunks, { transport: transport('second'), concurrency: 3, report, checkpoint: fileCheckpoint(path) });
+  const keys = await Promise.all(chunks.map(idempotencyKey));
+  const missing = keys.filter((key) => !recorded.includes(key));
+  const sent = (run) => server.received.filter((r) => r.run === run).map((r) => r.key);
+  assert.deepEqual(sent('second').sort(), [...missing].sort(), 'exactly the missing chunks');
+  assert.equal(second.chunksSkipped, recorded.length);
+  assert.equal(second.chunksSent, missing.length);
+  assert.deepEqual(second.failed, []);
+  for (const [key, times] of server.applied) assert.equal(times, 1, key);
+  assert.equal(server.applied.size, report.summary.valid_rows);
+  const third = await upload(chunks, { transport: transport('third'), report, checkpoint: fileCheckpoint(path) });
+  assert.equal(third.chunksSkipped, chunks.length, 'a finished upload sends nothing again');
+  assert.deepEqual(sent('third'), []);
+});
+
 test('caller mistakes throw RowcheckError codes', async () => {
   const transport = httpTransport({ endpoint: 'http://127.0.0.1:9/' });
   await assert.rejects(upload([], {}), { code: 'INVALID_OPTIONS' });
@@ -161,7 +209,8 @@ test('caller mistakes throw RowcheckError codes', async () => {
   await assert.rejects(upload([], { transport, retry: 3 }), { code: 'INVALID_OPTIONS' });
   await assert.rejects(upload(42, { transport }), { code: 'INVALID_INPUT' });
   await assert.rejects(upload(['not bytes'], { transport }), { code: 'INVALID_INPUT' });
+  await assert.rejects(upload([], { transport, checkpoint: {} }), { code: 'INVALID_OPTIONS' });
   assert.throws(() => httpTransport({}), { code: 'INVALID_OPTIONS' });
   assert.throws(() => httpTransport({ endpoint: 'http://x/', timeoutMs: 0 }), { code: 'INVALID_OPTIONS' });
-  assert.deepEqual(await upload([], { transport }), { rowsSent: 0, chunksSent: 0, bytesSent: 0, failed: [] });
+  assert.deepEqual(await upload([], { transport }), { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [] });
 });

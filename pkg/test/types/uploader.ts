@@ -37,3 +37,9 @@ upload(['[]'], { transport });
 const wrong: Transport = { send: async () => ({ ok: false, status: 500, reason: 'x' }) };
 // @ts-expect-error the endpoint is required
 httpTransport({ timeoutMs: 1 });
+
+import { fileCheckpoint } from 'rowcheck/uploader';
+upload(chunks, { transport, checkpoint: fileCheckpoint('upload.checkpoint') });
+upload(chunks, { transport, checkpoint: new Set<string>() });
+// @ts-expect-error a checkpoint needs has() and add()
+upload(chunks, { transport, checkpoint: {} });
