@@ -11,8 +11,11 @@ import { split } from 'rowcheck';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from './browser.mjs';
 import { fileCheckpoint, httpTransport, idempotencyKey, upload } from 'rowcheck/uploader';
 
+const pkg = fileURLToPath(new URL('..', import.meta.url));
 const ROWS = 400;
 const manifest = JSON.stringify(
   Array.from({ length: ROWS }, (_, i) =>
@@ -21,13 +24,21 @@ const manifest = JSON.stringify(
   ),
 );
 
-/** A server that applies each chunk once per Idempotency-Key, after the faults `plan` picks. */
+/**
+ * A server that applies each chunk once per Idempotency-Key, after the
+ * faults `plan` picks; GET serves the package's files, for the page.
+ */
 async function faultyServer(plan) {
   const applied = new Map(); // global_key -> times applied
   const keys = new Set();
   const attempts = new Map();
   const received = [];
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
+    if (req.method === 'GET') {
+      const path = join(pkg, new URL(req.url, 'http://x').pathname.replace(/^\/+/, ''));
+      const type = path.endsWith('.js') ? 'text/javascript' : 'text/html';
+      return res.writeHead(200, { 'Content-Type': type }).end(path.startsWith(pkg) && path.endsWith('.js') ? readFileSync(path) : '<!doctype html>');
+    }
     const key = req.headers['idempotency-key'];
     const attempt = attempts.get(key) ?? 0;
     attempts.set(key, attempt + 1);
@@ -213,4 +224,38 @@ test('caller mistakes throw RowcheckError codes', async () => {
   assert.throws(() => httpTransport({}), { code: 'INVALID_OPTIONS' });
   assert.throws(() => httpTransport({ endpoint: 'http://x/', timeoutMs: 0 }), { code: 'INVALID_OPTIONS' });
   assert.deepEqual(await upload([], { transport }), { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [] });
+});
+
+test('in headless Chromium: the same faults, every row applied once, the refused chunk reported', async (t) => {
+  const { chunks, report } = split(manifest, { maxRows: 16 });
+  const keyOf = new Map();
+  for (const [index, chunk] of chunks.entries()) keyOf.set(await idempotencyKey(chunk), index);
+  const faults = ['reset', 'hang', 500, 'lose-answer'];
+  const server = await faultyServer((key, attempt) => {
+    const index = keyOf.get(key);
+    if (index === 2) return 400;
+    return attempt < 2 && index % 3 !== 0 ? faults[(index + attempt) % faults.length] : undefined;
+  });
+  t.after(server.close);
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(new URL('/page.html', server.endpoint).href);
+  const result = await page.evaluate(
+    async ({ endpoint, chunks, report }) => {
+      const { httpTransport, upload } = await import('/lib/uploader.js');
+      const bytes = chunks.map((text) => new TextEncoder().encode(text));
+      return upload(bytes, { transport: httpTransport({ endpoint, timeoutMs: 300 }), backoffMs: 5, maxBackoffMs: 50, report, checkpoint: new Set() });
+    },
+    { endpoint: server.endpoint, chunks: chunks.map((c) => Buffer.from(c).toString()), report },
+  );
+  assert.deepEqual(errors, []);
+  const refused = report.chunks[2];
+  assert.deepEqual(result.failed, [{ chunk: 2, firstRow: refused.first_row, rows: refused.rows, status: 400, reason: 'chunk refused for good' }]);
+  assert.equal(result.rowsSent, report.summary.valid_rows - refused.rows);
+  for (const [key, times] of server.applied) assert.equal(times, 1, key);
+  assert.equal(server.applied.size, report.summary.valid_rows - refused.rows);
+  assert.ok(server.received.length > chunks.length + 5, 'the faults really happened');
 });
