@@ -186,11 +186,6 @@ impl Checker {
     pub fn into_report(self) -> Report {
         self.rows.order.report
     }
-
-    /// Memory held by the duplicate-key index, for the benchmarks.
-    pub fn key_index_bytes(&self) -> usize {
-        self.rows.order.keys.heap_bytes()
-    }
 }
 
 /// Check a whole manifest held in memory.

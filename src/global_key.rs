@@ -126,11 +126,6 @@ impl KeyIndex {
         self.table.is_empty()
     }
 
-    /// Bytes held: arena plus table, for the memory benchmark.
-    pub fn heap_bytes(&self) -> usize {
-        self.arena.capacity() + self.table.capacity() * (std::mem::size_of::<u64>() + 1)
-    }
-
     /// Record an already-existing key.
     pub fn insert_existing(&mut self, key: &str) {
         let folded = fold(key);
