@@ -28,10 +28,10 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 async function* chunks(checker) {
   for await (const piece of createReadStream(path, { highWaterMark: 1 << 20 })) {
     checker.push(piece);
-    yield* checker.takeChunks();
+    yield* checker.takeChunks({ info: true });
   }
   checker.finish();
-  yield* checker.takeChunks();
+  yield* checker.takeChunks({ info: true });
 }
 
 const started = performance.now();
@@ -50,6 +50,7 @@ console.log(
     valid_rows: report.summary.valid_rows,
     chunks_planned: report.chunks.length,
     chunks_sent: result.chunksSent,
+    rows_sent: result.rowsSent,
     failed: result.failed.length,
     bytes_received: received,
     seconds: Number(seconds.toFixed(2)),

@@ -140,6 +140,14 @@ export function normalize(input: Input, options?: Options): { bytes: Uint8Array;
 /** Check and split the valid rows into upload chunks (each a JSON array). */
 export function split(input: Input, options?: Options): { chunks: Uint8Array[]; report: Report };
 
+/** A chunk with its place in the manifest, as `report.chunks[index]` will describe it. */
+export interface DescribedChunk {
+  bytes: Uint8Array;
+  index: number;
+  firstRow: number;
+  rows: number;
+}
+
 /** What a Checker keeps besides the report. */
 export interface CheckerOutput {
   /** Keep upload chunks for takeChunks(). */
@@ -158,7 +166,9 @@ export class Checker {
   /** The input has ended: the report (the same object on every call). */
   finish(): Report;
   /** The chunks completed since the last call, each a JSON array, in order. */
-  takeChunks(): Uint8Array[];
+  takeChunks(options?: { info?: false }): Uint8Array[];
+  /** The same, each with its place in the manifest: what `upload()` takes. */
+  takeChunks(options: { info: true }): DescribedChunk[];
   /** The normalized manifest produced since the last call. */
   takeNormalized(): Uint8Array;
   readonly progress: { bytesRead: number; rows: number; errors: number };

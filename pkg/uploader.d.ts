@@ -76,3 +76,12 @@ export function idempotencyKey(bytes: Uint8Array): Promise<string>;
 
 /** Node only: a checkpoint kept in a file, one acknowledged chunk key per line. */
 export function fileCheckpoint(path: string): Checkpoint;
+
+/**
+ * Browsers: a checkpoint kept in IndexedDB under `name` (one per manifest and
+ * destination), so a reload or a crashed tab resumes. Throws `INVALID_OPTIONS` where there is no IndexedDB.
+ */
+export function indexedDbCheckpoint(name: string): Checkpoint & {
+  /** Forget this checkpoint's keys: the next upload sends everything. */
+  clear(): Promise<void>;
+};

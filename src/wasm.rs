@@ -90,6 +90,8 @@ fn options(json: &str) -> Result<Options, JsError> {
 #[wasm_bindgen]
 pub struct Checker {
     inner: crate::Checker,
+    /// Where the chunk `takeChunk` last returned sits in the manifest.
+    taken: Option<crate::ChunkInfo>,
 }
 
 #[wasm_bindgen]
@@ -98,7 +100,7 @@ impl Checker {
     /// maxBytes, emitChunks, emitNormalized}`, every field optional.
     #[wasm_bindgen(constructor)]
     pub fn new(options_json: &str) -> Result<Checker, JsError> {
-        Ok(Checker { inner: crate::Checker::new(options(options_json)?) })
+        Ok(Checker { inner: crate::Checker::new(options(options_json)?), taken: None })
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
@@ -114,7 +116,17 @@ impl Checker {
     /// none is ready.
     #[wasm_bindgen(js_name = takeChunk)]
     pub fn take_chunk(&mut self) -> Option<Vec<u8>> {
-        self.inner.take_chunk().map(|c| c.bytes)
+        let chunk = self.inner.take_chunk()?;
+        self.taken = Some(chunk.info);
+        Some(chunk.bytes)
+    }
+
+    /// `[index, firstRow, rows]` of the chunk `takeChunk` last returned, so
+    /// a streaming upload can say which rows each chunk carries before the
+    /// report exists; empty before the first.
+    #[wasm_bindgen(getter, js_name = takenChunk)]
+    pub fn taken_chunk(&self) -> Vec<f64> {
+        self.taken.map_or_else(Vec::new, |c| vec![c.index as f64, c.first_row as f64, c.rows as f64])
     }
 
     /// The normalized manifest produced since the last call.

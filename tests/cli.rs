@@ -24,6 +24,9 @@ fn exit_codes() {
     assert_eq!(rowcheck(&["check"]).status.code(), Some(2));
     assert_eq!(rowcheck(&["check", "--max-rows", "0", "examples/seed-image.json"]).status.code(), Some(2));
     assert_eq!(rowcheck(&["frobnicate"]).status.code(), Some(2));
+    let upload = rowcheck(&["upload", "examples/seed-image.json", "--endpoint", "http://127.0.0.1:9/"]);
+    assert_eq!(upload.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&upload.stderr).contains("npx rowcheck upload"), "points to the npm command");
     let dir = scratch("bad-options");
     std::fs::write(dir.join("ontology.json"), "{not json").unwrap();
     let out = rowcheck(&["check", "--ontology", dir.join("ontology.json").to_str().unwrap(), "examples/seed-image.json"]);

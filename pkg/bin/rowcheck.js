@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../lib/node.js';
 import { RowcheckError, openChecker, takeReadyChunks } from '../lib/core.js';
+import { runUpload, transportFrom } from './upload.js';
 
 const COMMANDS = {
   check: 'Check a manifest and print every finding',
   split: 'Check, then write the valid rows as upload chunks plus report.json',
   normalize: 'Write the normalized manifest, in the same container as the input',
+  upload: 'Check, split and send the valid rows to an HTTP endpoint, with retries and resume',
 };
 
 const COMMON = `Options:
@@ -62,6 +64,26 @@ Arguments:
   <FILE>  The manifest; \`-\` reads standard input
 
 ${COMMON.replace('Options:\n', 'Options:\n  -o, --output <OUTPUT>       Output file (default: standard output); the report goes to standard error\n')}`,
+  upload: `${COMMANDS.upload}
+
+Usage: rowcheck upload [OPTIONS] --endpoint <URL> <FILE>
+
+Arguments:
+  <FILE>  The manifest; \`-\` reads standard input (only with --skip-invalid: the manifest is checked whole before anything is sent)
+
+Each chunk is POSTed as a JSON array with an Idempotency-Key (the SHA-256 of its bytes).
+A manifest with errors is not uploaded at all unless --skip-invalid is given.
+Exit status: 0 every valid row acknowledged, 1 errors in the manifest (nothing sent) or chunks that failed, 2 usage or I/O error, 130 interrupted.
+
+${COMMON.replace('Options:\n', `Options:
+      --endpoint <URL>        Where chunks are POSTed
+      --header <HEADER>       An HTTP header for every request, 'Name: value'; repeat for more
+      --concurrency <N>       Chunks in flight at once [default: 4]
+      --retries <N>           Retries per chunk for 408, 429, 5xx, timeouts and dropped connections [default: 6]
+      --timeout-ms <N>        Per attempt, body and answer included [default: 60000]
+      --resume <FILE>         Record acknowledged chunks in FILE and skip those it already holds
+      --skip-invalid          Upload the valid rows of a manifest that has errors; the report lists the skipped rows
+`)}`,
 };
 
 /** A failure that is the caller's or the system's, not the manifest's: exit 2. */
@@ -78,7 +100,7 @@ function version() {
 
 function parse(argv) {
   const [command, ...rest] = argv;
-  if (command === undefined) usage('a command is required: check, split or normalize');
+  if (command === undefined) usage('a command is required: check, split, normalize or upload');
   if (command === '-h' || command === '--help' || command === 'help') return { help: HELP[rest[0]] ?? HELP.top };
   if (command === '-V' || command === '--version') return { help: `rowcheck ${version()}` };
   if (!(command in COMMANDS)) usage(`unrecognized subcommand '${command}'`);
@@ -99,6 +121,15 @@ function parse(argv) {
         help: { type: 'boolean', short: 'h' },
         ...(command === 'split' && { out: { type: 'string' } }),
         ...(command === 'normalize' && { output: { type: 'string', short: 'o' } }),
+        ...(command === 'upload' && {
+          endpoint: { type: 'string' },
+          header: { type: 'string', multiple: true },
+          concurrency: { type: 'string' },
+          retries: { type: 'string' },
+          'timeout-ms': { type: 'string' },
+          resume: { type: 'string' },
+          'skip-invalid': { type: 'boolean', default: false },
+        }),
       },
     });
   } catch (e) {
@@ -118,7 +149,15 @@ function parse(argv) {
     return Number(text);
   };
   count('threads', 1);
-  return { command, file: positionals[0], values, maxRows: count('max-rows', 1), maxBytes: count('max-bytes', 3) };
+  const file = positionals[0];
+  if (command === 'upload') {
+    if (file === '-' && !values['skip-invalid']) usage('upload checks the whole manifest before sending any of it, so it needs a <FILE>, not standard input (or --skip-invalid)', command);
+    values.concurrency = count('concurrency', 1) ?? 4;
+    values.retries = count('retries', 0) ?? 6;
+    values.timeoutMs = count('timeout-ms', 1) ?? 60_000;
+    values.transport = transportFrom(values, (message) => usage(message, command));
+  }
+  return { command, file, values, maxRows: count('max-rows', 1), maxBytes: count('max-bytes', 3) };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -186,22 +225,34 @@ function progress(total) {
   };
 }
 
+/** The input's pieces, and its size when it is a file. */
+async function openInput(file) {
+  if (file === '-') return { stream: process.stdin, total: undefined };
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  await new Promise((resolve, reject) => {
+    stream.once('open', resolve);
+    stream.once('error', reject);
+  }).catch((e) => {
+    throw new Fatal(`cannot read ${file}: ${e.message}`);
+  });
+  return { stream, total: fstatSync(stream.fd).size };
+}
+
+/** The input's pieces, with read errors as Fatal. */
+async function* inputPieces(file) {
+  const { stream } = await openInput(file);
+  try {
+    yield* stream;
+  } catch (e) {
+    throw new Fatal(`cannot read ${file}: ${e.message}`);
+  } finally {
+    stream.destroy();
+  }
+}
+
 /** Stream the input into the checker, calling `afterPiece` after each piece. */
 async function feed(file, checker, afterPiece) {
-  let stream;
-  let total;
-  if (file === '-') {
-    stream = process.stdin;
-  } else {
-    stream = createReadStream(file, { highWaterMark: 1 << 20 });
-    await new Promise((resolve, reject) => {
-      stream.once('open', resolve);
-      stream.once('error', reject);
-    }).catch((e) => {
-      throw new Fatal(`cannot read ${file}: ${e.message}`);
-    });
-    total = fstatSync(stream.fd).size;
-  }
+  const { stream, total } = await openInput(file);
   const bar = progress(total);
   try {
     for await (const piece of stream) {
@@ -240,13 +291,36 @@ function prepareOutDir(out) {
   }
 }
 
-/** Run one command; resolves to whether the manifest has errors. */
+/** Run one command; resolves to the exit status. */
 async function run(args) {
   if (args.command === 'check') {
     const checker = open(args, {});
     await feed(args.file, checker, () => {});
     process.stdout.write(report(checker, args));
-    return checker.errors > 0;
+    return checker.errors > 0 ? 1 : 0;
+  }
+  if (args.command === 'upload') {
+    return runUpload({
+      file: args.file,
+      values: args.values,
+      transport: args.values.transport,
+      check: async (file) => {
+        const checker = open(args, {});
+        await feed(file, checker, () => {});
+        return checker;
+      },
+      open: () => open(args, { emitChunks: true }),
+      read: inputPieces,
+      printReport: (checker, upload) => {
+        if (args.values.format === 'json') {
+          const json = JSON.parse(checker.report());
+          process.stdout.write(JSON.stringify(upload ? { ...json, upload } : json) + '\n');
+        } else {
+          process.stdout.write(report(checker, args));
+        }
+      },
+      Fatal,
+    });
   }
   if (args.command === 'split') {
     prepareOutDir(args.values.out);
@@ -259,7 +333,7 @@ async function run(args) {
     });
     write(join(args.values.out, 'report.json'), checker.report() + '\n');
     process.stdout.write(report(checker, args));
-    return checker.errors > 0;
+    return checker.errors > 0 ? 1 : 0;
   }
   const checker = open(args, { emitNormalized: true });
   const pieces = [];
@@ -269,12 +343,12 @@ async function run(args) {
   // form: write nothing rather than part of it.
   if (checker.fileFailed) {
     process.stderr.write('rowcheck: not writing a normalized manifest: the file itself has errors (see above)\n');
-    return true;
+    return 1;
   }
   const normalized = Buffer.concat(pieces);
   if (args.values.output !== undefined) write(args.values.output, normalized);
   else process.stdout.write(normalized);
-  return checker.errors > 0;
+  return checker.errors > 0 ? 1 : 0;
 }
 
 try {
@@ -282,7 +356,7 @@ try {
   if (args.help) {
     process.stdout.write(args.help + '\n');
   } else {
-    process.exitCode = (await run(args)) ? 1 : 0;
+    process.exitCode = await run(args);
   }
 } catch (e) {
   if (!(e instanceof Fatal)) throw e;

@@ -64,9 +64,13 @@ export class Checker {
     return this.#report;
   }
 
-  /** The chunks completed since the last call, each a JSON array, in order. */
-  takeChunks() {
-    return takeReadyChunks(this.#live());
+  /**
+   * The chunks completed since the last call, each a JSON array, in order.
+   * `{ info: true }` gives `{ bytes, index, firstRow, rows }` instead, so a
+   * streaming upload can report rows before the report exists.
+   */
+  takeChunks({ info = false } = {}) {
+    return takeReadyChunks(this.#live(), info);
   }
 
   /** The normalized manifest produced since the last call. */

@@ -40,9 +40,19 @@ export function openChecker(options, emit = {}) {
   }
 }
 
-/** The chunks a core checker has completed since the last call, in order. */
-export function takeReadyChunks(core) {
+/**
+ * The chunks a core checker has completed since the last call, in order;
+ * with `info`, each as `{ bytes, index, firstRow, rows }` (what the uploader takes).
+ */
+export function takeReadyChunks(core, info = false) {
   const chunks = [];
-  for (let chunk; (chunk = core.takeChunk()) !== undefined; ) chunks.push(chunk);
+  for (let bytes; (bytes = core.takeChunk()) !== undefined; ) {
+    if (!info) {
+      chunks.push(bytes);
+      continue;
+    }
+    const [index, firstRow, rows] = core.takenChunk;
+    chunks.push({ bytes, index, firstRow, rows });
+  }
   return chunks;
 }

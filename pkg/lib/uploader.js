@@ -4,6 +4,8 @@
 // backoff and full jitter. No wasm here: the uploader needs none.
 import { RowcheckError, ownKeys } from './options.js';
 
+export { indexedDbCheckpoint } from './checkpoint-idb.js';
+
 const OPTIONS = ['transport', 'concurrency', 'signal', 'onProgress', 'retries', 'backoffMs', 'maxBackoffMs', 'report', 'checkpoint'];
 
 /**

@@ -102,6 +102,25 @@ test('a large manifest cut at random places: the same report, chunks and normali
   }
 });
 
+test('takeChunks({ info: true }): each chunk with the index, first row and rows the report gives it', () => {
+  const bytes = largeManifest(true);
+  const whole = split(bytes, { maxRows: 700 });
+  const checker = new Checker({ maxRows: 700 }, { chunks: true });
+  const described = [];
+  for (let i = 0; i < bytes.length; i += 1 << 16) {
+    checker.push(bytes.subarray(i, i + (1 << 16)));
+    described.push(...checker.takeChunks({ info: true }));
+  }
+  const report = checker.finish();
+  described.push(...checker.takeChunks({ info: true }));
+  assert.ok(report.chunks.length > 10, 'many chunks');
+  assert.deepEqual(
+    described.map(({ index, firstRow, rows }) => ({ index, first_row: firstRow, rows })),
+    report.chunks.map(({ index, first_row, rows }) => ({ index, first_row, rows })),
+  );
+  assert.ok(concat(described.map((c) => c.bytes)).equals(concat(whole.chunks)), 'the same bytes as split()');
+});
+
 test('normalized output in pieces equals normalize() on the whole file', () => {
   for (const path of manifests) {
     const bytes = readFileSync(path);

@@ -6,16 +6,14 @@
 // sends exactly the chunks not yet acknowledged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { split } from 'rowcheck';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { faultyServer } from './fault-server.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
-import { fileCheckpoint, httpTransport, idempotencyKey, upload } from 'rowcheck/uploader';
+import { fileCheckpoint, httpTransport, idempotencyKey, indexedDbCheckpoint, upload } from 'rowcheck/uploader';
 
-const pkg = fileURLToPath(new URL('..', import.meta.url));
 const ROWS = 400;
 const manifest = JSON.stringify(
   Array.from({ length: ROWS }, (_, i) =>
@@ -23,52 +21,6 @@ const manifest = JSON.stringify(
     i % 37 === 5 ? { row_data: `https://example.com/a b/${i}.jpg`, global_key: `k-${i}` } : { row_data: `https://example.com/img/${i}.jpg`, global_key: `k-${i}`, media_type: 'IMAGE' },
   ),
 );
-
-/**
- * A server that applies each chunk once per Idempotency-Key, after the
- * faults `plan` picks; GET serves the package's files, for the page.
- */
-async function faultyServer(plan) {
-  const applied = new Map(); // global_key -> times applied
-  const keys = new Set();
-  const attempts = new Map();
-  const received = [];
-  const server = createServer(async (req, res) => {
-    if (req.method === 'GET') {
-      const path = join(pkg, new URL(req.url, 'http://x').pathname.replace(/^\/+/, ''));
-      const type = path.endsWith('.js') ? 'text/javascript' : 'text/html';
-      return res.writeHead(200, { 'Content-Type': type }).end(path.startsWith(pkg) && path.endsWith('.js') ? readFileSync(path) : '<!doctype html>');
-    }
-    const key = req.headers['idempotency-key'];
-    const attempt = attempts.get(key) ?? 0;
-    attempts.set(key, attempt + 1);
-    received.push({ at: performance.now(), key, run: req.headers['x-run'] });
-    const fault = plan(key, attempt);
-    if (fault === 'reset') {
-      req.once('data', () => req.socket.destroy());
-      return;
-    }
-    const body = [];
-    req.on('data', (piece) => body.push(piece));
-    req.on('end', () => {
-      if (fault === 'hang') return;
-      if (fault === 500) return res.writeHead(500).end('try again');
-      if (fault === 429) return res.writeHead(429, { 'Retry-After': '1' }).end('slow down');
-      if (fault === 400) return res.writeHead(400).end('chunk refused for good');
-      if (!keys.has(key)) {
-        keys.add(key);
-        for (const row of JSON.parse(Buffer.concat(body).toString())) applied.set(row.global_key, (applied.get(row.global_key) ?? 0) + 1);
-      }
-      // Applied, but the answer is lost: only the key saves a second copy.
-      if (fault === 'lose-answer') return req.socket.destroy();
-      const delay = typeof fault === 'number' ? 0 : fault?.delayMs ?? 0;
-      setTimeout(() => res.writeHead(200).end('{}'), delay);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${server.address().port}/rows`;
-  return { endpoint, applied, received, close: () => new Promise((resolve) => server.closeAllConnections() || server.close(resolve)) };
-}
 
 test('faults: every valid row applied exactly once; the refused chunk reported with its rows', async (t) => {
   const { chunks, report } = split(manifest, { maxRows: 10 });
@@ -222,6 +174,7 @@ test('caller mistakes throw RowcheckError codes', async () => {
   await assert.rejects(upload(['not bytes'], { transport }), { code: 'INVALID_INPUT' });
   await assert.rejects(upload([], { transport, checkpoint: {} }), { code: 'INVALID_OPTIONS' });
   assert.throws(() => httpTransport({}), { code: 'INVALID_OPTIONS' });
+  assert.throws(() => indexedDbCheckpoint('node has none'), { code: 'INVALID_OPTIONS' });
   assert.throws(() => httpTransport({ endpoint: 'http://x/', timeoutMs: 0 }), { code: 'INVALID_OPTIONS' });
   assert.deepEqual(await upload([], { transport }), { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [] });
 });
@@ -258,4 +211,72 @@ test('in headless Chromium: the same faults, every row applied once, the refused
   for (const [key, times] of server.applied) assert.equal(times, 1, key);
   assert.equal(server.applied.size, report.summary.valid_rows - refused.rows);
   assert.ok(server.received.length > chunks.length + 5, 'the faults really happened');
+});
+
+test('in headless Chromium: an IndexedDB checkpoint survives a reload; the resumed upload sends exactly the missing chunks', async (t) => {
+  const { chunks, report } = split(manifest, { maxRows: 8 });
+  const server = await faultyServer(() => ({ delayMs: 15 }));
+  t.after(server.close);
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const texts = chunks.map((c) => Buffer.from(c).toString());
+  const run = (name, abortAfter) =>
+    page.evaluate(
+      async ({ endpoint, texts, report, name, abortAfter }) => {
+        const { httpTransport, indexedDbCheckpoint, upload } = await import('/lib/uploader.js');
+        const controller = new AbortController();
+        try {
+          return await upload(
+            texts.map((text) => new TextEncoder().encode(text)),
+            {
+              transport: httpTransport({ endpoint, headers: { 'X-Run': name } }),
+              concurrency: 3,
+              report,
+              checkpoint: indexedDbCheckpoint('manifest.json → loopback'),
+              signal: controller.signal,
+              onProgress: ({ chunksSent }) => chunksSent === abortAfter && controller.abort(),
+            },
+          );
+        } catch (e) {
+          return { aborted: e.name };
+        }
+      },
+      { endpoint: server.endpoint, texts, report, name, abortAfter },
+    );
+  await page.goto(new URL('/page.html', server.endpoint).href);
+  assert.deepEqual(await run('first', 20), { aborted: 'AbortError' });
+  await page.reload();
+  const recorded = await page.evaluate(async (texts) => {
+    const { idempotencyKey, indexedDbCheckpoint } = await import('/lib/uploader.js');
+    const checkpoint = indexedDbCheckpoint('manifest.json → loopback');
+    const keys = await Promise.all(texts.map((text) => idempotencyKey(new TextEncoder().encode(text))));
+    const held = await Promise.all(keys.map((key) => checkpoint.has(key)));
+    return keys.filter((_, i) => held[i]);
+  }, texts);
+  assert.ok(recorded.length >= 20 && recorded.length < chunks.length, `${recorded.length} recorded`);
+  await page.reload();
+  const second = await run('second');
+  const keys = await Promise.all(chunks.map(idempotencyKey));
+  const sent = server.received.filter((r) => r.run === 'second').map((r) => r.key);
+  assert.deepEqual(sent.sort(), keys.filter((key) => !recorded.includes(key)).sort(), 'exactly the missing chunks');
+  assert.equal(second.chunksSkipped, recorded.length);
+  for (const [key, times] of server.applied) assert.equal(times, 1, key);
+  assert.equal(server.applied.size, report.summary.valid_rows);
+  await page.reload();
+  const third = await run('third');
+  assert.equal(third.chunksSkipped, chunks.length, 'a finished upload sends nothing again');
+  const afterClear = await page.evaluate(async (text) => {
+    const { idempotencyKey, indexedDbCheckpoint } = await import('/lib/uploader.js');
+    const key = await idempotencyKey(new TextEncoder().encode(text));
+    const checkpoint = indexedDbCheckpoint('manifest.json → loopback');
+    const other = indexedDbCheckpoint('another manifest');
+    await other.add(key);
+    await checkpoint.clear();
+    return [await checkpoint.has(key), await other.has(key)];
+  }, texts[0]);
+  assert.deepEqual(afterClear, [false, true], 'clear() forgets its own keys only');
+  assert.deepEqual(errors, []);
 });

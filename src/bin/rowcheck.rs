@@ -91,6 +91,15 @@ impl From<String> for Fatal {
 }
 
 fn main() -> ExitCode {
+    // Sending needs the JS uploader (retries, resume, Labelbox); point there
+    // rather than at clap's "unrecognized subcommand".
+    if std::env::args_os().nth(1).is_some_and(|c| c == "upload") {
+        eprintln!(
+            "rowcheck: upload is a command of the npm package's rowcheck (npx rowcheck upload FILE --endpoint URL …), \
+             which sends through rowcheck/uploader; this binary checks, splits and normalizes"
+        );
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(report) if report.has_errors() => ExitCode::from(1),

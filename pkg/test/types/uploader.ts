@@ -1,7 +1,7 @@
 // A sample rowcheck/uploader consumer: `tsc -p test/types/tsconfig.uploader.json`
 // must accept it, and every line marked as an expected error must be one.
-import { split } from 'rowcheck';
-import { httpTransport, idempotencyKey, upload } from 'rowcheck/uploader';
+import { Checker, split } from 'rowcheck';
+import { httpTransport, idempotencyKey, indexedDbCheckpoint, upload } from 'rowcheck/uploader';
 import type { Transport, UploadResult } from 'rowcheck/uploader';
 
 const { chunks, report } = split('[]');
@@ -20,6 +20,13 @@ async function* stream() {
   yield { bytes: new Uint8Array(), index: 0, firstRow: 0, rows: 0 };
 }
 upload(stream(), { transport });
+
+const checker = new Checker({}, { chunks: true });
+const described = checker.takeChunks({ info: true });
+described.map(({ bytes, index, firstRow, rows }) => bytes.length + index + firstRow + rows);
+const plain: Uint8Array[] = checker.takeChunks();
+upload(described, { transport, checkpoint: indexedDbCheckpoint('manifest') });
+indexedDbCheckpoint('manifest').clear().then(() => plain.length);
 
 const custom: Transport = {
   async send({ bytes }) {

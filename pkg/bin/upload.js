@@ -1,0 +1,131 @@
+// `rowcheck upload`: check, split and send in one streaming pass over the
+// file, after a first pass that proves the manifest clean (unless
+// --skip-invalid), so a manifest with errors sends nothing at all.
+import { fileCheckpoint, httpTransport, upload } from '../lib/uploader-node.js';
+import { takeReadyChunks } from '../lib/core.js';
+
+/** The transport the flags ask for; `fatal(message)` throws a usage error. */
+export function transportFrom(values, fatal) {
+  const headers = {};
+  for (const header of values.header ?? []) {
+    const colon = header.indexOf(':');
+    if (colon < 1) fatal(`invalid value '${header}' for '--header <HEADER>': write it as 'Name: value'`);
+    headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
+  }
+  if (values.endpoint === undefined) fatal("the argument '--endpoint <URL>' is required");
+  let endpoint;
+  try {
+    endpoint = new URL(values.endpoint);
+  } catch {
+    fatal(`invalid value '${values.endpoint}' for '--endpoint <URL>': an absolute http:// or https:// URL is required`);
+  }
+  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') fatal(`the endpoint must be http:// or https://, not ${endpoint.protocol}`);
+  return httpTransport({ endpoint, headers, timeoutMs: values.timeoutMs });
+}
+
+/** A one-line upload bar on stderr, only on a terminal. */
+function uploadBar(totalChunks) {
+  if (!process.stderr.isTTY) return { update() {}, done() {} };
+  const started = performance.now();
+  let drawn = false;
+  return {
+    update({ rowsSent, chunksSent, bytesSent, chunksSkipped, failed }) {
+      const secs = Math.max((performance.now() - started) / 1000, 1e-3);
+      const finished = chunksSent + chunksSkipped + failed;
+      const of = totalChunks === undefined ? '' : `/${totalChunks}`;
+      const eta = totalChunks && chunksSent ? `  ETA ${(((totalChunks - finished) * secs) / Math.max(finished, 1)).toFixed(0)}s` : '';
+      process.stderr.write(
+        `\r${finished}${of} chunks  ${rowsSent} rows  ${(rowsSent / secs).toFixed(0)} rows/s  ${(bytesSent / 1e6 / secs).toFixed(1)} MB/s${failed ? `  ${failed} failed` : ''}${eta} `,
+      );
+      drawn = true;
+    },
+    done() {
+      if (drawn) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+/**
+ * Stream the file through a splitting checker, yielding each chunk with its
+ * rows as it fills: upload() pulls only as connections free up, so reading
+ * waits for the network and the manifest is never held whole.
+ */
+async function* chunksOf(checker, pieces) {
+  for await (const piece of pieces) {
+    checker.push(piece);
+    yield* takeReadyChunks(checker, true);
+  }
+  checker.finish();
+  yield* takeReadyChunks(checker, true);
+}
+
+/**
+ * Run the upload. `check(file)` is the first pass (resolves to the checker,
+ * finished); `open()` a fresh splitting checker; `read(file)` the file's
+ * pieces. Resolves to the exit status.
+ */
+export async function runUpload({ file, values, transport, check, open, read, printReport, Fatal }) {
+  let planned;
+  if (!values['skip-invalid']) {
+    const checked = await check(file);
+    if (checked.errors > 0) {
+      printReport(checked);
+      process.stderr.write(
+        `rowcheck: nothing was uploaded: the manifest has ${checked.errors} error(s). Fix them, or pass --skip-invalid to send only the valid rows.\n`,
+      );
+      return 1;
+    }
+    planned = JSON.parse(checked.report()).chunks.length;
+    checked.free();
+  }
+
+  const checker = open();
+  const controller = new AbortController();
+  const interrupt = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', interrupt);
+  const bar = uploadBar(planned);
+  let result;
+  try {
+    result = await upload(chunksOf(checker, read(file)), {
+      transport,
+      concurrency: values.concurrency,
+      retries: values.retries,
+      checkpoint: values.resume === undefined ? undefined : fileCheckpoint(values.resume),
+      signal: controller.signal,
+      onProgress: (progress) => bar.update(progress),
+    });
+  } catch (e) {
+    bar.done();
+    if (!controller.signal.aborted) throw e;
+    const resume = values.resume === undefined ? 'pass --resume FILE next time to be able to continue' : `run the same command again to send the rest (${values.resume} records what was acknowledged)`;
+    process.stderr.write(`rowcheck: upload interrupted; ${resume}\n`);
+    return 130;
+  } finally {
+    process.off('SIGINT', interrupt);
+  }
+  bar.done();
+
+  const report = JSON.parse(checker.report());
+  const skippedRows = [...new Set(report.diagnostics.filter((d) => d.severity === 'error' && d.row !== null).map((d) => d.row))].sort((a, b) => a - b);
+  printReport(checker, { ...result, skippedRows });
+  if (values.format !== 'json') process.stdout.write(summary(result, skippedRows, values));
+  if (checker.fileFailed) throw new Fatal('the manifest could not be read to its end (see the report); what came before was uploaded');
+  return result.failed.length > 0 ? 1 : 0;
+}
+
+function rowRange(first, rows) {
+  if (first === undefined) return 'rows unknown';
+  return rows === 1 ? `row ${first}` : `rows ${first}–${first + rows - 1}`;
+}
+
+function summary(result, skippedRows, values) {
+  const lines = [];
+  const from = values.resume === undefined ? '' : ` (${result.chunksSkipped} chunk(s) skipped: ${values.resume} records them as acknowledged earlier)`;
+  lines.push(`uploaded ${result.rowsSent} row(s) in ${result.chunksSent} chunk(s), ${result.bytesSent} bytes${from}`);
+  if (skippedRows.length > 0) {
+    const shown = skippedRows.slice(0, 20).join(', ');
+    lines.push(`skipped ${skippedRows.length} row(s) with errors (--skip-invalid): ${shown}${skippedRows.length > 20 ? ', …' : ''}`);
+  }
+  for (const f of result.failed) lines.push(`failed: chunk ${f.chunk + 1} (${rowRange(f.firstRow, f.rows)}): ${f.status || 'no answer'} ${f.reason}`);
+  return lines.join('\n') + '\n';
+}
