@@ -2,6 +2,7 @@
 // iterable, so a manifest split as it streams is never held whole, and
 // retries what the transport calls retryable with capped exponential
 // backoff and full jitter. No wasm here: the uploader needs none.
+import { retryAfter, retryableStatus, sleep } from './retry.js';
 import { RowcheckError, ownKeys } from './options.js';
 
 const OPTIONS = ['transport', 'concurrency', 'signal', 'onProgress', 'retries', 'backoffMs', 'maxBackoffMs', 'report', 'checkpoint'];
@@ -90,22 +91,6 @@ function describe(value, position, report) {
   return { bytes, index, firstRow: value.firstRow ?? info?.first_row, rows: value.rows ?? info?.rows };
 }
 
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      signal?.removeEventListener('abort', stop);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const stop = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal?.addEventListener('abort', stop, { once: true });
-  });
-}
-
 /** Hex SHA-256 of the chunk: the same bytes always carry the same key. */
 export async function idempotencyKey(bytes) {
   const digest = await crypto.subtle.digest('SHA-256', bytes);
@@ -136,8 +121,7 @@ export function httpTransport(options) {
         // Read the body inside the timeout: a server may stall after the headers.
         const text = await response.text();
         if (response.ok) return { ok: true, status: response.status };
-        const retry = response.status === 408 || response.status === 429 || response.status >= 500;
-        return { ok: false, retry, status: response.status, reason: text.slice(0, 500) || response.statusText, retryAfterMs: retryAfter(response.headers.get('Retry-After')) };
+        return { ok: false, retry: retryableStatus(response.status), status: response.status, reason: text.slice(0, 500) || response.statusText, retryAfterMs: retryAfter(response.headers.get('Retry-After')) };
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : `connection failed: ${error.cause?.code ?? error.message}`;
@@ -145,12 +129,4 @@ export function httpTransport(options) {
       }
     },
   };
-}
-
-/** Retry-After in milliseconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-function retryAfter(value) {
-  if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
