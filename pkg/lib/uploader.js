@@ -35,7 +35,10 @@ export async function upload(chunks, options) {
     return pulled.then(({ done, value }) => (done ? undefined : describe(value, position++, report)));
   };
 
-  const result = { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [] };
+  // Rows split() left out for their errors: a chunk's rows are the valid
+  // ones from its firstRow on, so these gaps place a row by its position.
+  const skipped = [...new Set((report?.diagnostics ?? []).filter((d) => d.severity === 'error' && d.row != null).map((d) => d.row))].sort((a, b) => a - b);
+  const result = { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [], rowErrors: [] };
   const progress = () =>
     onProgress?.({ rowsSent: result.rowsSent, chunksSent: result.chunksSent, bytesSent: result.bytesSent, chunksSkipped: result.chunksSkipped, failed: result.failed.length });
 
@@ -59,6 +62,10 @@ export async function upload(chunks, options) {
         continue;
       }
       const outcome = await sendOne(chunk, key);
+      // Rows the server refused inside a chunk it took: reported, never re-sent.
+      for (const { position, ...error } of outcome.rowErrors ?? []) {
+        result.rowErrors.push({ row: manifestRow(chunk.firstRow, position, skipped), chunk: chunk.index, ...error });
+      }
       if (outcome.ok) {
         // Recorded before it is counted: a crash after this line re-sends nothing.
         await checkpoint?.add(key);
@@ -80,7 +87,33 @@ export async function upload(chunks, options) {
     throw signal?.aborted ? signal.reason : error;
   }
   result.failed.sort((a, b) => a.chunk - b.chunk);
+  result.rowErrors.sort((a, b) => (a.row ?? Infinity) - (b.row ?? Infinity) || a.chunk - b.chunk);
   return result;
+}
+
+/**
+ * The manifest index of the row at `position` in a chunk starting at
+ * `firstRow`: that many valid rows on, stepping over the `skipped` rows.
+ * Null when the chunk's place or the row is unknown.
+ */
+function manifestRow(firstRow, position, skipped) {
+  if (firstRow == null || position == null) return null;
+  const before = (row) => upperBound(skipped, row) - upperBound(skipped, firstRow - 1);
+  let row = firstRow + position;
+  for (let next; (next = firstRow + position + before(row)) !== row; ) row = next;
+  return row;
+}
+
+/** How many of the sorted `values` are <= `value`. */
+function upperBound(values, value) {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function describe(value, position, report) {

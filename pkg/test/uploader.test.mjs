@@ -223,7 +223,7 @@ test('caller mistakes throw RowcheckError codes', async () => {
   await assert.rejects(upload([], { transport, checkpoint: {} }), { code: 'INVALID_OPTIONS' });
   assert.throws(() => httpTransport({}), { code: 'INVALID_OPTIONS' });
   assert.throws(() => httpTransport({ endpoint: 'http://x/', timeoutMs: 0 }), { code: 'INVALID_OPTIONS' });
-  assert.deepEqual(await upload([], { transport }), { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [] });
+  assert.deepEqual(await upload([], { transport }), { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [], rowErrors: [] });
 });
 
 test('in headless Chromium: the same faults, every row applied once, the refused chunk reported', async (t) => {
