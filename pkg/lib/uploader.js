@@ -5,6 +5,8 @@
 import { retryAfter, retryableStatus, sleep } from './retry.js';
 import { RowcheckError, ownKeys } from './options.js';
 
+export { labelboxTransport } from './labelbox.js';
+
 const OPTIONS = ['transport', 'concurrency', 'signal', 'onProgress', 'retries', 'backoffMs', 'maxBackoffMs', 'report', 'checkpoint'];
 
 /**
