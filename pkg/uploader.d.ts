@@ -5,10 +5,33 @@ export type { RowcheckError };
 /** A chunk from `split()` or `Checker.takeChunks()`, or the same with its place in the manifest. */
 export type UploadChunk = Uint8Array | { bytes: Uint8Array; index?: number; firstRow?: number; rows?: number };
 
+/**
+ * A row the server refused inside a chunk, as a transport reports it:
+ * `position` is its 0-based place in the chunk (null when the server's answer
+ * names no row of it).
+ */
+export interface TransportRowError {
+  position: number | null;
+  /** `GLOBAL_KEY_DUPLICATE` or `SERVER_REJECTED` from labelboxTransport. */
+  code: string;
+  message: string;
+  globalKey?: string;
+}
+
 /** What a transport says about one attempt to send one chunk. */
 export type SendOutcome =
-  | { ok: true; status?: number }
-  | { ok: false; retry: boolean; status: number; reason: string; retryAfterMs?: number };
+  | { ok: true; status?: number; rowErrors?: TransportRowError[] }
+  | { ok: false; retry: boolean; status: number; reason: string; retryAfterMs?: number; rowErrors?: TransportRowError[] };
+
+/** A refused row in the upload result, placed in the manifest. */
+export interface RowError {
+  /** Manifest row index (null when the chunk's firstRow or the row's place is unknown). */
+  row: number | null;
+  chunk: number;
+  code: string;
+  message: string;
+  globalKey?: string;
+}
 
 export interface Transport {
   /** Send one chunk once; throw only for an abort (with `signal.reason`). `key` is its idempotency key. */
@@ -57,6 +80,8 @@ export interface UploadResult {
   chunksSkipped: number;
   /** Chunks that failed for good (a 4xx other than 408/429, or retries exhausted), by chunk index. */
   failed: { chunk: number; firstRow?: number; rows?: number; status: number; reason: string }[];
+  /** Rows the server refused inside chunks, by manifest row; those in acknowledged chunks are not re-sent. */
+  rowErrors: RowError[];
 }
 
 export function upload(chunks: Iterable<UploadChunk> | AsyncIterable<UploadChunk>, options: UploadOptions): Promise<UploadResult>;
@@ -70,6 +95,26 @@ export interface HttpTransportOptions {
 
 /** POST each chunk as `application/json` with an `Idempotency-Key` (hex SHA-256 of its bytes). */
 export function httpTransport(options: HttpTransportOptions): Transport;
+
+export interface LabelboxTransportOptions {
+  /** A Labelbox API key; kept in memory and sent only to `endpoint`. */
+  apiKey: string;
+  /** The existing dataset the rows go to. */
+  datasetId: string;
+  /** The GraphQL API (default https://api.labelbox.com/graphql, the SDK's). */
+  endpoint?: string | URL;
+  /** Between task polls (default 2,000, the SDK's). */
+  pollIntervalMs?: number;
+  /** Per request, body included (default 60,000). */
+  timeoutMs?: number;
+  /** How long a task may stay IN_PROGRESS before the chunk is reported failed (default 300,000). */
+  taskTimeoutMs?: number;
+  /** Used instead of globalThis.fetch. */
+  fetch?: typeof fetch;
+}
+
+/** Create each chunk's rows in a Labelbox dataset as the official Python SDK does; per-row errors come back as `rowErrors`. */
+export function labelboxTransport(options: LabelboxTransportOptions): Transport;
 
 /** The hex SHA-256 of a chunk, as sent in `Idempotency-Key`. */
 export function idempotencyKey(bytes: Uint8Array): Promise<string>;

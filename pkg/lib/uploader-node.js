@@ -1,7 +1,7 @@
 // rowcheck/uploader in Node: the same uploader, plus a checkpoint kept in a file.
 import { appendFile, readFile } from 'node:fs/promises';
 
-export { httpTransport, idempotencyKey, indexedDbCheckpoint, upload } from './uploader.js';
+export { httpTransport, idempotencyKey, indexedDbCheckpoint, labelboxTransport, upload } from './uploader.js';
 
 /**
  * Acknowledged chunk keys, one per line in `path` (created when missing).

@@ -2,9 +2,11 @@
 // iterable, so a manifest split as it streams is never held whole, and
 // retries what the transport calls retryable with capped exponential
 // backoff and full jitter. No wasm here: the uploader needs none.
+import { retryAfter, retryableStatus, sleep } from './retry.js';
 import { RowcheckError, ownKeys } from './options.js';
 
 export { indexedDbCheckpoint } from './checkpoint-idb.js';
+export { labelboxTransport } from './labelbox.js';
 
 const OPTIONS = ['transport', 'concurrency', 'signal', 'onProgress', 'retries', 'backoffMs', 'maxBackoffMs', 'report', 'checkpoint'];
 
@@ -36,7 +38,10 @@ export async function upload(chunks, options) {
     return pulled.then(({ done, value }) => (done ? undefined : describe(value, position++, report)));
   };
 
-  const result = { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [] };
+  // Rows split() left out for their errors: a chunk's rows are the valid
+  // ones from its firstRow on, so these gaps place a row by its position.
+  const skipped = [...new Set((report?.diagnostics ?? []).filter((d) => d.severity === 'error' && d.row != null).map((d) => d.row))].sort((a, b) => a - b);
+  const result = { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [], rowErrors: [] };
   const progress = () =>
     onProgress?.({ rowsSent: result.rowsSent, chunksSent: result.chunksSent, bytesSent: result.bytesSent, chunksSkipped: result.chunksSkipped, failed: result.failed.length });
 
@@ -60,6 +65,10 @@ export async function upload(chunks, options) {
         continue;
       }
       const outcome = await sendOne(chunk, key);
+      // Rows the server refused inside a chunk it took: reported, never re-sent.
+      for (const { position, ...error } of outcome.rowErrors ?? []) {
+        result.rowErrors.push({ row: manifestRow(chunk.firstRow, position, skipped), chunk: chunk.index, ...error });
+      }
       if (outcome.ok) {
         // Recorded before it is counted: a crash after this line re-sends nothing.
         await checkpoint?.add(key);
@@ -81,7 +90,33 @@ export async function upload(chunks, options) {
     throw signal?.aborted ? signal.reason : error;
   }
   result.failed.sort((a, b) => a.chunk - b.chunk);
+  result.rowErrors.sort((a, b) => (a.row ?? Infinity) - (b.row ?? Infinity) || a.chunk - b.chunk);
   return result;
+}
+
+/**
+ * The manifest index of the row at `position` in a chunk starting at
+ * `firstRow`: that many valid rows on, stepping over the `skipped` rows.
+ * Null when the chunk's place or the row is unknown.
+ */
+function manifestRow(firstRow, position, skipped) {
+  if (firstRow == null || position == null) return null;
+  const before = (row) => upperBound(skipped, row) - upperBound(skipped, firstRow - 1);
+  let row = firstRow + position;
+  for (let next; (next = firstRow + position + before(row)) !== row; ) row = next;
+  return row;
+}
+
+/** How many of the sorted `values` are <= `value`. */
+function upperBound(values, value) {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function describe(value, position, report) {
@@ -90,22 +125,6 @@ function describe(value, position, report) {
   const index = value.index ?? position;
   const info = report?.chunks?.[index];
   return { bytes, index, firstRow: value.firstRow ?? info?.first_row, rows: value.rows ?? info?.rows };
-}
-
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      signal?.removeEventListener('abort', stop);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const stop = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal?.addEventListener('abort', stop, { once: true });
-  });
 }
 
 /** Hex SHA-256 of the chunk: the same bytes always carry the same key. */
@@ -138,8 +157,7 @@ export function httpTransport(options) {
         // Read the body inside the timeout: a server may stall after the headers.
         const text = await response.text();
         if (response.ok) return { ok: true, status: response.status };
-        const retry = response.status === 408 || response.status === 429 || response.status >= 500;
-        return { ok: false, retry, status: response.status, reason: text.slice(0, 500) || response.statusText, retryAfterMs: retryAfter(response.headers.get('Retry-After')) };
+        return { ok: false, retry: retryableStatus(response.status), status: response.status, reason: text.slice(0, 500) || response.statusText, retryAfterMs: retryAfter(response.headers.get('Retry-After')) };
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : `connection failed: ${error.cause?.code ?? error.message}`;
@@ -147,12 +165,4 @@ export function httpTransport(options) {
       }
     },
   };
-}
-
-/** Retry-After in milliseconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-function retryAfter(value) {
-  if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }

@@ -176,7 +176,7 @@ test('caller mistakes throw RowcheckError codes', async () => {
   assert.throws(() => httpTransport({}), { code: 'INVALID_OPTIONS' });
   assert.throws(() => indexedDbCheckpoint('node has none'), { code: 'INVALID_OPTIONS' });
   assert.throws(() => httpTransport({ endpoint: 'http://x/', timeoutMs: 0 }), { code: 'INVALID_OPTIONS' });
-  assert.deepEqual(await upload([], { transport }), { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [] });
+  assert.deepEqual(await upload([], { transport }), { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [], rowErrors: [] });
 });
 
 test('in headless Chromium: the same faults, every row applied once, the refused chunk reported', async (t) => {

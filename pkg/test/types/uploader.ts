@@ -1,7 +1,7 @@
 // A sample rowcheck/uploader consumer: `tsc -p test/types/tsconfig.uploader.json`
 // must accept it, and every line marked as an expected error must be one.
 import { Checker, split } from 'rowcheck';
-import { httpTransport, idempotencyKey, indexedDbCheckpoint, upload } from 'rowcheck/uploader';
+import { httpTransport, idempotencyKey, indexedDbCheckpoint, labelboxTransport, upload } from 'rowcheck/uploader';
 import type { Transport, UploadResult } from 'rowcheck/uploader';
 
 const { chunks, report } = split('[]');
@@ -50,3 +50,10 @@ upload(chunks, { transport, checkpoint: fileCheckpoint('upload.checkpoint') });
 upload(chunks, { transport, checkpoint: new Set<string>() });
 // @ts-expect-error a checkpoint needs has() and add()
 upload(chunks, { transport, checkpoint: {} });
+
+const labelbox = labelboxTransport({ apiKey: 'key', datasetId: 'ds', pollIntervalMs: 2_000 });
+upload(chunks, { transport: labelbox, report }).then(({ rowErrors }) => rowErrors.map((e) => `${e.row ?? '?'} ${e.chunk} ${e.code} ${e.globalKey ?? ''} ${e.message}`));
+// @ts-expect-error the dataset is required
+labelboxTransport({ apiKey: 'key' });
+// @ts-expect-error a row error's place is a number
+const badRowError: Transport = { send: async () => ({ ok: true, rowErrors: [{ position: 'first', code: 'X', message: 'm' }] }) };
