@@ -67,17 +67,22 @@ ${COMMON.replace('Options:\n', 'Options:\n  -o, --output <OUTPUT>       Output f
   upload: `${COMMANDS.upload}
 
 Usage: rowcheck upload [OPTIONS] --endpoint <URL> <FILE>
+       rowcheck upload [OPTIONS] --labelbox-dataset <ID> <FILE>
 
 Arguments:
-  <FILE>  The manifest; \`-\` reads standard input (only with --skip-invalid: the manifest is checked whole before anything is sent)
+  <FILE>  The manifest (a file: it is checked whole before anything is sent, then read again to send)
 
-Each chunk is POSTed as a JSON array with an Idempotency-Key (the SHA-256 of its bytes).
+With --endpoint, each chunk is POSTed as a JSON array with an Idempotency-Key (the SHA-256 of its bytes).
+With --labelbox-dataset, each chunk's rows are created in that Labelbox dataset as the official SDK does;
+the API key is read from LABELBOX_API_KEY, and --endpoint, if given, replaces Labelbox's API URL.
 A manifest with errors is not uploaded at all unless --skip-invalid is given.
-Exit status: 0 every valid row acknowledged, 1 errors in the manifest (nothing sent) or chunks that failed, 2 usage or I/O error, 130 interrupted.
+Exit status: 0 every valid row acknowledged, 1 errors in the manifest (nothing sent), chunks that failed
+or rows the server refused, 2 usage or I/O error, 130 interrupted.
 
 ${COMMON.replace('Options:\n', `Options:
       --endpoint <URL>        Where chunks are POSTed
       --header <HEADER>       An HTTP header for every request, 'Name: value'; repeat for more
+      --labelbox-dataset <ID> Create the rows in this existing Labelbox dataset (key: LABELBOX_API_KEY)
       --concurrency <N>       Chunks in flight at once [default: 4]
       --retries <N>           Retries per chunk for 408, 429, 5xx, timeouts and dropped connections [default: 6]
       --timeout-ms <N>        Per attempt, body and answer included [default: 60000]
@@ -129,6 +134,7 @@ function parse(argv) {
           'timeout-ms': { type: 'string' },
           resume: { type: 'string' },
           'skip-invalid': { type: 'boolean', default: false },
+          'labelbox-dataset': { type: 'string' },
         }),
       },
     });
@@ -151,11 +157,11 @@ function parse(argv) {
   count('threads', 1);
   const file = positionals[0];
   if (command === 'upload') {
-    if (file === '-' && !values['skip-invalid']) usage('upload checks the whole manifest before sending any of it, so it needs a <FILE>, not standard input (or --skip-invalid)', command);
+    if (file === '-') usage('upload reads the manifest twice (it is checked whole before anything is sent), so it needs a <FILE>, not standard input', command);
     values.concurrency = count('concurrency', 1) ?? 4;
     values.retries = count('retries', 0) ?? 6;
     values.timeoutMs = count('timeout-ms', 1) ?? 60_000;
-    values.transport = transportFrom(values, (message) => usage(message, command));
+    values.transport = transportFrom(values, process.env, (message) => usage(message, command));
   }
   return { command, file, values, maxRows: count('max-rows', 1), maxBytes: count('max-bytes', 3) };
 }

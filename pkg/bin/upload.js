@@ -1,26 +1,42 @@
-// `rowcheck upload`: check, split and send in one streaming pass over the
-// file, after a first pass that proves the manifest clean (unless
-// --skip-invalid), so a manifest with errors sends nothing at all.
-import { fileCheckpoint, httpTransport, upload } from '../lib/uploader-node.js';
+// `rowcheck upload`: a first pass checks the whole file, so a manifest with
+// errors sends nothing (unless --skip-invalid) and every chunk's rows are
+// known; a second pass splits and sends, streaming, so the manifest is never
+// held whole.
+import { fileCheckpoint, httpTransport, labelboxTransport, upload } from '../lib/uploader-node.js';
 import { takeReadyChunks } from '../lib/core.js';
 
-/** The transport the flags ask for; `fatal(message)` throws a usage error. */
-export function transportFrom(values, fatal) {
+/**
+ * The transport the flags ask for: `--labelbox-dataset` (key from
+ * LABELBOX_API_KEY, `--endpoint` overriding Labelbox's API) or a plain
+ * `--endpoint`. `fatal(message)` throws a usage error.
+ */
+export function transportFrom(values, env, fatal) {
+  const endpoint = values.endpoint === undefined ? undefined : httpUrl(values.endpoint, fatal);
+  if (values['labelbox-dataset'] !== undefined) {
+    if (values.header !== undefined) fatal('--header is for --endpoint uploads; the Labelbox transport sends its own headers');
+    const apiKey = env.LABELBOX_API_KEY;
+    if (!apiKey) fatal('--labelbox-dataset needs the API key in the environment variable LABELBOX_API_KEY');
+    return labelboxTransport({ apiKey, datasetId: values['labelbox-dataset'], ...(endpoint && { endpoint: endpoint.href }), timeoutMs: values.timeoutMs });
+  }
+  if (endpoint === undefined) fatal("the argument '--endpoint <URL>' (or '--labelbox-dataset <ID>') is required");
   const headers = {};
   for (const header of values.header ?? []) {
     const colon = header.indexOf(':');
     if (colon < 1) fatal(`invalid value '${header}' for '--header <HEADER>': write it as 'Name: value'`);
     headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
   }
-  if (values.endpoint === undefined) fatal("the argument '--endpoint <URL>' is required");
-  let endpoint;
-  try {
-    endpoint = new URL(values.endpoint);
-  } catch {
-    fatal(`invalid value '${values.endpoint}' for '--endpoint <URL>': an absolute http:// or https:// URL is required`);
-  }
-  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') fatal(`the endpoint must be http:// or https://, not ${endpoint.protocol}`);
   return httpTransport({ endpoint, headers, timeoutMs: values.timeoutMs });
+}
+
+function httpUrl(text, fatal) {
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    fatal(`invalid value '${text}' for '--endpoint <URL>': an absolute http:// or https:// URL is required`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fatal(`the endpoint must be http:// or https://, not ${url.protocol}`);
+  return url;
 }
 
 /** A one-line upload bar on stderr, only on a terminal. */
@@ -65,31 +81,34 @@ async function* chunksOf(checker, pieces) {
  * pieces. Resolves to the exit status.
  */
 export async function runUpload({ file, values, transport, check, open, read, printReport, Fatal }) {
-  let planned;
-  if (!values['skip-invalid']) {
-    const checked = await check(file);
-    if (checked.errors > 0) {
-      printReport(checked);
-      process.stderr.write(
-        `rowcheck: nothing was uploaded: the manifest has ${checked.errors} error(s). Fix them, or pass --skip-invalid to send only the valid rows.\n`,
-      );
-      return 1;
-    }
-    planned = JSON.parse(checked.report()).chunks.length;
-    checked.free();
+  const checked = await check(file);
+  if (checked.errors > 0 && !values['skip-invalid']) {
+    printReport(checked);
+    process.stderr.write(`rowcheck: nothing was uploaded: the manifest has ${checked.errors} error(s). Fix them, or pass --skip-invalid to send only the valid rows.\n`);
+    return 1;
   }
+  if (checked.fileFailed) {
+    printReport(checked);
+    throw new Fatal('nothing was uploaded: the manifest cannot be read to its end (see the report)');
+  }
+  // The first pass's report places every chunk and the rows left out, so
+  // rows the server refuses are named by their manifest index.
+  const checkedJson = checked.report();
+  const report = JSON.parse(checkedJson);
+  checked.free();
 
   const checker = open();
   const controller = new AbortController();
   const interrupt = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', interrupt);
-  const bar = uploadBar(planned);
+  const bar = uploadBar(report.chunks.length);
   let result;
   try {
     result = await upload(chunksOf(checker, read(file)), {
       transport,
       concurrency: values.concurrency,
       retries: values.retries,
+      report,
       checkpoint: values.resume === undefined ? undefined : fileCheckpoint(values.resume),
       signal: controller.signal,
       onProgress: (progress) => bar.update(progress),
@@ -105,12 +124,12 @@ export async function runUpload({ file, values, transport, check, open, read, pr
   }
   bar.done();
 
-  const report = JSON.parse(checker.report());
   const skippedRows = [...new Set(report.diagnostics.filter((d) => d.severity === 'error' && d.row !== null).map((d) => d.row))].sort((a, b) => a - b);
   printReport(checker, { ...result, skippedRows });
   if (values.format !== 'json') process.stdout.write(summary(result, skippedRows, values));
-  if (checker.fileFailed) throw new Fatal('the manifest could not be read to its end (see the report); what came before was uploaded');
-  return result.failed.length > 0 ? 1 : 0;
+  // The file changed between the passes: what was sent is no longer what was checked.
+  if (checker.report() !== checkedJson) throw new Fatal(`${file} changed while it was being uploaded; check what arrived, then upload again with --resume`);
+  return result.failed.length > 0 || result.rowErrors.length > 0 ? 1 : 0;
 }
 
 function rowRange(first, rows) {
@@ -127,5 +146,6 @@ function summary(result, skippedRows, values) {
     lines.push(`skipped ${skippedRows.length} row(s) with errors (--skip-invalid): ${shown}${skippedRows.length > 20 ? ', …' : ''}`);
   }
   for (const f of result.failed) lines.push(`failed: chunk ${f.chunk + 1} (${rowRange(f.firstRow, f.rows)}): ${f.status || 'no answer'} ${f.reason}`);
+  for (const e of result.rowErrors) lines.push(`refused by the server: row ${e.row ?? '?'} ${e.code}: ${e.message}`);
   return lines.join('\n') + '\n';
 }

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { split } from 'rowcheck';
 import { idempotencyKey } from 'rowcheck/uploader';
 import { faultyServer } from './fault-server.mjs';
+import { startStub } from './labelbox/stub.mjs';
 
 const bin = fileURLToPath(new URL('../bin/rowcheck.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rowcheck-upload-'));
@@ -27,9 +28,9 @@ const badRows = [4, 41, 200];
 writeFileSync(dirty, Array.from({ length: ROWS }, (_, i) => row(i, badRows.includes(i))).join('\n') + '\n');
 
 /** Run the CLI; `onStart(child)` sees it running. */
-function rowcheck(args, onStart) {
+function rowcheck(args, onStart, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const out = [];
     const err = [];
     child.stdout.on('data', (d) => out.push(d));
@@ -118,13 +119,30 @@ test('interrupted with SIGINT, then resumed: exactly the missing chunks are sent
   for (const [key, times] of server.applied) assert.equal(times, 1, key);
 });
 
+test('--labelbox-dataset: the rows go to the dataset; a key Labelbox already has comes back as its manifest row', async (t) => {
+  const stub = await startStub({ apiKey: 'lb-key', datasetId: 'ds-1', existingKeys: ['K-77'] });
+  t.after(stub.close);
+  const args = ['upload', dirty, '--labelbox-dataset', 'ds-1', '--endpoint', stub.endpoint, '--skip-invalid', '--max-rows', '100'];
+  const { status, stdout, stderr } = await rowcheck(args, undefined, { LABELBOX_API_KEY: 'lb-key' });
+  assert.equal(status, 1, stderr);
+  assert.match(stdout, /refused by the server: row 77 GLOBAL_KEY_DUPLICATE: /);
+  const created = stub.upserts.flatMap((u) => u.specs.map((spec) => spec.payload.global_key));
+  assert.equal(created.length, ROWS - badRows.length);
+  for (const bad of badRows) assert.ok(!created.includes(`k-${bad}`));
+  assert.ok(stub.operations.every((o) => o.op !== 'anonymous'));
+
+  const missingKey = await rowcheck(['upload', clean, '--labelbox-dataset', 'ds-1', '--endpoint', stub.endpoint], undefined, { LABELBOX_API_KEY: '' });
+  assert.equal(missingKey.status, 2);
+  assert.match(missingKey.stderr, /LABELBOX_API_KEY/);
+});
+
 test('usage mistakes exit 2 before anything is read or sent', async () => {
   for (const [args, message] of [
-    [['upload', clean], /--endpoint <URL>' is required/],
+    [['upload', clean], /'--endpoint <URL>' \(or '--labelbox-dataset <ID>'\) is required/],
     [['upload', clean, '--endpoint', 'ftp://x/'], /http:\/\/ or https:\/\//],
     [['upload', clean, '--endpoint', 'not a url'], /absolute http/],
     [['upload', clean, '--endpoint', 'http://127.0.0.1:9/', '--header', 'no colon'], /'Name: value'/],
-    [['upload', '-', '--endpoint', 'http://127.0.0.1:9/'], /not standard input/],
+    [['upload', '-', '--endpoint', 'http://127.0.0.1:9/', '--skip-invalid'], /not standard input/],
     [['upload', clean, '--endpoint', 'http://127.0.0.1:9/', '--concurrency', '0'], /--concurrency <N>/],
     [['upload', join(dir, 'missing.json'), '--endpoint', 'http://127.0.0.1:9/'], /cannot read/],
   ]) {
