@@ -102,9 +102,20 @@ async function readOptions() {
   return options;
 }
 
+const OPTION_INPUTS = ['existing-keys', 'ontology', 'schema', 'strict', 'max-rows', 'max-bytes'];
+
+/** What the option inputs hold, to tell a real change from a change event on blur. */
+function optionState() {
+  return JSON.stringify(OPTION_INPUTS.map((id) => {
+    const input = $(id);
+    if (input.type === 'file') return [...input.files].map((f) => [f.name, f.size, f.lastModified]);
+    return input.type === 'checkbox' ? input.checked : input.value;
+  }));
+}
+
 // Re-check when an option changes after a check, so results never describe other options.
-for (const id of ['existing-keys', 'ontology', 'schema', 'strict', 'max-rows', 'max-bytes']) {
-  $(id).addEventListener('change', () => job && source && check());
+for (const id of OPTION_INPUTS) {
+  $(id).addEventListener('change', () => job && source && optionState() !== job.optionState && check());
 }
 
 // ---- the check ----
@@ -121,6 +132,7 @@ async function check() {
   const controller = (running = new AbortController());
   const file = source;
   showError();
+  const state = optionState();
   let options;
   try {
     options = await readOptions();
@@ -144,7 +156,7 @@ async function check() {
       },
     });
     $('status').textContent = `Checked ${file.name} in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
-    show({ file, options, report });
+    show({ file, options, report, optionState: state });
   } catch (e) {
     if (e?.name === 'AbortError') {
       $('status').textContent = `Cancelled: ${file.name} was not checked to the end.`;

@@ -77,6 +77,8 @@ async function* chunksOf(file, options, signal) {
   }
 }
 
+const PAUSED = new DOMException('paused', 'AbortError');
+
 export class UploadPanel {
   #els;
   #job; // { file, options, report } of the last check
@@ -92,7 +94,7 @@ export class UploadPanel {
       event.preventDefault();
       this.#start();
     });
-    els.pause.addEventListener('click', () => this.#controller?.abort(new DOMException('paused', 'AbortError')));
+    els.pause.addEventListener('click', () => this.#controller?.abort(PAUSED));
     this.#renderFields();
   }
 
@@ -185,7 +187,7 @@ export class UploadPanel {
       this.#finished(result, total, performance.now() - started);
     } catch (error) {
       els.start.textContent = 'Resume';
-      els.status.textContent = error?.name === 'AbortError'
+      els.status.textContent = error === PAUSED
         ? `Paused: ${this.#checkpoint.keys.size} of ${total} chunks are acknowledged. Resume sends only the others.`
         : `The upload stopped: ${error?.message ?? error}. ${this.#checkpoint.keys.size} of ${total} chunks are acknowledged; Resume sends only the others.`;
     } finally {
