@@ -16,7 +16,7 @@ export function renderSummary(element, report, file) {
   headline.textContent = `${rows} rows, ${errors} errors, ${warnings} warnings`;
   const verdict = document.createElement('p');
   verdict.textContent = errors
-    ? `${rows - valid} rows have errors and would be left out of the upload chunks; fix them and check again, or upload the ${valid} valid rows.`
+    ? `${rows - valid} rows have errors and would be left out of the upload chunks; fix them and check again${valid ? `, or upload the ${valid} valid rows` : ''}.`
     : rows
       ? `Every row is valid${warnings ? '; the warnings are worth a look' : ''}.`
       : 'The manifest has no rows.';
