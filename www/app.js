@@ -185,8 +185,7 @@ function show(result) {
   const codeSelect = $('filter-code');
   codeSelect.replaceChildren(new Option('all codes', ''), ...counts.map(([code, count]) => new Option(`${code} (${count})`, code)));
   for (const id of ['filter-severity', 'filter-text']) $(id).value = '';
-  table.setFilter({ severity: '', code: '', text: '' });
-  table.setData(report.diagnostics);
+  table.setData(report.diagnostics, { severity: '', code: '', text: '' });
   detail.reset(new Lines(file));
   $('dl-status').textContent = '';
   for (const link of $('chunk-links').querySelectorAll('a')) URL.revokeObjectURL(link.href);

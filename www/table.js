@@ -7,7 +7,7 @@ const ROW_HEIGHT = 32;
 // the scroll position is mapped proportionally onto the list.
 const MAX_SPACER = 8_000_000;
 const OVERSCAN = 6;
-const SLICE = 50_000;
+const SLICE = 20_000;
 
 export class DiagnosticTable {
   #viewport;
@@ -40,8 +40,10 @@ export class DiagnosticTable {
     new ResizeObserver(() => this.#render()).observe(viewport);
   }
 
-  setData(diagnostics) {
+  /** New diagnostics, shown with `filter` (one pass, however many there are). */
+  setData(diagnostics, filter) {
     this.#diagnostics = diagnostics;
+    this.#filter = { ...this.#filter, ...filter };
     this.#byRow = undefined;
     this.#selected = -1;
     return this.refilter();
