@@ -48,4 +48,5 @@ const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (
 for (const path of walk(out)) {
   if (!files.has(relative(out, path))) rmSync(path);
 }
-console.log(`pkg/www/: ${files.size} files (${written} updated); serve it with: node bin/rowcheck.js serve`);
+// On stderr: as prepack this runs inside `npm pack --json`, whose stdout must stay JSON.
+console.error(`pkg/www/: ${files.size} files (${written} updated); serve it with: node bin/rowcheck.js serve`);
