@@ -1,5 +1,5 @@
 # The two commands a newcomer runs (see README.md):
-#   make run    install, build the CLI and the npm package, check the bundled examples
+#   make run    install, build the CLI, the npm package and the checker page, check the bundled examples
 #   make test   install what tests need, then every Rust, wasm and JS suite (what CI runs)
 #   make bench  the benchmark: bench/RESULTS.md and bench/linearity.svg (about 12 minutes)
 # All three install what they need (the Rust toolchain and Node must be there).
@@ -26,6 +26,8 @@ run: build wasm
 	@echo
 	@echo "All bundled examples check without errors."
 	@echo "Native CLI: ./target/release/rowcheck   npm package: pkg/ (node pkg/bin/rowcheck.js check FILE)"
+	@cd pkg && npm run --silent build:www
+	@echo "Checker page: node pkg/bin/rowcheck.js serve   (then open the URL it prints; Ctrl-C stops it)"
 
 # Installs only what is missing: the wasm target, the pinned wasm-bindgen
 # CLI (built from crates.io, never a downloaded binary), npm packages.

@@ -8,12 +8,14 @@ import { parseArgs } from 'node:util';
 import '../lib/node.js';
 import { RowcheckError, openChecker, takeReadyChunks } from '../lib/core.js';
 import { runUpload, transportFrom } from './upload.js';
+import { originOf, serve } from './serve.js';
 
 const COMMANDS = {
   check: 'Check a manifest and print every finding',
   split: 'Check, then write the valid rows as upload chunks plus report.json',
   normalize: 'Write the normalized manifest, in the same container as the input',
   upload: 'Check, split and send the valid rows to an HTTP endpoint, with retries and resume',
+  serve: 'Serve the checker page (check, fix and upload in a browser) on this machine',
 };
 
 const COMMON = `Options:
@@ -89,6 +91,19 @@ ${COMMON.replace('Options:\n', `Options:
       --resume <FILE>         Record acknowledged chunks in FILE and skip those it already holds
       --skip-invalid          Upload the valid rows of a manifest that has errors; the report lists the skipped rows
 `)}`,
+  serve: `${COMMANDS.serve}
+
+Usage: rowcheck serve [OPTIONS]
+
+Files are checked in the browser tab; nothing is sent anywhere unless you
+press Upload. The page may connect only to this server and to localhost,
+unless --allow-origin adds an upload endpoint.
+
+Options:
+      --port <N>              Port to listen on; 0 picks a free one [default: 8080]
+      --host <HOST>           Address to listen on [default: 127.0.0.1]
+      --allow-origin <URL>    An upload endpoint's origin the page may connect to (repeatable)
+  -h, --help                  Print help`,
 };
 
 /** A failure that is the caller's or the system's, not the manifest's: exit 2. */
@@ -105,10 +120,11 @@ function version() {
 
 function parse(argv) {
   const [command, ...rest] = argv;
-  if (command === undefined) usage('a command is required: check, split, normalize or upload');
+  if (command === undefined) usage('a command is required: check, split, normalize, upload or serve');
   if (command === '-h' || command === '--help' || command === 'help') return { help: HELP[rest[0]] ?? HELP.top };
   if (command === '-V' || command === '--version') return { help: `rowcheck ${version()}` };
   if (!(command in COMMANDS)) usage(`unrecognized subcommand '${command}'`);
+  if (command === 'serve') return parseServe(rest);
   let parsed;
   try {
     parsed = parseArgs({
@@ -164,6 +180,32 @@ function parse(argv) {
     values.transport = transportFrom(values, process.env, (message) => usage(message, command));
   }
   return { command, file, values, maxRows: count('max-rows', 1), maxBytes: count('max-bytes', 3) };
+}
+
+function parseServe(args) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        port: { type: 'string', default: '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'allow-origin': { type: 'string', multiple: true, default: [] },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    usage(e.message.replace(/\. To specify a positional.*$/s, ''), 'serve');
+  }
+  if (values.help) return { help: HELP.serve };
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) usage(`invalid value '${values.port}' for '--port <N>': a port number from 0 to 65535 is required`, 'serve');
+  const allowOrigins = values['allow-origin'].map((text) => {
+    const origin = originOf(text);
+    if (!origin) usage(`invalid value '${text}' for '--allow-origin <URL>': an http:// or https:// URL is required`, 'serve');
+    return origin;
+  });
+  return { command: 'serve', port, host: values.host, allowOrigins };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -297,8 +339,31 @@ function prepareOutDir(out) {
   }
 }
 
+/** Serve the checker page until interrupted. */
+async function runServe({ port, host, allowOrigins }) {
+  let server;
+  try {
+    server = await serve({ port, host, allowOrigins });
+  } catch (e) {
+    throw new Fatal(`cannot serve the checker page on ${host}:${port}: ${e.message}`);
+  }
+  const { port: actual } = server.address();
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}/`;
+  process.stdout.write(`rowcheck: serving the checker page on ${url} (Ctrl-C to stop)\n`);
+  if (allowOrigins.length) process.stdout.write(`rowcheck: the page may upload to ${allowOrigins.join(', ')}\n`);
+  await new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, resolve);
+  });
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
 /** Run one command; resolves to the exit status. */
 async function run(args) {
+  if (args.command === 'serve') {
+    await runServe(args);
+    return 0;
+  }
   if (args.command === 'check') {
     const checker = open(args, {});
     await feed(args.file, checker, () => {});

@@ -1,0 +1,410 @@
+// The checker page end to end: built into pkg/www/, served by
+// `rowcheck serve --port 0` as a user would run it, driven in headless
+// Chromium. Expected results come from the Node CLI on the same files, never
+// from numbers written here.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crc32 } from 'node:zlib';
+import { launch } from './browser.mjs';
+import { manifestBlock } from './worker-page.mjs';
+
+// Not support.mjs: these tests need the Node CLI only, not a native build.
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const pkg = join(root, 'pkg');
+const bin = join(pkg, 'bin/rowcheck.js');
+const artifacts = join(pkg, 'test/artifacts');
+const work = mkdtempSync(join(tmpdir(), 'rowcheck-www-'));
+
+let server; // the `rowcheck serve` child
+let url;
+let browser;
+
+before(async () => {
+  execFileSync(process.execPath, [join(pkg, 'scripts/build-www.mjs')], { stdio: 'ignore' });
+  server = spawn(process.execPath, [bin, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  url = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (piece) => {
+      out += piece;
+      const found = /serving the checker page on (http:\/\/\S+)/.exec(out);
+      if (found) resolve(found[1]);
+    });
+    server.once('exit', (code) => reject(new Error(`rowcheck serve exited with ${code}: ${out}`)));
+  });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** The Node CLI's JSON report for `path` with `flags`. */
+function cliReport(path, flags = []) {
+  const run = spawnSync(process.execPath, [bin, 'check', path, '--format', 'json', ...flags], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  assert.ok(run.status === 0 || run.status === 1, run.stderr);
+  return JSON.parse(run.stdout);
+}
+
+function countCodes(diagnostics) {
+  const counts = {};
+  for (const d of diagnostics) counts[d.code] = (counts[d.code] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * A fresh page on the checker; `problems` collects console errors, page
+ * errors and dialogs (a dialog would mean manifest text ran as script).
+ */
+async function openPage(t, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    d.dismiss();
+  });
+  await page.goto(url);
+  return { page, context, problems };
+}
+
+/** Pick `path` in the file input and wait for its check to finish. */
+async function checkIn(page, path) {
+  const name = path.split('/').pop();
+  await page.setInputFiles('[data-testid=file-input]', path);
+  await page.waitForFunction((name) => document.getElementById('status').textContent.startsWith(`Checked ${name} `), name, { timeout: 60_000 });
+  return page.textContent('[data-testid=summary]');
+}
+
+/** The chart's bars as { code: count }. */
+function chartCounts(page) {
+  return page.$$eval('#chart .bar', (bars) => Object.fromEntries(bars.map((b) => [b.querySelector('.label').textContent, Number(b.querySelector('.count').textContent)])));
+}
+
+/** The value a JSON pointer names in `row`, or undefined. */
+function at(row, pointer) {
+  let value = row;
+  for (const part of pointer.split('/').slice(1)) {
+    const key = part.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (value === null || typeof value !== 'object' || !(key in value)) return undefined;
+    value = value[key];
+  }
+  return value;
+}
+
+test('every example checks with zero errors, and the summary gives the CLI counts', async (t) => {
+  const { page, problems } = await openPage(t);
+  const examples = readdirSync(join(root, 'examples')).map((f) => join(root, 'examples', f));
+  assert.ok(examples.length >= 5);
+  for (const path of examples) {
+    const expected = cliReport(path);
+    const summary = await checkIn(page, path);
+    assert.equal(expected.summary.errors, 0, path);
+    assert.match(summary, new RegExp(`\\b${expected.summary.rows} rows\\b`), path);
+    assert.match(summary, /\b0 errors\b/, path);
+    assert.deepEqual(await chartCounts(page), countCodes(expected.diagnostics), path);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('a bad manifest: the codes and counts of the CLI, filters, and each row shown with its value highlighted', async (t) => {
+  const { page, problems } = await openPage(t);
+  const path = join(root, 'tests/corpus/combined-row.json');
+  const expected = cliReport(path);
+  const summary = await checkIn(page, path);
+  assert.match(summary, new RegExp(`\\b${expected.summary.rows} rows\\b`));
+  assert.match(summary, new RegExp(`\\b${expected.summary.errors} errors\\b`));
+  assert.ok(expected.summary.errors > 0);
+  assert.deepEqual(await chartCounts(page), countCodes(expected.diagnostics));
+  const rendered = page.locator('[data-testid=diagnostic]');
+  assert.equal(await rendered.count(), expected.diagnostics.length);
+
+  await page.selectOption('#filter-severity', 'error');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=diagnostic]').length === n, expected.summary.errors);
+  await page.selectOption('#filter-severity', '');
+  const code = expected.diagnostics[0].code;
+  await page.click(`#chart .bar[aria-label^="${code}:"]`);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=diagnostic]').length === n, countCodes(expected.diagnostics)[code]);
+  await page.selectOption('#filter-code', '');
+  await page.fill('#filter-text', 'combo-2');
+  const withText = expected.diagnostics.filter((d) => [d.message, d.code, d.pointer, d.suggestion ?? ''].some((s) => s.toLowerCase().includes('combo-2')));
+  assert.ok(withText.length > 0);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=diagnostic]').length === n, withText.length);
+  await page.fill('#filter-text', '');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=diagnostic]').length === n, expected.diagnostics.length);
+
+  // Sorting by row, descending, then back.
+  await page.click('#sort-row');
+  assert.equal(await rendered.first().locator('.r').textContent(), String(expected.diagnostics.at(-1).row));
+  await page.click('#sort-row');
+  assert.equal(await rendered.first().locator('.r').textContent(), String(expected.diagnostics[0].row));
+
+  // Each diagnostic whose pointer names a value: that value, as written, is the highlight.
+  const rows = JSON.parse(readFileSync(path, 'utf8'));
+  let checked = 0;
+  for (const [i, d] of expected.diagnostics.entries()) {
+    const value = at(rows[d.row], d.pointer);
+    if (value === undefined || typeof value === 'object') continue;
+    await rendered.nth(i).click();
+    await page.waitForFunction(() => document.querySelector('#detail-row mark') !== null);
+    // A field that should not be there is marked by its name; anything else by its value.
+    const name = JSON.stringify(d.pointer.split('/').at(-1));
+    assert.equal(await page.textContent('#detail-row mark'), d.code.startsWith('ROW_') && d.code !== 'ROW_FIELD_TYPE' ? name : JSON.stringify(value), `${d.code} ${d.pointer}`);
+    assert.equal(await page.textContent('#detail-message'), d.message);
+    assert.equal(await page.isVisible('#detail-suggestion-box'), d.suggestion !== undefined);
+    if (d.suggestion !== undefined) assert.equal(await page.textContent('#detail-suggestion'), d.suggestion);
+    checked += 1;
+  }
+  assert.ok(checked >= 8, `${checked} highlights checked`);
+
+  // Keyboard: the list takes focus and the arrow keys move the selection.
+  await page.focus('#table');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.getAttribute('#table', 'aria-activedescendant'), 'diagnostic-1');
+  assert.equal(await page.textContent('#detail-message'), expected.diagnostics[1].message);
+
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, 'results.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('option files: existing keys and an ontology give the CLI counts', async (t) => {
+  const { page, problems } = await openPage(t);
+  const corpus = join(root, 'tests/corpus');
+  for (const [file, input, optionFile, flag] of [
+    ['global-key-exists.json', '#existing-keys', 'existing-keys.list', '--existing-keys'],
+    ['metadata-value-ontology.json', '#ontology', 'metadata.ontology', '--ontology'],
+  ]) {
+    await page.setInputFiles(input, join(corpus, optionFile));
+    const expected = cliReport(join(corpus, file), [flag, join(corpus, optionFile)]);
+    const summary = await checkIn(page, join(corpus, file));
+    assert.match(summary, new RegExp(`\\b${expected.summary.errors} errors\\b`), file);
+    assert.deepEqual(await chartCounts(page), countCodes(expected.diagnostics), file);
+    await page.setInputFiles(input, []);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('manifest text is never markup: an HTML global key shows as text and runs nothing', async (t) => {
+  const { page, problems } = await openPage(t);
+  const key = '<img src=x onerror=alert(1)>';
+  const path = join(work, 'injection.json');
+  writeFileSync(path, JSON.stringify([
+    { row_data: 'https://example.com/a.jpg', global_key: key },
+    { row_data: '<script>window.ran = true</script>', global_key: key.toUpperCase(), external_id: '<b onmouseover=alert(2)>x</b>' },
+  ], null, 1));
+  const expected = cliReport(path);
+  const summary = await checkIn(page, path);
+  assert.match(summary, new RegExp(`\\b${expected.summary.errors} errors\\b`));
+  const texts = await page.locator('[data-testid=diagnostic] .message').allTextContents();
+  assert.ok(texts.some((text) => text.includes(key)), 'the key is shown as text');
+  for (let i = 0; i < texts.length; i++) {
+    await page.locator('[data-testid=diagnostic]').nth(i).click();
+    await page.waitForFunction(() => document.getElementById('detail-note').textContent !== 'Reading the row…');
+  }
+  assert.match(await page.textContent('#detail-row'), /<img src=x onerror=alert\(1\)>|<IMG SRC=X ONERROR=ALERT\(1\)>/);
+  assert.equal(await page.locator('main img, main script, main b').count(), 0, 'no element was made from the manifest');
+  assert.equal(await page.evaluate(() => window.ran), undefined);
+  assert.deepEqual(problems, []);
+});
+
+test('cancel mid-way: the check stops, no result is shown, and the next check works', async (t) => {
+  const { page, problems } = await openPage(t);
+  const block = manifestBlock();
+  const path = join(work, 'large.ndjson');
+  writeFileSync(path, block.text.repeat(96));
+  await page.setInputFiles('[data-testid=file-input]', path);
+  await page.waitForFunction(() => {
+    const value = document.querySelector('[data-testid=progress]').value;
+    return value > 0 && value < 0.5;
+  }, null, { timeout: 30_000, polling: 10 });
+  await page.click('#cancel');
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Cancelled'));
+  assert.equal(await page.isVisible('#results'), false);
+  assert.equal(await page.isVisible('#cancel'), false);
+  const example = join(root, 'examples/seed-image.json');
+  assert.match(await checkIn(page, example), new RegExp(`\\b${cliReport(example).summary.rows} rows\\b`));
+  assert.deepEqual(problems, []);
+});
+
+/** The files of a store-only ZIP, CRCs checked. */
+function unzip(bytes) {
+  const files = new Map();
+  for (let at = 0; bytes.readUInt32LE(at) === 0x04034b50; ) {
+    assert.equal(bytes.readUInt16LE(at + 8), 0, 'stored');
+    const size = bytes.readUInt32LE(at + 18);
+    const nameLength = bytes.readUInt16LE(at + 26);
+    const start = at + 30 + nameLength + bytes.readUInt16LE(at + 28);
+    const body = bytes.subarray(start, start + size);
+    assert.equal(crc32(body), bytes.readUInt32LE(at + 14));
+    files.set(bytes.subarray(at + 30, at + 30 + nameLength).toString(), body);
+    at = start + size;
+  }
+  return files;
+}
+
+/** 400 rows, every 37th invalid, so chunk boundaries and row indices differ. */
+function mixedManifest() {
+  return JSON.stringify(Array.from({ length: 400 }, (_, i) =>
+    i % 37 === 5 ? { row_data: `https://example.com/a b/${i}.jpg`, global_key: `k-${i}` } : { row_data: `https://example.com/img/${i}.jpg`, global_key: `k-${i}`, media_type: 'IMAGE' }));
+}
+
+test('the chunks download: the files `rowcheck split` writes, byte for byte', async (t) => {
+  const { page, problems } = await openPage(t);
+  const path = join(work, 'mixed.json');
+  writeFileSync(path, mixedManifest());
+  const out = join(work, 'split');
+  const cli = spawnSync(process.execPath, [bin, 'split', path, '--out', out, '--max-rows', '25'], { encoding: 'utf8' });
+  assert.equal(cli.status, 1, cli.stderr);
+  await page.fill('#max-rows', '25');
+  await checkIn(page, path);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-chunks]')]);
+  assert.equal(download.suggestedFilename(), 'mixed.chunks.zip');
+  const files = unzip(readFileSync(await download.path()));
+  const expected = readdirSync(out).sort();
+  assert.ok(expected.length > 10);
+  assert.deepEqual([...files.keys()].sort(), expected);
+  for (const name of expected) assert.ok(files.get(name).equals(readFileSync(join(out, name))), name);
+  assert.equal(await page.locator('#chunk-links a').count(), expected.length - 1);
+
+  const [report] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report-json')]);
+  assert.ok(readFileSync(await report.path()).equals(readFileSync(join(out, 'report.json'))), 'the report download is report.json');
+  assert.deepEqual(problems, []);
+});
+
+/**
+ * A loopback ingest endpoint on another port, with CORS as a real one needs
+ * for a page: applies each chunk once per Idempotency-Key, answers after
+ * `delayMs`, and fails each chunk's first attempt with a 500.
+ */
+async function ingest(delayMs) {
+  const applied = new Map();
+  const keys = new Set();
+  const received = [];
+  const http = createServer((req, res) => {
+    const cors = { 'Access-Control-Allow-Origin': new URL(url).origin, 'Access-Control-Allow-Headers': 'content-type, idempotency-key, authorization', 'Access-Control-Allow-Methods': 'POST' };
+    if (req.method === 'OPTIONS') return res.writeHead(204, cors).end();
+    const key = req.headers['idempotency-key'];
+    received.push({ key, authorization: req.headers.authorization });
+    const body = [];
+    req.on('data', (piece) => body.push(piece));
+    req.on('end', () => {
+      if (received.filter((r) => r.key === key).length === 1) return res.writeHead(500, cors).end('try again');
+      if (!keys.has(key)) {
+        keys.add(key);
+        for (const row of JSON.parse(Buffer.concat(body))) applied.set(row.global_key, (applied.get(row.global_key) ?? 0) + 1);
+      }
+      setTimeout(() => res.writeHead(200, cors).end('{}'), delayMs);
+    });
+  });
+  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return { endpoint: `http://127.0.0.1:${http.address().port}/rows`, applied, received, close: () => new Promise((r) => http.closeAllConnections() || http.close(r)) };
+}
+
+test('upload to a loopback server, paused and resumed: every valid row applied once, only missing chunks sent again', async (t) => {
+  const server = await ingest(60);
+  t.after(server.close);
+  const { page, problems } = await openPage(t);
+  const path = join(work, 'upload.json');
+  writeFileSync(path, mixedManifest());
+  const expected = cliReport(path, ['--max-rows', '10']);
+  await page.fill('#max-rows', '10');
+  await checkIn(page, path);
+
+  // An origin the policy does not allow is explained, not attempted.
+  await page.fill('[data-testid=upload-endpoint]', 'https://ingest.example.com/rows');
+  await page.click('#upload-start');
+  assert.match(await page.textContent('#upload-origin'), /--allow-origin https:\/\/ingest\.example\.com/);
+
+  await page.fill('[data-testid=upload-endpoint]', server.endpoint);
+  await page.fill('[data-testid=upload-headers]', 'Authorization: Bearer page-test');
+  await page.click('#upload-start');
+  await page.waitForFunction(() => /^[1-9]\d* of/.test(document.getElementById('upload-status').textContent), null, { polling: 5 });
+  await page.click('#upload-pause');
+  await page.waitForFunction(() => document.getElementById('upload-status').textContent.startsWith('Paused'));
+  const pausedAt = server.received.length;
+  assert.equal(await page.textContent('#upload-start'), 'Resume');
+  await page.click('#upload-start');
+  await page.waitForFunction(() => document.getElementById('upload-status').textContent.startsWith('Done'), null, { timeout: 60_000 });
+  const status = await page.textContent('#upload-status');
+  const skipped = Number(/(\d+) chunks had been sent before/.exec(status)?.[1]);
+  assert.ok(skipped >= 1, status);
+  const total = expected.chunks.length;
+  assert.ok(total > 20);
+  // After the pause, each chunk was asked for (twice: the first attempt fails) unless it had been acknowledged.
+  const resent = new Set(server.received.slice(pausedAt).map((r) => r.key));
+  assert.ok(resent.size <= total - skipped, `${resent.size} chunks sent again, ${skipped} skipped of ${total}`);
+  assert.equal(server.applied.size, expected.summary.valid_rows);
+  for (const [key, times] of server.applied) assert.equal(times, 1, key);
+  assert.ok(server.received.every((r) => r.authorization === 'Bearer page-test'));
+  // Chromium logs each injected 500 itself; anything else is the page's fault.
+  assert.deepEqual(problems.filter((p) => !p.includes('status of 500')), []);
+});
+
+test('a phone-sized screen: the results fit the width', async (t) => {
+  const { page, problems } = await openPage(t, { width: 390, height: 844 });
+  await checkIn(page, join(root, 'tests/corpus/combined-urls.json'));
+  await page.locator('[data-testid=diagnostic]').first().click();
+  await page.waitForSelector('#detail-row mark');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, 'results-phone.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('offline once loaded: with the network gone, the page reloads and checks', async (t) => {
+  const { page, context, problems } = await openPage(t);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null || document.getElementById('offline').textContent.includes('offline'));
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await context.setOffline(true);
+  await page.reload();
+  const example = join(root, 'examples/seed-video.json');
+  assert.match(await checkIn(page, example), new RegExp(`\\b${cliReport(example).summary.rows} rows\\b`));
+  assert.deepEqual(problems, []);
+});
+
+test('a hundred thousand diagnostics: only the rows in view are in the page, and the end is reachable', async (t) => {
+  const { page, problems } = await openPage(t);
+  const rows = 50_000;
+  const path = join(work, 'many.ndjson');
+  writeFileSync(path, Array.from({ length: rows }, (_, i) => `{"row_data":"http://h.example/i/${i}.jpg","global_key":"g-${i}"}\n`).join(''));
+  const expected = cliReport(path);
+  assert.ok(expected.diagnostics.length >= 100_000);
+  await checkIn(page, path);
+  assert.ok(await page.locator('[data-testid=diagnostic]').count() < 60);
+  await page.focus('#table');
+  await page.keyboard.press('End');
+  await page.waitForFunction((row) => document.querySelector('#rows [aria-selected=true] .r')?.textContent === String(row), expected.diagnostics.at(-1).row);
+  await page.waitForSelector('#detail-row mark');
+  assert.equal(await page.textContent('#detail-row mark'), JSON.stringify(`http://h.example/i/${rows - 1}.jpg`));
+  assert.deepEqual(problems, []);
+});
+
+test('rowcheck serve: the page policy as a header and in the page, MIME types, --allow-origin, nothing outside the page', async (t) => {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--allow-origin', 'https://ingest.example.com/rows'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => child.kill('SIGTERM'));
+  const base = await new Promise((resolve) => child.stdout.on('data', (piece) => /on (http:\/\/\S+)/.test(piece) && resolve(/on (http:\/\/\S+)/.exec(piece)[1])));
+  const page = await fetch(base);
+  const csp = page.headers.get('content-security-policy');
+  assert.match(csp, /connect-src 'self' http:\/\/localhost:\* http:\/\/127\.0\.0\.1:\* https:\/\/ingest\.example\.com;/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.ok((await page.text()).includes(`content="${csp.replace("; frame-ancestors 'none'", '')}"`), 'the <meta> carries the same policy');
+  assert.equal((await fetch(new URL('wasm/rowcheck_bg.wasm', base))).headers.get('content-type'), 'application/wasm');
+  assert.match((await fetch(new URL('lib/worker.js', base))).headers.get('content-type'), /^text\/javascript/);
+  assert.equal((await fetch(new URL('%2e%2e/package.json', base))).status, 404);
+  assert.equal((await fetch(base, { method: 'POST' })).status, 405);
+  const bad = spawnSync(process.execPath, [bin, 'serve', '--allow-origin', 'ftp://x'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+});

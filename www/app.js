@@ -1,0 +1,282 @@
+// The checker page: a thin UI over rowcheck/worker and rowcheck/uploader.
+// Every rule is in the wasm core; the page picks the file, shows what the
+// worker reports, and builds downloads from the worker's output.
+import { checkFile, normalizeFile, splitFile } from './lib/worker.js';
+import { DiagnosticTable } from './table.js';
+import { Detail } from './detail.js';
+import { Lines } from './locate.js';
+import { countByCode, formatBytes, renderChart, renderSummary } from './summary.js';
+import { chunkName, derivedName, errorRowsCsv, reportCsv, reportJson, save } from './downloads.js';
+import { ZipWriter } from './zip.js';
+import { UploadPanel } from './upload.js';
+
+const $ = (id) => document.getElementById(id);
+
+let source; // the File to check: picked, dropped, or made from pasted text
+let job; // { file, options, report } of the last finished check
+let running; // the AbortController of the check in progress
+
+const table = new DiagnosticTable({
+  viewport: $('table'),
+  spacer: $('spacer'),
+  rows: $('rows'),
+  onSelect: (d) => detail.show(d),
+  onChange: (shown, total) => ($('shown').textContent = shown === total ? `${total} diagnostics` : `${shown} of ${total} diagnostics shown`),
+});
+const detail = new Detail({
+  empty: $('detail-empty'),
+  body: $('detail-body'),
+  code: $('detail-code'),
+  where: $('detail-where'),
+  message: $('detail-message'),
+  suggestionBox: $('detail-suggestion-box'),
+  suggestion: $('detail-suggestion'),
+  note: $('detail-note'),
+  row: $('detail-row'),
+});
+const uploader = new UploadPanel({
+  form: $('upload'),
+  destination: $('destination'),
+  fields: $('destination-fields'),
+  origin: $('upload-origin'),
+  start: $('upload-start'),
+  pause: $('upload-pause'),
+  progress: $('upload-progress'),
+  status: $('upload-status'),
+  failed: $('upload-failed'),
+});
+
+// ---- input: pick, drop, paste ----
+
+function choose(file) {
+  source = file;
+  $('file-name').textContent = `${file.name}, ${formatBytes(file.size)}`;
+  check();
+}
+
+$('file').addEventListener('change', () => $('file').files[0] && choose($('file').files[0]));
+const drop = $('drop');
+// Anywhere on the page: a file dropped beside the box must not navigate away from it.
+document.addEventListener('dragover', (event) => {
+  event.preventDefault();
+  drop.classList.add('over');
+});
+document.addEventListener('dragleave', (event) => event.relatedTarget === null && drop.classList.remove('over'));
+document.addEventListener('drop', (event) => {
+  event.preventDefault();
+  drop.classList.remove('over');
+  const file = event.dataTransfer?.files[0];
+  if (file) choose(file);
+});
+$('paste').addEventListener('input', () => {
+  source = $('paste').value.trim() ? new File([$('paste').value], 'pasted.json', { type: 'application/json' }) : undefined;
+  $('file-name').textContent = source ? `pasted text, ${formatBytes(source.size)}` : '';
+});
+$('check').addEventListener('click', () => (source ? check() : showError('Choose, drop or paste a manifest first.')));
+$('cancel').addEventListener('click', () => running?.abort());
+
+// ---- options ----
+
+async function textOf(id, what) {
+  const file = $(id).files[0];
+  if (!file) return undefined;
+  try {
+    return await file.text();
+  } catch (e) {
+    throw new Error(`the ${what} file ${file.name} could not be read: ${e.message}`);
+  }
+}
+
+/** The check options the inputs describe, as check() takes them. */
+async function readOptions() {
+  const options = { strict: $('strict').checked };
+  const existingKeys = await textOf('existing-keys', 'existing keys');
+  const ontology = await textOf('ontology', 'ontology');
+  const schema = await textOf('schema', 'schema');
+  if (existingKeys !== undefined) options.existingKeys = existingKeys;
+  if (ontology !== undefined) options.ontology = ontology;
+  if (schema !== undefined) options.schema = schema;
+  for (const [id, name] of [['max-rows', 'maxRows'], ['max-bytes', 'maxBytes']]) {
+    if ($(id).value !== '') options[name] = Number($(id).value);
+  }
+  return options;
+}
+
+const OPTION_INPUTS = ['existing-keys', 'ontology', 'schema', 'strict', 'max-rows', 'max-bytes'];
+
+/** What the option inputs hold, to tell a real change from a change event on blur. */
+function optionState() {
+  return JSON.stringify(OPTION_INPUTS.map((id) => {
+    const input = $(id);
+    if (input.type === 'file') return [...input.files].map((f) => [f.name, f.size, f.lastModified]);
+    return input.type === 'checkbox' ? input.checked : input.value;
+  }));
+}
+
+// Re-check when an option changes after a check, so results never describe other options.
+for (const id of OPTION_INPUTS) {
+  $(id).addEventListener('change', () => job && source && optionState() !== job.optionState && check());
+}
+
+// ---- the check ----
+
+const WHAT = { INVALID_ONTOLOGY: 'The ontology file', INVALID_SCHEMA: 'The JSON Schema file', INVALID_OPTIONS: 'The options' };
+
+function showError(message) {
+  $('error').hidden = !message;
+  $('error').textContent = message ?? '';
+}
+
+async function check() {
+  running?.abort();
+  const controller = (running = new AbortController());
+  const file = source;
+  showError();
+  const state = optionState();
+  let options;
+  try {
+    options = await readOptions();
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
+  const progress = $('progress');
+  $('progress-box').hidden = false;
+  $('cancel').hidden = false;
+  progress.value = 0;
+  $('status').textContent = `Checking ${file.name}…`;
+  const started = performance.now();
+  try {
+    const report = await checkFile(file, {
+      ...options,
+      signal: controller.signal,
+      onProgress: ({ bytesRead, totalBytes, rows, errors }) => {
+        progress.value = totalBytes ? bytesRead / totalBytes : 1;
+        $('status').textContent = `Checking ${file.name}: ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${rows} rows, ${errors} errors so far…`;
+      },
+    });
+    $('status').textContent = `Checked ${file.name} in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
+    show({ file, options, report, optionState: state });
+  } catch (e) {
+    if (e?.name === 'AbortError') {
+      $('status').textContent = `Cancelled: ${file.name} was not checked to the end.`;
+      progress.value = 0;
+    } else {
+      $('status').textContent = '';
+      showError(`${WHAT[e?.code] ?? 'The check failed'}: ${e?.message ?? e}`);
+    }
+  } finally {
+    if (running === controller) running = undefined;
+    $('cancel').hidden = true;
+  }
+}
+
+function show(result) {
+  job = result;
+  const { file, report } = result;
+  $('results').hidden = false;
+  renderSummary($('summary'), report, file);
+  const counts = countByCode(report.diagnostics);
+  renderChart($('chart'), counts, (code) => {
+    $('filter-code').value = code;
+    table.setFilter({ code });
+    $('table').focus();
+  });
+  const codeSelect = $('filter-code');
+  codeSelect.replaceChildren(new Option('all codes', ''), ...counts.map(([code, count]) => new Option(`${code} (${count})`, code)));
+  for (const id of ['filter-severity', 'filter-text']) $(id).value = '';
+  table.setData(report.diagnostics, { severity: '', code: '', text: '' });
+  detail.reset(new Lines(file));
+  $('dl-status').textContent = '';
+  for (const link of $('chunk-links').querySelectorAll('a')) URL.revokeObjectURL(link.href);
+  $('chunk-links').replaceChildren();
+  uploader.setJob(result);
+}
+
+// ---- filters ----
+
+$('filter-severity').addEventListener('change', () => table.setFilter({ severity: $('filter-severity').value }));
+$('filter-code').addEventListener('change', () => table.setFilter({ code: $('filter-code').value }));
+let typing;
+$('filter-text').addEventListener('input', () => {
+  clearTimeout(typing);
+  typing = setTimeout(() => table.setFilter({ text: $('filter-text').value }), 150);
+});
+$('sort-row').addEventListener('click', async () => {
+  await table.toggleSort();
+  const order = table.descending ? 'descending' : 'ascending';
+  $('sort-row').textContent = `Row ${table.descending ? '↓' : '↑'}`;
+  $('sort-row').setAttribute('aria-label', `Sorted by row, ${order}; press to reverse`);
+});
+
+// ---- downloads ----
+
+/** Run a download job with its button disabled and its progress told. */
+async function busy(button, work) {
+  button.disabled = true;
+  try {
+    await work();
+  } catch (e) {
+    $('dl-status').textContent = `${button.textContent} failed: ${e?.message ?? e}`;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+$('dl-report-json').addEventListener('click', () => save(reportJson(job.report), derivedName(job.file.name, 'report', '.json')));
+$('dl-report-csv').addEventListener('click', () => save(reportCsv(job.report.diagnostics), derivedName(job.file.name, 'report', '.csv')));
+$('dl-error-rows').addEventListener('click', () => {
+  const { blob, rows } = errorRowsCsv(job.report.diagnostics);
+  $('dl-status').textContent = `${rows} rows have errors.`;
+  save(blob, derivedName(job.file.name, 'rows-with-errors', '.csv'));
+});
+$('dl-normalized').addEventListener('click', (event) =>
+  busy(event.currentTarget, async () => {
+    const { file, options } = job;
+    $('dl-status').textContent = 'Normalizing…';
+    const { bytes, report } = await normalizeFile(file, options);
+    const rowsWithErrors = report.summary.rows - report.summary.valid_rows;
+    $('dl-status').textContent = `Normalized manifest ready${rowsWithErrors ? `; ${rowsWithErrors} rows with errors are copied as written` : ''}.`;
+    save(new Blob([bytes], { type: file.type || 'application/json' }), derivedName(file.name, 'normalized'));
+  }),
+);
+$('dl-chunks').addEventListener('click', (event) =>
+  busy(event.currentTarget, async () => {
+    const { file, options } = job;
+    const zip = new ZipWriter();
+    const links = [];
+    $('dl-status').textContent = 'Splitting…';
+    const { report } = await splitFile(file, {
+      ...options,
+      onChunk: (bytes, index) => {
+        zip.add(chunkName(index), bytes);
+        links.push(chunkLink(bytes, index));
+        $('dl-status').textContent = `Splitting: ${index + 1} chunks so far…`;
+      },
+    });
+    // The same files `rowcheck split --out DIR` writes: the chunks, then report.json.
+    zip.add('report.json', new Uint8Array(await reportJson(report).arrayBuffer()));
+    $('chunk-links').replaceChildren(...links);
+    $('dl-status').textContent = `${report.chunks.length} chunks of ${report.summary.valid_rows} valid rows, in ${derivedName(file.name, 'chunks', '.zip')}; or save them one by one below.`;
+    save(zip.blob(), derivedName(file.name, 'chunks', '.zip'));
+  }),
+);
+
+function chunkLink(bytes, index) {
+  const li = document.createElement('li');
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/json' }));
+  a.download = chunkName(index);
+  a.textContent = chunkName(index);
+  li.append(a, ` ${formatBytes(bytes.length)}`);
+  return li;
+}
+
+// ---- offline ----
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('sw.js').then(
+    () => ($('offline').textContent = 'once loaded, it also works offline.'),
+    () => ($('offline').textContent = 'this browser cannot keep it for offline use.'),
+  );
+}

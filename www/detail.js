@@ -1,0 +1,54 @@
+// The selected diagnostic in full, with its row as written in the file and
+// the offending value highlighted. Only text nodes: the row is data.
+import { rowOf } from './locate.js';
+
+export class Detail {
+  #els;
+  #lines;
+  #shown = 0; // a newer selection wins over a slower read
+
+  constructor(els) {
+    this.#els = els;
+  }
+
+  /** The file rows are read from (a Lines index over it); clears the panel. */
+  reset(lines) {
+    this.#lines = lines;
+    this.#shown++;
+    this.#els.empty.hidden = false;
+    this.#els.body.hidden = true;
+  }
+
+  async show(d) {
+    const ticket = ++this.#shown;
+    const { empty, body, code, where, message, suggestionBox, suggestion, note, row } = this.#els;
+    empty.hidden = true;
+    body.hidden = false;
+    code.textContent = `${d.severity} ${d.code}`;
+    code.dataset.severity = d.severity;
+    where.textContent = `${d.row === null ? 'the file itself' : `row ${d.row}`}${d.pointer ? `, ${d.pointer}` : ''}, line ${d.line}, column ${d.column}`;
+    message.textContent = d.message;
+    suggestionBox.hidden = d.suggestion === undefined;
+    suggestion.textContent = d.suggestion ?? '';
+    note.textContent = 'Reading the row…';
+    row.replaceChildren();
+    let found;
+    try {
+      found = await rowOf(this.#lines, d);
+    } catch (e) {
+      if (ticket === this.#shown) note.textContent = `The row could not be read from the file: ${e.message}`;
+      return;
+    }
+    if (ticket !== this.#shown) return;
+    if (!found) {
+      note.textContent = 'The position is past the end of the file.';
+      return;
+    }
+    const { text, mark, whole } = found;
+    const marked = document.createElement('mark');
+    marked.textContent = text.slice(mark[0], mark[1]);
+    row.replaceChildren(text.slice(0, mark[0]), marked, text.slice(mark[1]));
+    note.textContent = whole ? 'The row as written, the value in question highlighted:' : 'An excerpt of the file around the position, highlighted:';
+    marked.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }
+}
