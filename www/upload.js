@@ -2,15 +2,16 @@
 // sent (so a large manifest is never held), through rowcheck/uploader.
 // Pause aborts the upload and keeps an in-memory checkpoint of acknowledged
 // chunks; Resume uploads again with it, so only missing chunks go.
-import { httpTransport, upload } from './lib/uploader.js';
+import { httpTransport, labelboxTransport, upload } from './lib/uploader.js';
 import { splitFile } from './lib/worker.js';
 import { allowsConnection, connectSources } from './csp.js';
+
+const LABELBOX_API = 'https://api.labelbox.com/graphql';
 
 /**
  * Where chunks can go. Each destination names its fields (rendered as
  * labelled inputs, values kept in memory only), the origins it will reach,
- * and how to make its transport. Another destination (Labelbox, with a
- * dataset id and an API key) is one more entry.
+ * and how to make its transport.
  */
 const DESTINATIONS = {
   http: {
@@ -21,6 +22,16 @@ const DESTINATIONS = {
     ],
     origins: (values) => [new URL(values.endpoint).origin],
     transport: (values) => httpTransport({ endpoint: values.endpoint, headers: parseHeaders(values.headers) }),
+  },
+  labelbox: {
+    label: 'A Labelbox dataset (creates the rows as the official SDK does)',
+    fields: [
+      { name: 'datasetId', label: 'Dataset ID', type: 'text', required: true, placeholder: 'ckxyz…' },
+      { name: 'apiKey', label: 'API key (kept in this tab\'s memory only, sent only to the API URL)', type: 'password', required: true },
+      { name: 'endpoint', label: 'API URL', type: 'url', required: true, initial: LABELBOX_API },
+    ],
+    origins: (values) => [new URL(values.endpoint).origin],
+    transport: (values) => labelboxTransport({ apiKey: values.apiKey, datasetId: values.datasetId.trim(), endpoint: values.endpoint }),
   },
 };
 
@@ -115,7 +126,13 @@ export class UploadPanel {
     return DESTINATIONS[this.#els.destination.value];
   }
 
+  /** What was typed for the chosen destination (each keeps its own). */
+  #typed() {
+    return (this.#values[this.#els.destination.value] ??= {});
+  }
+
   #renderFields() {
+    const typed = this.#typed();
     const fields = this.#destination().fields.map((field) => {
       const label = document.createElement('label');
       label.textContent = field.label;
@@ -127,9 +144,10 @@ export class UploadPanel {
       input.autocomplete = 'off';
       input.spellcheck = false;
       input.dataset.testid = `upload-${field.name}`;
-      input.value = this.#values[field.name] ?? '';
+      input.value = typed[field.name] ?? field.initial ?? '';
+      typed[field.name] = input.value;
       input.addEventListener('input', () => {
-        this.#values[field.name] = input.value;
+        typed[field.name] = input.value;
         this.#els.origin.hidden = true;
       });
       label.append(input);
@@ -141,7 +159,8 @@ export class UploadPanel {
   async #start() {
     const els = this.#els;
     const destination = this.#destination();
-    const values = Object.fromEntries(destination.fields.map((f) => [f.name, this.#values[f.name] ?? '']));
+    const typed = this.#typed();
+    const values = Object.fromEntries(destination.fields.map((f) => [f.name, typed[f.name] ?? '']));
     let transport;
     let origins;
     try {
@@ -199,17 +218,23 @@ export class UploadPanel {
 
   #finished(result, total, ms) {
     const els = this.#els;
-    const { rowsSent, chunksSent, chunksSkipped, failed } = result;
+    const { rowsSent, chunksSent, chunksSkipped, failed, rowErrors } = result;
     els.progress.value = 1;
     const skipped = chunksSkipped ? ` ${chunksSkipped} chunks had been sent before and were skipped.` : '';
+    const refused = rowErrors.length ? ` The server refused ${rowErrors.length} rows inside chunks it took (listed below); fix them and upload those rows again.` : '';
     els.status.textContent = failed.length
-      ? `Done with failures: ${chunksSent} chunks (${rowsSent} rows) sent, ${failed.length} of ${total} failed (listed below).${skipped} Upload again to retry only those.`
-      : `Done: ${chunksSent} chunks (${rowsSent} rows) sent in ${(ms / 1000).toFixed(1)} s.${skipped}`;
+      ? `Done with failures: ${chunksSent} chunks (${rowsSent} rows) sent, ${failed.length} of ${total} failed (listed below).${skipped}${refused} Upload again to retry only the failed chunks.`
+      : `Done: ${chunksSent} chunks (${rowsSent} rows) sent in ${(ms / 1000).toFixed(1)} s.${skipped}${refused}`;
     els.start.textContent = failed.length ? 'Retry failed chunks' : 'Upload';
     els.failed.replaceChildren(
       ...failed.map((f) => {
         const li = document.createElement('li');
         li.textContent = `Chunk ${f.chunk + 1} (rows ${f.firstRow}–${f.firstRow + f.rows - 1}): ${f.status ? `HTTP ${f.status}, ` : ''}${f.reason}`;
+        return li;
+      }),
+      ...rowErrors.map((e) => {
+        const li = document.createElement('li');
+        li.textContent = `Row ${e.row ?? '?'}: ${e.code}: ${e.message}`;
         return li;
       }),
     );

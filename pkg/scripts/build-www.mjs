@@ -15,8 +15,10 @@ const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 const source = join(pkg, '../www');
 const out = join(pkg, 'www');
 
-// What the page loads from the package: the worker and uploader entries and what they import.
-const LIB = ['api.js', 'browser.js', 'core.js', 'options.js', 'uploader.js', 'worker-thread.js', 'worker.js'];
+// Every browser module of the package (the page imports the worker and
+// uploader entries, and they import the rest); only the Node entries stay out.
+const NODE_ONLY = new Set(['node.js', 'uploader-node.js']);
+const LIB = readdirSync(join(pkg, 'lib')).filter((name) => name.endsWith('.js') && !NODE_ONLY.has(name));
 const WASM = ['rowcheck.js', 'rowcheck_bg.wasm'];
 
 if (!existsSync(join(pkg, 'wasm/rowcheck_bg.wasm'))) throw new Error('pkg/wasm/ is not built: run `npm run build` in pkg/ first');

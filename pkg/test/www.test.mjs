@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { launch } from './browser.mjs';
 import { manifestBlock } from './worker-page.mjs';
+import { startStub } from './labelbox/stub.mjs';
 
 // Not support.mjs: these tests need the Node CLI only, not a native build.
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -350,6 +351,30 @@ test('upload to a loopback server, paused and resumed: every valid row applied o
   assert.ok(server.received.every((r) => r.authorization === 'Bearer page-test'));
   // Chromium logs each injected 500 itself; anything else is the page's fault.
   assert.deepEqual(problems.filter((p) => !p.includes('status of 500')), []);
+});
+
+test('upload to a Labelbox dataset (a loopback stub): rows created, a key Labelbox already has listed by manifest row', async (t) => {
+  const stub = await startStub({ apiKey: 'lb-page-key', datasetId: 'ds-page', existingKeys: ['K-3'], cors: true, pollsUntilDone: 0 });
+  t.after(stub.close);
+  const { page, problems } = await openPage(t);
+  const path = join(work, 'labelbox.json');
+  writeFileSync(path, mixedManifest());
+  const expected = cliReport(path, ['--max-rows', '50']);
+  await page.fill('#max-rows', '50');
+  await checkIn(page, path);
+  await page.selectOption('#destination', 'labelbox');
+  assert.equal(await page.inputValue('[data-testid=upload-endpoint]'), 'https://api.labelbox.com/graphql', 'the real API by default');
+  await page.fill('[data-testid=upload-datasetId]', 'ds-page');
+  await page.fill('[data-testid=upload-apiKey]', 'lb-page-key');
+  await page.fill('[data-testid=upload-endpoint]', stub.endpoint);
+  await page.click('#upload-start');
+  await page.waitForFunction(() => document.getElementById('upload-status').textContent.startsWith('Done'), null, { timeout: 60_000 });
+  const created = stub.upserts.flatMap((u) => u.specs.map((spec) => spec.payload.global_key));
+  assert.equal(created.length, expected.summary.valid_rows);
+  assert.ok(created.includes('k-3'), 'the row is sent: only Labelbox knows the key is taken');
+  assert.match(await page.textContent('#upload-status'), /refused 1 rows/);
+  assert.match(await page.textContent('#upload-failed'), /^Row 3: GLOBAL_KEY_DUPLICATE: /);
+  assert.deepEqual(problems, []);
 });
 
 test('a phone-sized screen: the results fit the width', async (t) => {

@@ -14,8 +14,9 @@ const TASK_FIELDS = ['id', 'createdAt', 'updatedAt', 'name', 'status', 'completi
  * data the server cannot fetch, refused per row. `fault(op, count)`: an
  * optional hook returning { status, headers?, body? } to answer instead (count
  * is how many times op was asked before), or 'hang' to never answer.
+ * `cors`: answer as a browser on another origin needs (preflights included).
  */
-export async function startStub({ apiKey, datasetId, existingKeys = [], refusedRowData = [], pollsUntilDone = 1, fault } = {}) {
+export async function startStub({ apiKey, datasetId, existingKeys = [], refusedRowData = [], pollsUntilDone = 1, fault, cors = false } = {}) {
   const operations = []; // { op, variables, at } in arrival order
   const upserts = []; // { taskId, specs } per upsertDataRows, specs parsed from the uploaded rows files
   const files = new Map(); // id -> { name, type, bytes }
@@ -25,6 +26,11 @@ export async function startStub({ apiKey, datasetId, existingKeys = [], refusedR
   let base;
 
   const server = createServer(async (req, res) => {
+    if (cors) {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+      if (req.method === 'OPTIONS') return res.writeHead(204).end();
+    }
     const send = (status, body, headers = {}) => res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
     try {
       const url = new URL(req.url, base);
