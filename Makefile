@@ -27,7 +27,7 @@ run: build wasm
 	@echo "All bundled examples check without errors."
 	@echo "Native CLI: ./target/release/rowcheck   npm package: pkg/ (node pkg/bin/rowcheck.js check FILE)"
 	@cd pkg && npm run --silent build:www
-	@echo "Checker page: node pkg/bin/rowcheck.js serve   (then open the URL it prints; Ctrl-C stops it)"
+	@echo "Checker page: built in pkg/www/; serve it with 'node pkg/bin/rowcheck.js serve' and open http://127.0.0.1:8080/ (Ctrl-C stops it)"
 
 # Installs only what is missing: the wasm target, the pinned wasm-bindgen
 # CLI (built from crates.io, never a downloaded binary), npm packages.
