@@ -179,6 +179,17 @@ test('caller mistakes throw RowcheckError codes', async () => {
   assert.deepEqual(await upload([], { transport }), { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [], rowErrors: [] });
 });
 
+/** A Chromium page on the fault server's origin, which serves the package's modules; `errors` collects page errors. */
+async function chromiumPage(t, server) {
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(new URL('/page.html', server.endpoint).href);
+  return { page, errors };
+}
+
 test('in headless Chromium: the same faults, every row applied once, the refused chunk reported', async (t) => {
   const { chunks, report } = split(manifest, { maxRows: 16 });
   const keyOf = new Map();
@@ -190,12 +201,7 @@ test('in headless Chromium: the same faults, every row applied once, the refused
     return attempt < 2 && index % 3 !== 0 ? faults[(index + attempt) % faults.length] : undefined;
   });
   t.after(server.close);
-  const browser = await launch();
-  t.after(() => browser.close());
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(new URL('/page.html', server.endpoint).href);
+  const { page, errors } = await chromiumPage(t, server);
   const result = await page.evaluate(
     async ({ endpoint, chunks, report }) => {
       const { httpTransport, upload } = await import('/lib/uploader.js');
@@ -217,11 +223,7 @@ test('in headless Chromium: an IndexedDB checkpoint survives a reload; the resum
   const { chunks, report } = split(manifest, { maxRows: 8 });
   const server = await faultyServer(() => ({ delayMs: 15 }));
   t.after(server.close);
-  const browser = await launch();
-  t.after(() => browser.close());
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { page, errors } = await chromiumPage(t, server);
   const texts = chunks.map((c) => Buffer.from(c).toString());
   const run = (name, abortAfter) =>
     page.evaluate(
@@ -246,7 +248,6 @@ test('in headless Chromium: an IndexedDB checkpoint survives a reload; the resum
       },
       { endpoint: server.endpoint, texts, report, name, abortAfter },
     );
-  await page.goto(new URL('/page.html', server.endpoint).href);
   assert.deepEqual(await run('first', 20), { aborted: 'AbortError' });
   await page.reload();
   const recorded = await page.evaluate(async (texts) => {
