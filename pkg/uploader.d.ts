@@ -12,7 +12,12 @@ export type UploadChunk = Uint8Array | { bytes: Uint8Array; index?: number; firs
  */
 export interface TransportRowError {
   position: number | null;
-  /** `GLOBAL_KEY_DUPLICATE` or `SERVER_REJECTED` from labelboxTransport. */
+  /**
+   * From labelboxTransport: `GLOBAL_KEY_DUPLICATE` or `SERVER_REJECTED` for a
+   * row Labelbox refused; `METADATA_UNKNOWN_FIELD`, `METADATA_VALUE`,
+   * `METADATA_SCHEMA_ID` or `EMBEDDING_VALUE` for a row left out because its
+   * metadata or embeddings cannot be converted as the SDK does.
+   */
   code: string;
   message: string;
   globalKey?: string;

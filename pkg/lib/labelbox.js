@@ -6,6 +6,7 @@
 // API key is kept in this closure and sent only to `endpoint`.
 import { retryAfter, retryableStatus, sleep } from './retry.js';
 import { RowcheckError, ownKeys } from './options.js';
+import { GET_ONTOLOGY, RowProblem, convertRow, hasMetadata, indexOntology } from './labelbox-metadata.js';
 
 // The SDK's own limits (labelbox/schema/internal/datarow_upload_constants.py).
 const UPSERT_CHUNK_SIZE_BYTES = 10_000_000;
@@ -142,13 +143,61 @@ export function labelboxTransport(options) {
       },
     ));
 
+  // Fetched at the first chunk with metadata, as the client caches it at the
+  // first row with metadata, and shared by all chunks after it.
+  let ontology;
+  const loadOntology = (signal) =>
+    (ontology ??= query(GET_ONTOLOGY, {}, signal).then(
+      (data) => {
+        try {
+          return indexOntology(data.customMetadataOntology);
+        } catch (error) {
+          throw new Failure(false, 200, `Labelbox answered the metadata ontology query with something else: ${error.message}`);
+        }
+      },
+      (error) => {
+        ontology = undefined;
+        throw error;
+      },
+    ));
+
+  // _prepare_items_for_upload: each row converted, or left out and reported
+  // by its position (where the SDK would raise and send nothing).
+  async function prepare(rows, signal) {
+    const convertAll = (index) => {
+      const specs = [];
+      const sent = [];
+      const refused = [];
+      for (const [position, row] of rows.entries()) {
+        try {
+          // DataRowCreateItem.build: the dataset id enforced, an AUTO key.
+          specs.push({ id: { type: 'AUTO', value: '' }, payload: { ...convertRow(row, index), dataset_id: datasetId } });
+          sent.push(position);
+        } catch (error) {
+          if (!(error instanceof RowProblem)) throw error;
+          const globalKey = typeof row?.global_key === 'string' ? row.global_key : undefined;
+          refused.push({ position, code: error.code, message: error.message, ...(globalKey !== undefined && { globalKey }) });
+        }
+      }
+      return { specs, sent, refused };
+    };
+    if (!rows.some(hasMetadata)) return convertAll(null);
+    const cached = ontology !== undefined;
+    let prepared = convertAll(await loadOntology(signal));
+    // A field or option added in Labelbox since the fetch: ask once more, as
+    // the SDK refreshes its ontology for a schema id it does not know.
+    if (cached && prepared.refused.some((error) => error.code === 'METADATA_UNKNOWN_FIELD')) {
+      ontology = undefined;
+      prepared = convertAll(await loadOntology(signal));
+    }
+    return prepared;
+  }
+
   // Chunk key -> the task that holds its rows. A retry after the task exists
   // polls that task again: creating the rows twice is what must never happen.
   const tasks = new Map();
 
-  async function createTask(rows, signal) {
-    // DataRowCreateItem.build: the dataset id enforced, an AUTO key.
-    const specs = rows.map((row) => ({ id: { type: 'AUTO', value: '' }, payload: { ...row, dataset_id: datasetId } }));
+  async function createTask(specs, signal) {
     const chunkUris = await Promise.all(Array.from(chunkDown(specs), (json) => uploadFile(json, 'json_import.json', signal)));
     const manifest = JSON.stringify({ source: 'SDK', item_count: specs.length, chunk_uris: chunkUris });
     const manifestUri = await uploadFile(manifest, 'manifest.json', signal);
@@ -189,14 +238,18 @@ export function labelboxTransport(options) {
         let entry = tasks.get(key);
         if (!entry) {
           await checkDataset(signal);
-          const task = await createTask(parseRows(bytes, index), signal);
-          entry = { task, deadline: Date.now() + taskTimeoutMs };
+          const { specs, sent, refused } = await prepare(parseRows(bytes, index), signal);
+          // Every row refused here: there is nothing to create, and the rows are reported.
+          if (specs.length === 0) return { ok: true, rowErrors: refused };
+          const task = await createTask(specs, signal);
+          entry = { task, sent, refused, deadline: Date.now() + taskTimeoutMs };
           tasks.set(key, entry);
         }
         await settle(entry, signal);
         const failures = await failedRows(entry.task.id, signal);
         tasks.delete(key);
-        const rowErrors = placeRowErrors(failures, parseRows(bytes, index));
+        const rows = parseRows(bytes, index);
+        const rowErrors = [...entry.refused, ...placeRowErrors(failures, entry.sent.map((position) => [position, rows[position]]))];
         if (entry.task.status === 'COMPLETE') return { ok: true, status: 200, ...(rowErrors.length > 0 && { rowErrors }) };
         // FAILED (or CANCELED): some rows may exist, so sending again could
         // duplicate them; the chunk is reported instead.
@@ -237,20 +290,22 @@ function* chunkDown(specs) {
 
 /**
  * The server names a failed row by its spec, not its position: find it by
- * global key, else by external id and row data, each row used once. A spec
- * that matches no row keeps `position: null`.
+ * global key, else by external id and row data, each row used once. `sent`
+ * holds [position, row] for the rows in the task. A spec that matches no
+ * row keeps `position: null`.
  */
-function placeRowErrors(failures, rows) {
+function placeRowErrors(failures, sent) {
   if (failures.length === 0) return [];
+  const rows = new Map(sent);
   const byKey = new Map();
   const byData = new Map();
-  for (const [at, row] of rows.entries()) {
+  for (const [at, row] of sent) {
     if (typeof row?.global_key === 'string') push(byKey, row.global_key, at);
     push(byData, asText(row?.row_data), at);
   }
   const used = new Set();
   const take = (candidates, fits = () => true) => {
-    const at = candidates?.find((i) => !used.has(i) && fits(rows[i]));
+    const at = candidates?.find((i) => !used.has(i) && fits(rows.get(i)));
     if (at !== undefined) used.add(at);
     return at ?? null;
   };

@@ -7,6 +7,28 @@ import { createServer } from 'node:http';
 
 const TASK_FIELDS = ['id', 'createdAt', 'updatedAt', 'name', 'status', 'completionPercentage', 'result', 'errors', 'type', 'metadata'];
 
+const field = (id, name, kind, reserved, options = []) => ({ id, name, kind: `CustomMetadata${kind}`, reserved, options });
+const option = (id, name, reserved) => ({ id, kind: 'CustomMetadataEnumOption', name, reserved });
+
+/**
+ * What `customMetadataOntology` answers for an organization: Labelbox's
+ * reserved fields (their real ids) and one custom field of each kind.
+ */
+export const ONTOLOGY = [
+  field('cko8s9r5v0001h2dk9elqdidh', 'tag', 'String', true),
+  field('cko8sbczn0002h2dkdaxb5kal', 'split', 'Enum', true, [
+    option('cko8sbscr0003h2dk04w86hof', 'train', true),
+    option('cko8sc2yr0004h2dk69aj5x63', 'valid', true),
+    option('cko8scbz70005h2dkastwhgqt', 'test', true),
+  ]),
+  field('cko8sdzv70006h2dk8jg64zvb', 'captureDateTime', 'DateTime', true),
+  field('ckpyije740000yxdk81pbgjdc', 'embedding', 'Embedding', true),
+  field('clnotes00000000000000000a', 'notes', 'String', false),
+  field('clscore00000000000000000b', 'score', 'Number', false),
+  field('clreview0000000000000000c', 'reviewedAt', 'DateTime', false),
+  field('clquality000000000000000d', 'quality', 'Enum', false, [option('clqgood00000000000000000e', 'good', false), option('clqbad000000000000000000f', 'bad', false)]),
+];
+
 /**
  * `apiKey`: the only key accepted. `datasetId`: the one dataset that exists.
  * `existingKeys`: global keys already in the organization. `pollsUntilDone`:
@@ -15,8 +37,10 @@ const TASK_FIELDS = ['id', 'createdAt', 'updatedAt', 'name', 'status', 'completi
  * optional hook returning { status, headers?, body? } to answer instead (count
  * is how many times op was asked before), or 'hang' to never answer.
  * `cors`: answer as a browser on another origin needs (preflights included).
+ * `ontology`: the metadata fields `customMetadataOntology` answers; a test
+ * may change the array between requests, as an admin adding a field would.
  */
-export async function startStub({ apiKey, datasetId, existingKeys = [], refusedRowData = [], pollsUntilDone = 1, fault, cors = false } = {}) {
+export async function startStub({ apiKey, datasetId, existingKeys = [], refusedRowData = [], pollsUntilDone = 1, fault, cors = false, ontology = ONTOLOGY } = {}) {
   const operations = []; // { op, variables, at } in arrival order
   const upserts = []; // { taskId, specs } per upsertDataRows, specs parsed from the uploaded rows files
   const files = new Map(); // id -> { name, type, bytes }
@@ -74,6 +98,8 @@ export async function startStub({ apiKey, datasetId, existingKeys = [], refusedR
       case 'GetDatasetPyApi':
         if (variables.param_0 !== datasetId) return { dataset: null };
         return { dataset: { id: datasetId, name: 'stub', description: '', rowCount: 0, createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z' } };
+      case 'GetMetadataOntologyBetaPyApi':
+        return { customMetadataOntology: structuredClone(ontology) };
       case 'GetUserPyApi':
         return { user: { id: 'user-1', email: 'stub@example.com', name: 'stub', nickname: null, picture: null, isExternalUser: false, isViewer: false, lastLoginAt: null, createdAt: null, updatedAt: null } };
       case 'UpsertDataRowsPyApi':
