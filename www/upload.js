@@ -24,10 +24,10 @@ const DESTINATIONS = {
     transport: (values) => httpTransport({ endpoint: values.endpoint, headers: parseHeaders(values.headers) }),
   },
   labelbox: {
-    label: 'A Labelbox dataset (creates the rows as the official SDK does)',
+    label: 'A Labelbox dataset',
     fields: [
       { name: 'datasetId', label: 'Dataset ID', type: 'text', required: true, placeholder: 'ckxyz…' },
-      { name: 'apiKey', label: 'API key (kept in this tab\'s memory only, sent only to the API URL)', type: 'password', required: true },
+      { name: 'apiKey', label: 'API key (memory only; sent only to the API URL)', type: 'password', required: true },
       { name: 'endpoint', label: 'API URL', type: 'url', required: true, initial: LABELBOX_API },
     ],
     origins: (values) => [new URL(values.endpoint).origin],
