@@ -22,6 +22,7 @@ const FILES = [
   'lib/browser.js',
   'lib/checkpoint-idb.js',
   'lib/core.js',
+  'lib/error-rows.js',
   'lib/labelbox-metadata.js',
   'lib/labelbox.js',
   'lib/options.js',

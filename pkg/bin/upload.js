@@ -4,6 +4,8 @@
 // held whole.
 import { fileCheckpoint, httpTransport, labelboxTransport, upload } from '../lib/uploader-node.js';
 import { takeReadyChunks } from '../lib/core.js';
+import { errorRows } from '../lib/error-rows.js';
+import { originOf } from './serve.js';
 
 /**
  * The transport the flags ask for: `--labelbox-dataset` (key from
@@ -29,14 +31,8 @@ export function transportFrom(values, env, fatal) {
 }
 
 function httpUrl(text, fatal) {
-  let url;
-  try {
-    url = new URL(text);
-  } catch {
-    fatal(`invalid value '${text}' for '--endpoint <URL>': an absolute http:// or https:// URL is required`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fatal(`the endpoint must be http:// or https://, not ${url.protocol}`);
-  return url;
+  if (originOf(text) === undefined) fatal(`invalid value '${text}' for '--endpoint <URL>': an absolute http:// or https:// URL is required`);
+  return new URL(text);
 }
 
 /** A one-line upload bar on stderr, only on a terminal. */
@@ -124,7 +120,7 @@ export async function runUpload({ file, values, transport, check, open, read, pr
   }
   bar.done();
 
-  const skippedRows = [...new Set(report.diagnostics.filter((d) => d.severity === 'error' && d.row !== null).map((d) => d.row))].sort((a, b) => a - b);
+  const skippedRows = errorRows(report);
   printReport(checker, { ...result, skippedRows });
   if (values.format !== 'json') process.stdout.write(summary(result, skippedRows, values));
   // The file changed between the passes: what was sent is no longer what was checked.

@@ -4,6 +4,7 @@
 // backoff and full jitter. No wasm here: the uploader needs none.
 import { retryAfter, retryableStatus, sleep } from './retry.js';
 import { RowcheckError, ownKeys } from './options.js';
+import { errorRows } from './error-rows.js';
 
 export { indexedDbCheckpoint } from './checkpoint-idb.js';
 export { labelboxTransport } from './labelbox.js';
@@ -40,7 +41,7 @@ export async function upload(chunks, options) {
 
   // Rows split() left out for their errors: a chunk's rows are the valid
   // ones from its firstRow on, so these gaps place a row by its position.
-  const skipped = [...new Set((report?.diagnostics ?? []).filter((d) => d.severity === 'error' && d.row != null).map((d) => d.row))].sort((a, b) => a - b);
+  const skipped = errorRows(report);
   const result = { rowsSent: 0, chunksSent: 0, bytesSent: 0, chunksSkipped: 0, failed: [], rowErrors: [] };
   const progress = () =>
     onProgress?.({ rowsSent: result.rowsSent, chunksSent: result.chunksSent, bytesSent: result.bytesSent, chunksSkipped: result.chunksSkipped, failed: result.failed.length });
