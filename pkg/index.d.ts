@@ -1,50 +1,7 @@
-// Types for the rowcheck package. Hand-written; kept in step with src/report.rs.
+// Types for the rowcheck package. The Code union is generated (codes.d.ts).
 
-/** Every diagnostic code (stable; see the README's code table). */
-export type Code =
-  | 'FILE_SYNTAX'
-  | 'FILE_ENCODING'
-  | 'FILE_ROOT'
-  | 'FILE_EMPTY'
-  | 'ROW_NOT_OBJECT'
-  | 'ROW_DATA_MISSING'
-  | 'ROW_UNKNOWN_FIELD'
-  | 'ROW_DUPLICATE_FIELD'
-  | 'ROW_FIELD_ALIAS'
-  | 'ROW_TOO_LARGE'
-  | 'ROW_FIELD_TYPE'
-  | 'MEDIA_TYPE_UNKNOWN'
-  | 'MEDIA_TYPE_CASE'
-  | 'MEDIA_TYPE_MISMATCH'
-  | 'MEDIA_TYPE_INFERRED'
-  | 'MEDIA_EXTENSION'
-  | 'TEXT_TOO_LONG'
-  | 'TMS_TILE_TEMPLATE'
-  | 'TMS_BOUNDS'
-  | 'TMS_ZOOM'
-  | 'TMS_EPSG'
-  | 'CONVERSATION_INVALID'
-  | 'URL_INVALID'
-  | 'URL_SCHEME'
-  | 'URL_UNSUPPORTED_CHAR'
-  | 'URL_INSECURE'
-  | 'URL_TOO_LONG'
-  | 'GLOBAL_KEY_DUPLICATE'
-  | 'GLOBAL_KEY_EXISTS'
-  | 'GLOBAL_KEY_EMPTY'
-  | 'GLOBAL_KEY_LENGTH'
-  | 'GLOBAL_KEY_WHITESPACE'
-  | 'GLOBAL_KEY_CHARS'
-  | 'METADATA_SCHEMA_ID'
-  | 'METADATA_UNKNOWN_FIELD'
-  | 'METADATA_DUPLICATE'
-  | 'METADATA_VALUE'
-  | 'SCHEMA'
-  | 'ATTACHMENT_NOT_ARRAY'
-  | 'ATTACHMENT_TYPE'
-  | 'ATTACHMENT_VALUE'
-  | 'ATTACHMENT_TEXT_DEPRECATED'
-  | 'ATTACHMENT_OVERLAY_COUNT';
+import type { Code } from './codes.js';
+export type { Code };
 
 export type Severity = 'error' | 'warning' | 'info';
 

@@ -6,9 +6,11 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 macro_rules! codes {
-    ($($name:ident),* $(,)?) => {
-        /// Stable diagnostic codes (SPEC §9). Never renamed; new ones are
-        /// appended and documented in the README's code table.
+    ($($name:ident: $severity:literal, $meaning:literal;)*) => {
+        /// Stable diagnostic codes. Never renamed; new ones are appended.
+        /// This list is the one definition: `docs/codes.md` and the
+        /// package's TypeScript `Code` union are generated from it
+        /// (`ROWCHECK_BLESS=1 cargo test --test contracts`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[allow(non_camel_case_types)]
         pub enum Code { $($name),* }
@@ -19,25 +21,65 @@ macro_rules! codes {
             pub fn as_str(self) -> &'static str {
                 match self { $(Code::$name => stringify!($name)),* }
             }
+
+            /// The severity as the code reference states it (some codes
+            /// depend on an option or on the value).
+            pub fn severity_doc(self) -> &'static str {
+                match self { $(Code::$name => $severity),* }
+            }
+
+            /// One line on what the code means, for the code reference.
+            pub fn meaning(self) -> &'static str {
+                match self { $(Code::$name => $meaning),* }
+            }
         }
     };
 }
 
 codes! {
-    FILE_SYNTAX, FILE_ENCODING, FILE_ROOT, FILE_EMPTY,
-    ROW_NOT_OBJECT, ROW_DATA_MISSING, ROW_UNKNOWN_FIELD, ROW_DUPLICATE_FIELD,
-    ROW_FIELD_ALIAS, ROW_TOO_LARGE, ROW_FIELD_TYPE,
-    MEDIA_TYPE_UNKNOWN, MEDIA_TYPE_CASE, MEDIA_TYPE_MISMATCH, MEDIA_TYPE_INFERRED,
-    MEDIA_EXTENSION, TEXT_TOO_LONG,
-    TMS_TILE_TEMPLATE, TMS_BOUNDS, TMS_ZOOM, TMS_EPSG,
-    CONVERSATION_INVALID,
-    URL_INVALID, URL_SCHEME, URL_UNSUPPORTED_CHAR, URL_INSECURE, URL_TOO_LONG,
-    GLOBAL_KEY_DUPLICATE, GLOBAL_KEY_EXISTS, GLOBAL_KEY_EMPTY, GLOBAL_KEY_LENGTH,
-    GLOBAL_KEY_WHITESPACE, GLOBAL_KEY_CHARS,
-    METADATA_SCHEMA_ID, METADATA_UNKNOWN_FIELD, METADATA_DUPLICATE, METADATA_VALUE,
-    SCHEMA,
-    ATTACHMENT_NOT_ARRAY, ATTACHMENT_TYPE, ATTACHMENT_VALUE, ATTACHMENT_TEXT_DEPRECATED,
-    ATTACHMENT_OVERLAY_COUNT,
+    FILE_SYNTAX: "error", r#"JSON syntax error: between rows (reading stops, `row` null) or inside one row (`row` set, other rows still checked)"#;
+    FILE_ENCODING: "error", r#"not UTF-8 (a UTF-16 file, or invalid bytes inside a row)"#;
+    FILE_ROOT: "error", r#"not a manifest: a scalar root, or one object spread over several lines"#;
+    FILE_EMPTY: "info", r#"no rows (empty file, blank file, `[]`)"#;
+    ROW_NOT_OBJECT: "error", r#"a row that is not an object"#;
+    ROW_DATA_MISSING: "error", r#"`row_data` absent, null, `""` or `{}`; a PDF object without `pdf_url`"#;
+    ROW_UNKNOWN_FIELD: "error", r#"a key the row (or an attachment, metadata entry, TMS or PDF object) does not take; near misses like `Global_Key` get a suggestion"#;
+    ROW_DUPLICATE_FIELD: "error", r#"the same key twice in one object (a key and its camelCase alias count as the same)"#;
+    ROW_FIELD_ALIAS: "warning", r#"a camelCase alias (`rowData`, `globalKey`, `externalId`, `mediaType`, `metadataFields`); normalization renames it"#;
+    ROW_TOO_LARGE: "error", r#"one row's normalized JSON does not fit in a chunk (`--max-bytes`)"#;
+    ROW_FIELD_TYPE: "error", r#"a field of the wrong JSON type"#;
+    MEDIA_TYPE_UNKNOWN: "error", r#"`media_type` not one of IMAGE, VIDEO, AUDIO, TEXT, HTML, DICOM, PDF, TMS_GEO, TMS_SIMPLE, CONVERSATIONAL"#;
+    MEDIA_TYPE_CASE: "warning", r#"`media_type` in lower case (added by rowcheck); normalization upper-cases it"#;
+    MEDIA_TYPE_MISMATCH: "error", r#"`row_data` of the wrong shape for its media type, or an object of no known shape"#;
+    MEDIA_TYPE_INFERRED: "info", r#"no `media_type`; the type was inferred from the row_data's shape or the URL's extension"#;
+    MEDIA_EXTENSION: "warning", r#"a URL extension the media type does not list"#;
+    TEXT_TOO_LONG: "error", r#"inline text over 65,536 characters"#;
+    TMS_TILE_TEMPLATE: "error", r#"`tile_layer_url` missing or without `{z}`, `{x}` and `{y}`"#;
+    TMS_BOUNDS: "error", r#"`bounds` missing, malformed, degenerate, out of range for EPSG4326, or a bad `version`"#;
+    TMS_ZOOM: "error (warning for a zoom above 24)", r#"zooms not non-negative integers, `min_zoom` > `max_zoom`, bad `tile_size`; a zoom above 24 is only a warning"#;
+    TMS_EPSG: "error", r#"`epsg` missing, unknown, or not matching TMS_GEO / TMS_SIMPLE"#;
+    CONVERSATION_INVALID: "error", r#"an inline conversation that breaks its format"#;
+    URL_INVALID: "error", r#"not an absolute URL, or no valid host"#;
+    URL_SCHEME: "error", r#"a scheme other than https, http, gs, s3; `s3:`/`gs:` not as `scheme://bucket/key`"#;
+    URL_UNSUPPORTED_CHAR: "error", r#"`#`, `<`, `>`, `||`, whitespace or control characters"#;
+    URL_INSECURE: "warning", r#"`http://`"#;
+    URL_TOO_LONG: "warning", r#"over 16 KiB"#;
+    GLOBAL_KEY_DUPLICATE: "error", r#"a key repeated in the manifest (case-insensitive), on each repeat, naming the first row"#;
+    GLOBAL_KEY_EXISTS: "error", r#"a key listed in `--existing-keys`"#;
+    GLOBAL_KEY_EMPTY: "error", r#"`""`"#;
+    GLOBAL_KEY_LENGTH: "error", r#"over 200 characters"#;
+    GLOBAL_KEY_WHITESPACE: "error", r#"leading or trailing whitespace"#;
+    GLOBAL_KEY_CHARS: "warning (error with `--strict`)", r#"characters outside `A-Z a-z 0-9 space ! _ . * ' ( ) & $ @ = ; / : + , ? -`"#;
+    METADATA_SCHEMA_ID: "error", r#"a malformed schema id (not a 25-character cuid), no id or name, or an id and name that disagree"#;
+    METADATA_UNKNOWN_FIELD: "error", r#"a field not in `--ontology`"#;
+    METADATA_DUPLICATE: "error", r#"one field twice in a row (by id or name)"#;
+    METADATA_VALUE: "error", r#"a value that does not fit its field's kind, enum options, length or media type"#;
+    SCHEMA: "error", r#"the row fails the `--schema` JSON Schema"#;
+    ATTACHMENT_NOT_ARRAY: "error", r#"`attachments` is not an array"#;
+    ATTACHMENT_TYPE: "error", r#"missing or unknown attachment type"#;
+    ATTACHMENT_VALUE: "error", r#"missing, empty or non-string value; an element that is not an object"#;
+    ATTACHMENT_TEXT_DEPRECATED: "warning", r#"type `TEXT`; normalized to `TEXT_URL` (URL value) or `RAW_TEXT`"#;
+    ATTACHMENT_OVERLAY_COUNT: "warning", r#"more than 9 `IMAGE_OVERLAY` attachments"#;
 }
 
 impl Serialize for Code {

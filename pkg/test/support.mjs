@@ -2,11 +2,13 @@
 // agree on, and each corpus file's CLI flags as JS options.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const corpus = join(root, 'tests/corpus');
+const realworld = join(root, 'tests/realworld');
+const isManifest = (f) => /\.(json|ndjson|txt)$/.test(f);
 
 /** The newest native CLI build (cargo test builds debug; make run, release). */
 export const native = ['release', 'debug']
@@ -17,8 +19,14 @@ assert.ok(native, 'build the native CLI first (cargo build)');
 
 export const manifests = [
   ...readdirSync(join(root, 'examples')).map((f) => join(root, 'examples', f)),
-  ...readdirSync(corpus).filter((f) => /\.(json|ndjson|txt)$/.test(f)).map((f) => join(corpus, f)),
+  ...readdirSync(corpus).filter(isManifest).map((f) => join(corpus, f)),
+  ...realWorldManifests(),
 ];
+
+/** The real-world corpus (tests/realworld/README.md). */
+export function realWorldManifests() {
+  return readdirSync(realworld).filter(isManifest).sort().map((f) => join(realworld, f));
+}
 
 /** The CLI flags of a corpus file (its .args) and the same as JS options. */
 export function argsOf(path) {
@@ -27,7 +35,7 @@ export function argsOf(path) {
   const lines = readFileSync(argsFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
   const flags = [];
   const options = {};
-  const file = (name) => join(corpus, name);
+  const file = (name) => join(dirname(path), name);
   for (let i = 0; i < lines.length; i++) {
     const flag = lines[i];
     switch (flag) {

@@ -1,0 +1,117 @@
+//! The real-world corpus (tests/realworld/README.md): rows other people
+//! wrote, each file with the public source it was transcribed from and what
+//! that source shows the platform does with its rows. Rows the source shows
+//! accepted must get no error; rows it shows refused must get exactly the
+//! error codes listed for them. Run through the CLI as a user would.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn folder() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realworld")
+}
+
+fn manifests() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "ndjson" | "txt")))
+        .collect();
+    files.sort();
+    files
+}
+
+/// What the source shows: `refused` maps a row index (or `file`) to the
+/// error codes rowcheck must give it; every other row was accepted.
+struct Source {
+    refused: BTreeMap<String, BTreeSet<String>>,
+    args: Vec<String>,
+}
+
+fn source(path: &Path) -> Result<Source, String> {
+    let about = path.with_extension("source");
+    let text = std::fs::read_to_string(&about).map_err(|_| format!("{} has no .source file", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", about.display()))?;
+    for field in ["source", "shows", "substituted"] {
+        if !value[field].as_str().is_some_and(|s| !s.trim().is_empty()) {
+            return Err(format!("{}: \"{field}\" must be a non-empty string", about.display()));
+        }
+    }
+    let mut refused = BTreeMap::new();
+    if let Some(map) = value["refused"].as_object() {
+        for (row, codes) in map {
+            let codes = codes.as_array().ok_or_else(|| format!("{}: refused.{row} must be an array of codes", about.display()))?;
+            let codes: BTreeSet<String> = codes.iter().filter_map(|c| c.as_str().map(str::to_string)).collect();
+            if codes.is_empty() {
+                return Err(format!("{}: refused.{row} lists no code", about.display()));
+            }
+            refused.insert(row.clone(), codes);
+        }
+    }
+    let args = match std::fs::read_to_string(path.with_extension("args")) {
+        Ok(text) => text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| if folder().join(l).is_file() { folder().join(l).to_string_lossy().into_owned() } else { l.to_string() })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    Ok(Source { refused, args })
+}
+
+#[test]
+fn real_world_rows_check_as_their_sources_show() {
+    let mut failures = Vec::new();
+    let (mut rows, mut false_alarms, mut misses) = (0u64, 0, 0);
+    for path in manifests() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let source = match source(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                failures.push(e);
+                continue;
+            }
+        };
+        let out = Command::new(env!("CARGO_BIN_EXE_rowcheck")).arg("check").arg(&path).args(&source.args).args(["--format", "json"]).output().unwrap();
+        let report: serde_json::Value = match serde_json::from_slice(&out.stdout) {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!("{name}: no JSON report ({e}); stderr: {}", String::from_utf8_lossy(&out.stderr)));
+                continue;
+            }
+        };
+        rows += report["summary"]["rows"].as_u64().unwrap();
+        let mut errors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut messages: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for d in report["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error") {
+            let row = d["row"].as_u64().map_or("file".to_string(), |r| r.to_string());
+            let code = d["code"].as_str().unwrap().to_string();
+            messages.entry(row.clone()).or_default().push(format!("{code} {}: {}", d["pointer"].as_str().unwrap(), d["message"].as_str().unwrap()));
+            errors.entry(row).or_default().insert(code);
+        }
+        let places: BTreeSet<&String> = errors.keys().chain(source.refused.keys()).collect();
+        for place in places {
+            let got = errors.get(place).cloned().unwrap_or_default();
+            let want = source.refused.get(place).cloned().unwrap_or_default();
+            if got == want {
+                continue;
+            }
+            if want.is_empty() {
+                false_alarms += 1;
+                failures.push(format!("{name} row {place}: accepted by the platform, but rowcheck says {:?}", messages[place]));
+            } else {
+                misses += 1;
+                failures.push(format!("{name} row {place}: the source shows it refused ({want:?}), rowcheck gives {got:?} {:?}", messages.get(place)));
+            }
+        }
+        let has_errors = report["summary"]["errors"].as_u64().unwrap() > 0;
+        if out.status.code() != Some(if has_errors { 1 } else { 0 }) {
+            failures.push(format!("{name}: exit {:?} with errors={has_errors}", out.status.code()));
+        }
+    }
+    println!("real-world corpus: {rows} rows, {false_alarms} false alarms, {misses} misses");
+    assert!(failures.is_empty(), "{} real-world failures:\n{}", failures.len(), failures.join("\n"));
+}
