@@ -39,7 +39,7 @@ const user = installInto('user');
 
 test('the tarball holds the package and nothing else', () => {
   const files = packed.files.map((f) => f.path).sort();
-  for (const needed of ['package.json', 'index.d.ts', 'bin/rowcheck.js', 'lib/node.js', 'lib/browser.js', 'lib/core.js', 'lib/api.js', 'lib/options.js', 'lib/worker.js', 'lib/worker-thread.js', 'worker.d.ts', 'wasm/rowcheck.js', 'wasm/rowcheck_bg.wasm', 'www/index.html', 'www/sw.js', 'www/lib/worker.js', 'www/wasm/rowcheck_bg.wasm']) {
+  for (const needed of ['package.json', 'index.d.ts', 'codes.d.ts', 'bin/rowcheck.js', 'lib/node.js', 'lib/browser.js', 'lib/core.js', 'lib/api.js', 'lib/options.js', 'lib/worker.js', 'lib/worker-thread.js', 'worker.d.ts', 'wasm/rowcheck.js', 'wasm/rowcheck_bg.wasm', 'www/index.html', 'www/sw.js', 'www/lib/worker.js', 'www/wasm/rowcheck_bg.wasm']) {
     assert.ok(files.includes(needed), `${needed} is missing from ${files}`);
   }
   assert.deepEqual(files.filter((f) => /^(test|scripts|node_modules)\//.test(f)), []);
