@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use rowcheck::media::MediaType;
 
 /// Rows the corpus must hold at least (pending files not counted).
-const MIN_ROWS: u64 = 231;
+const MIN_ROWS: u64 = 241;
 
 /// Media types no accepted row of the corpus has yet. A covered type must
 /// leave this list, so it only shrinks.
