@@ -110,7 +110,7 @@ fn check_one(
             Code::ATTACHMENT_TEXT_DEPRECATED,
             format!("{at}/type"),
             kind.offset,
-            format!("attachment type \"TEXT\" is deprecated; normalization makes it \"{mapped}\""),
+            format!("attachment type \"TEXT\" was removed in SDK 6.0, which now refuses it; normalization makes it \"{mapped}\""),
         );
         findings.suggest(format!("use \"{mapped}\""));
         if mapped == "TEXT_URL" { "TEXT_URL" } else { "RAW_TEXT" }

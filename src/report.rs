@@ -48,7 +48,7 @@ codes! {
     ROW_FIELD_ALIAS: "warning", r#"a camelCase alias (`rowData`, `globalKey`, `externalId`, `mediaType`, `metadataFields`); normalization renames it"#;
     ROW_TOO_LARGE: "error", r#"one row's normalized JSON does not fit in a chunk (`--max-bytes`)"#;
     ROW_FIELD_TYPE: "error", r#"a field of the wrong JSON type"#;
-    MEDIA_TYPE_UNKNOWN: "error", r#"`media_type` not one of IMAGE, VIDEO, AUDIO, TEXT, HTML, DICOM, PDF, TMS_GEO, TMS_SIMPLE, CONVERSATIONAL"#;
+    MEDIA_TYPE_UNKNOWN: "error", r#"`media_type` not one of IMAGE, VIDEO, AUDIO, TEXT, HTML, DICOM, PDF, TMS_GEO, TMS_SIMPLE, CONVERSATIONAL; the SDK's member names `DOCUMENT`, `GEOSPATIAL_TILE`, `SIMPLE_TILE` get the value as a suggestion"#;
     MEDIA_TYPE_CASE: "warning", r#"`media_type` in lower case (added by rowcheck); normalization upper-cases it"#;
     MEDIA_TYPE_MISMATCH: "error", r#"`row_data` of the wrong shape for its media type, or an object of no known shape"#;
     MEDIA_TYPE_INFERRED: "info", r#"no `media_type`; the type was inferred from the row_data's shape or the URL's extension"#;
@@ -80,6 +80,7 @@ codes! {
     ATTACHMENT_VALUE: "error", r#"missing, empty or non-string value; an element that is not an object"#;
     ATTACHMENT_TEXT_DEPRECATED: "warning", r#"type `TEXT`; normalized to `TEXT_URL` (URL value) or `RAW_TEXT`"#;
     ATTACHMENT_OVERLAY_COUNT: "warning", r#"more than 9 `IMAGE_OVERLAY` attachments"#;
+    MEDIA_TYPE_UNDOCUMENTED: "warning", r#"a media type no current import page documents: `DICOM` (explicit, or a `.dcm` URL, which is then not inferred; the SDK dropped DICOM in 6.2.0) and `POINT_CLOUD` (no data-row format; only its URL is checked)"#;
 }
 
 impl Serialize for Code {

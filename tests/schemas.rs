@@ -1,7 +1,8 @@
 //! The published JSON Schemas and the Rust rules must agree.
 //!
-//! Every row of the examples, the corpus and a generated manifest is checked
-//! alone by rowcheck and its normalized form is validated against
+//! Every row of the examples, the corpus, the real-world corpus and a
+//! generated manifest is checked alone by rowcheck and its normalized form
+//! is validated against
 //! `schemas/data-row.schema.json`. Wherever one calls a row valid and the
 //! other invalid the test fails, except for the rules a schema cannot
 //! express, listed once in [`SCHEMA_CANNOT_EXPRESS`] (and in
@@ -124,7 +125,7 @@ fn shipped_examples_satisfy_the_schemas() {
 fn schemas_and_rust_agree_on_every_corpus_row() {
     let row_schema = validator("data-row.schema.json");
     let mut files = Vec::new();
-    for dir in ["examples", "tests/corpus"] {
+    for dir in ["examples", "tests/corpus", "tests/realworld"] {
         if let Ok(entries) = std::fs::read_dir(root().join(dir)) {
             files.extend(entries.flatten().map(|e| e.path()).filter(|p| {
                 matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "ndjson" | "txt"))

@@ -11,6 +11,9 @@ use crate::url;
 pub use conversation::CONVERSATION_TYPE;
 pub use tms::{KEYS as TMS_KEYS, LAYER_KEYS as TMS_LAYER_KEYS};
 
+/// The limits page's "64K" characters for raw text, read as 64 × 1,024: the
+/// text import page allows a text string "up to 16MB", so of the two
+/// readings of 64K the looser one stands (docs/rules.md).
 pub const MAX_TEXT_CHARS: usize = 65_536;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,12 +63,12 @@ impl MediaType {
         MediaType::ALL.into_iter().find(|t| t.name() == s)
     }
 
-    /// File extensions the platform documents for the type; others warn.
+    /// File extensions the newest import page of the type lists; others warn.
     fn extensions(self) -> &'static [&'static str] {
         match self {
             MediaType::Image => &["png", "jpg", "jpeg", "bmp"],
             MediaType::Video => &["mp4"],
-            MediaType::Audio => &["mp3", "wav", "m4a"],
+            MediaType::Audio => &["mp3", "wav"],
             MediaType::Html => &["html", "htm"],
             MediaType::Dicom => &["dcm"],
             MediaType::Pdf => &["pdf"],
@@ -77,7 +80,9 @@ impl MediaType {
         if ext.eq_ignore_ascii_case("txt") {
             return Some(MediaType::Text);
         }
-        MediaType::ALL.into_iter().find(|t| t.lists_extension(ext))
+        // A .dcm file is not called DICOM: normalization would write a media
+        // type the SDK no longer supports into a row that did not name one.
+        MediaType::ALL.into_iter().filter(|t| *t != MediaType::Dicom).find(|t| t.lists_extension(ext))
     }
 
     fn lists_extension(self, ext: &str) -> bool {
@@ -148,16 +153,48 @@ pub fn check(row: &Row<'_>, findings: &mut Findings) -> crate::json::Result<Reso
     }
 }
 
+/// The SDK's `MediaType` members whose value differs from their name, as a
+/// user may write them for a data row: the platform takes the value.
+const SDK_MEMBER_NAMES: [(&str, MediaType); 3] =
+    [("Document", MediaType::Pdf), ("Geospatial_Tile", MediaType::TmsGeo), ("Simple_Tile", MediaType::TmsSimple)];
+
+/// A media type of the SDK 7.17 enum that no import page gives a data-row
+/// format for (the point-cloud editor is experimental): rowcheck cannot
+/// check it, and no source shows the platform refusing it.
+const UNDOCUMENTED: &str = "POINT_CLOUD";
+
+fn warn_dicom(findings: &mut Findings, pointer: &str, offset: u32, what: String) {
+    findings.warning(
+        Code::MEDIA_TYPE_UNDOCUMENTED,
+        pointer,
+        offset,
+        format!("{what}: the SDK dropped DICOM support in 6.2.0 and no current import page or storage integration lists DICOM, so the platform may refuse new DICOM rows; import one row first to see"),
+    );
+}
+
 /// `None`: no media_type; `Some(None)`: one we could not use (reported).
 fn explicit_type(row: &Row<'_>, findings: &mut Findings) -> Option<Option<MediaType>> {
     let raw = row.get(Field::MediaType)?;
     let Some(token) = raw.as_str() else { return Some(None) };
     let value = token.value();
     if let Some(t) = MediaType::parse(&value) {
+        if t == MediaType::Dicom {
+            warn_dicom(findings, "/media_type", token.offset, "media_type \"DICOM\"".into());
+        }
         return Some(Some(t));
     }
     let names: Vec<&str> = MediaType::ALL.iter().map(|t| t.name()).collect();
-    match MediaType::parse(&value.to_ascii_uppercase()) {
+    let upper = value.to_ascii_uppercase();
+    if upper == UNDOCUMENTED {
+        findings.warning(
+            Code::MEDIA_TYPE_UNDOCUMENTED,
+            "/media_type",
+            token.offset,
+            format!("media_type {} is a media type of the SDK with no documented data-row import format; rowcheck checks only its URL", quote(&value)),
+        );
+        return Some(None);
+    }
+    match MediaType::parse(&upper) {
         Some(t) => {
             findings.rewrite = true;
             findings.warning(
@@ -167,15 +204,23 @@ fn explicit_type(row: &Row<'_>, findings: &mut Findings) -> Option<Option<MediaT
                 format!("media_type {} is written in lower case; normalization makes it \"{}\"", quote(&value), t.name()),
             );
             findings.suggest(t.name().to_string());
+            if t == MediaType::Dicom {
+                warn_dicom(findings, "/media_type", token.offset, format!("media_type {}", quote(&value)));
+            }
             Some(Some(t))
         }
         None => {
+            let member = SDK_MEMBER_NAMES.iter().find(|(name, _)| name.eq_ignore_ascii_case(&value));
+            let hint = member.map_or(String::new(), |(name, t)| format!(" (the SDK's MediaType.{name} is \"{}\")", t.name()));
             findings.error(
                 Code::MEDIA_TYPE_UNKNOWN,
                 "/media_type",
                 token.offset,
-                format!("media_type {} is not one of {}", quote(&value), names.join(", ")),
+                format!("media_type {} is not one of {}{hint}", quote(&value), names.join(", ")),
             );
+            if let Some((_, t)) = member {
+                findings.suggest(t.name().to_string());
+            }
             Some(None)
         }
     }
@@ -236,9 +281,15 @@ fn check_string(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &m
         }
         None if is_url => {
             url::check(&value, &pointer, data.offset, findings);
-            match url::extension(&value).and_then(|e| MediaType::from_extension(e).map(|t| (t, e))) {
+            let ext = url::extension(&value);
+            match ext.and_then(|e| MediaType::from_extension(e).map(|t| (t, e))) {
                 Some((media, ext)) => Ok(inferred(findings, data, media, &format!("the .{} extension", ext.to_ascii_lowercase()))),
-                None => resolved(None),
+                None => {
+                    if ext.is_some_and(|e| MediaType::Dicom.lists_extension(e)) {
+                        warn_dicom(findings, "/row_data", data.offset, format!("{} is a DICOM file (no media_type is filled in)", quote(&value)));
+                    }
+                    resolved(None)
+                }
             }
         }
         None => {
@@ -404,6 +455,40 @@ mod tests {
         assert_eq!(codes(r#"{"row_data":""}"#), vec![Code::ROW_DATA_MISSING]);
         assert_eq!(codes(r#"{"row_data":{}}"#), vec![Code::ROW_DATA_MISSING]);
         assert_eq!(codes(r#"{"row_data":{"x":1}}"#), vec![Code::MEDIA_TYPE_MISMATCH]);
+    }
+
+    #[test]
+    fn extensions_follow_the_newest_pages() {
+        assert!(codes(r#"{"row_data":"https://h.example/a.wav","media_type":"AUDIO"}"#).is_empty());
+        assert_eq!(codes(r#"{"row_data":"https://h.example/a.m4a","media_type":"AUDIO"}"#), vec![Code::MEDIA_EXTENSION]);
+        assert_eq!(run(r#"{"row_data":"https://h.example/a.m4a"}"#).0.media, None);
+        assert!(codes(r#"{"row_data":"https://h.example/a.BMP","media_type":"IMAGE"}"#).is_empty());
+        assert_eq!(codes(r#"{"row_data":"https://h.example/a.webp","media_type":"IMAGE"}"#), vec![Code::MEDIA_EXTENSION]);
+    }
+
+    #[test]
+    fn undocumented_media_types_warn() {
+        let (r, c) = run(r#"{"row_data":"https://h.example/a.dcm","media_type":"DICOM"}"#);
+        assert_eq!((r.media, c), (Some(MediaType::Dicom), vec![(Code::MEDIA_TYPE_UNDOCUMENTED, "/media_type".into())]));
+        let (r, c) = run(r#"{"row_data":"https://h.example/a.dcm"}"#);
+        assert_eq!((r, c), (Resolved { media: None, inferred: false }, vec![(Code::MEDIA_TYPE_UNDOCUMENTED, "/row_data".into())]));
+        assert_eq!(codes(r#"{"row_data":"https://h.example/a.dcm","media_type":"dicom"}"#), vec![Code::MEDIA_TYPE_CASE, Code::MEDIA_TYPE_UNDOCUMENTED]);
+        let (r, c) = run(r#"{"row_data":"https://h.example/scan.pcd","media_type":"POINT_CLOUD"}"#);
+        assert_eq!((r.media, c), (None, vec![(Code::MEDIA_TYPE_UNDOCUMENTED, "/media_type".into())]));
+        assert_eq!(codes(r#"{"row_data":{"frames":[]},"media_type":"POINT_CLOUD"}"#), vec![Code::MEDIA_TYPE_UNDOCUMENTED]);
+        assert_eq!(codes(r#"{"row_data":"not a url","media_type":"POINT_CLOUD"}"#), vec![Code::MEDIA_TYPE_UNDOCUMENTED]);
+        assert_eq!(codes(r#"{"row_data":"https://h.example/a b.pcd","media_type":"POINT_CLOUD"}"#), vec![Code::MEDIA_TYPE_UNDOCUMENTED, Code::URL_UNSUPPORTED_CHAR]);
+    }
+
+    #[test]
+    fn sdk_member_names_suggest_the_value() {
+        let mut f = Findings::default();
+        let row = row::parse(r#"{"row_data":"https://h.example/a.pdf","media_type":"Document"}"#, &mut f).unwrap().unwrap();
+        check(&row, &mut f).unwrap();
+        assert_eq!(f.list.len(), 1);
+        assert_eq!(f.list[0].code, Code::MEDIA_TYPE_UNKNOWN);
+        assert_eq!(f.list[0].suggestion.as_deref(), Some("PDF"));
+        assert!(f.list[0].message.contains("MediaType.Document is \"PDF\""), "{}", f.list[0].message);
     }
 
     #[test]

@@ -52,7 +52,10 @@ fn good_row(i: usize, rng: &mut Rng) -> String {
         rng.below(100)
     );
     match i % 10 {
-        2 => format!(r#"{{"row_data":"{host}/scans/ct_{i}.dcm","global_key":"{key}","media_type":"DICOM","metadata_fields":{metadata}}}"#),
+        // DICOM warns (MEDIA_TYPE_UNDOCUMENTED) and is rare in today's
+        // manifests: one such row in a thousand, the others scans as PNG.
+        2 if (i / 10) % 100 == 0 => format!(r#"{{"row_data":"{host}/scans/ct_{i}.dcm","global_key":"{key}","media_type":"DICOM","metadata_fields":{metadata}}}"#),
+        2 => format!(r#"{{"row_data":"{host}/scans/ct_{i}.png","global_key":"{key}","media_type":"IMAGE","metadata_fields":{metadata}}}"#),
         0 | 1 => format!(
             r#"{{"row_data":"{host}/images/img_{i:08}.jpg","global_key":"{key}","media_type":"IMAGE","metadata_fields":{metadata},"attachments":{attachments}}}"#
         ),
