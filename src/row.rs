@@ -136,6 +136,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
     }
     let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 10], offset, compact: false };
     let mut seen = [false; 10];
+    let mut aliases = Vec::new();
     cursor.object(|c, key| {
         let value = c.value()?;
         let name = key.value();
@@ -155,13 +156,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
                 }
                 seen[slot] = true;
                 if alias {
-                    findings.warning(
-                        Code::ROW_FIELD_ALIAS,
-                        format!("/{name}"),
-                        key.offset,
-                        format!("\"{name}\" is the camelCase spelling of \"{}\"; normalization renames it", field.name()),
-                    );
-                    findings.suggest(format!("rename \"{name}\" to \"{}\"", field.name()));
+                    aliases.push((field, key));
                 }
                 if !value.is_null() {
                     if !field.expected().contains(&value.kind) {
@@ -184,6 +179,21 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
     // Known only once the whole row is read: a legacy conversation row
     // takes a top-level type and version, and replaces any row_data.
     let legacy = row.values[Field::ConversationalData as usize].is_some();
+    for (field, key) in aliases {
+        // Renaming externalId is part of the SDK's conversion of a legacy
+        // row, covered by that row's one warning.
+        if legacy && field == Field::ExternalId {
+            continue;
+        }
+        let name = key.value();
+        findings.warning(
+            Code::ROW_FIELD_ALIAS,
+            format!("/{name}"),
+            key.offset,
+            format!("\"{name}\" is the camelCase spelling of \"{}\"; normalization renames it", field.name()),
+        );
+        findings.suggest(format!("rename \"{name}\" to \"{}\"", field.name()));
+    }
     for member in row.members.iter().filter(|m| m.field.is_none()) {
         let name = member.key.value();
         if !(legacy && crate::media::LEGACY_CONVERSATION_KEYS.contains(&&*name)) {

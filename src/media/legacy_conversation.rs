@@ -37,7 +37,10 @@ pub(super) fn check(
         Code::ROW_LEGACY_SHAPE,
         "/conversationalData",
         key_offset,
-        "conversationalData is the legacy shape of a conversation row; it is read as the SDK reads it, and normalization moves it into row_data".into(),
+        format!(
+            "conversationalData is the legacy shape of a conversation row; it is read as the SDK reads it, and normalization moves it into row_data{}, as the SDK does",
+            if row.members.iter().any(|m| m.field == Some(Field::ExternalId) && m.key.raw == "externalId") { " and renames externalId" } else { "" }
+        ),
     );
     findings.suggest(r#"give the messages as "row_data": {"type": "application/vnd.labelbox.conversational", "version": 1, "messages": [...]}"#.into());
     for name in KEYS {
@@ -80,7 +83,6 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                (Code::ROW_FIELD_ALIAS, Severity::Warning, "/externalId".to_string()),
                 (Code::ROW_LEGACY_SHAPE, Severity::Warning, "/conversationalData".to_string()),
                 (Code::MEDIA_TYPE_INFERRED, Severity::Info, "/row_data".to_string()),
             ]
