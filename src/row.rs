@@ -137,6 +137,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
     let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 10], offset, compact: false };
     let mut seen = [false; 10];
     let mut aliases = Vec::new();
+    let mut unknown = false;
     cursor.object(|c, key| {
         let value = c.value()?;
         let name = key.value();
@@ -170,7 +171,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
                     row.values[slot] = Some(value);
                 }
             }
-            None => {}
+            None => unknown = true,
         }
         row.members.push(Member { field: field.map(|(f, _)| f), key, value });
         Ok(())
@@ -194,7 +195,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         );
         findings.suggest(format!("rename \"{name}\" to \"{}\"", field.name()));
     }
-    for member in row.members.iter().filter(|m| m.field.is_none()) {
+    for member in row.members.iter().filter(|m| unknown && m.field.is_none()) {
         let name = member.key.value();
         if !(legacy && crate::media::LEGACY_CONVERSATION_KEYS.contains(&&*name)) {
             unknown_field(&name, member.key.offset, findings);

@@ -91,10 +91,8 @@ mod tests {
 
     #[test]
     fn legacy_messages_are_checked_where_they_are() {
-        let row = format!(
-            r#"{{"conversationalData":[{{"messageId":"a","content":"x","user":{{"userId":"u","name":"U"}},"mood":"ok"}},{{"messageId":"a","user":{{"userId":"u","name":"U"}}}}],"version":2,"media_type":"IMAGE"}}"#
-        );
-        let errors: Vec<(Code, String)> = run_full(&row).into_iter().filter(|f| f.1 == Severity::Error).map(|f| (f.0, f.2)).collect();
+        let row = r#"{"conversationalData":[{"messageId":"a","content":"x","user":{"userId":"u","name":"U"},"mood":"ok"},{"messageId":"a","user":{"userId":"u","name":"U"}}],"version":2,"media_type":"IMAGE"}"#;
+        let errors: Vec<(Code, String)> = run_full(row).into_iter().filter(|f| f.1 == Severity::Error).map(|f| (f.0, f.2)).collect();
         assert_eq!(
             errors,
             vec![
