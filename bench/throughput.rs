@@ -2,11 +2,14 @@
 //! the same bytes into `serde_json::Value`, best of N, in one process.
 //!
 //! `cargo bench --bench throughput` generates the 200,000-row mixed manifest
-//! and prints a table. bench/run.sh passes its own corpus and `--json` and
+//! and prints a table, then one for single rows of 200,000 messages (linear
+//! time on huge rows). bench/run.sh passes its own corpus and `--json` and
 //! folds the figures into bench/RESULTS.md.
 //!
 //! throughput [--json] [--runs N] [FILE]
 
+#[path = "../tests/support/long_rows.rs"]
+mod long_rows;
 #[path = "../tests/support/manifest.rs"]
 mod manifest;
 
@@ -61,5 +64,31 @@ fn main() {
     println!("| what | ms | MB/s | × serde_json::Value |\n|---|---:|---:|---:|");
     for (name, d) in [("serde_json::from_slice::<Value>", serde), ("rowcheck::check()", library)] {
         println!("| {name} | {:.1} | {:.0} | {:.2} |", ms(d), mb / d.as_secs_f64(), serde.as_secs_f64() / d.as_secs_f64());
+    }
+    if file.is_none() {
+        long_rows(runs);
+    }
+}
+
+/// One row each, far over any real row's size: the checks must stay linear.
+fn long_rows(runs: usize) {
+    // Larger than a chunk: only the checks are measured.
+    let options = || rowcheck::Options { limits: rowcheck::Limits { max_rows: None, max_bytes: 64_000_000 }, ..rowcheck::Options::default() };
+    let rows = [
+        ("conversation, 200,000 messages (250 allowed)", long_rows::conversation(200_000)),
+        ("multimodal chat, 200,000 messages in one chain", long_rows::chat_chain(200_000, false)),
+    ];
+    println!("\nsingle huge rows, best of {runs}\n| row | MB | serde ms | check ms | × serde_json::Value |\n|---|---:|---:|---:|---:|");
+    for (name, row) in rows {
+        let bytes = row.as_bytes();
+        let serde = best(runs, || {
+            let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+            std::hint::black_box(v);
+        });
+        let check = best(runs, || {
+            std::hint::black_box(rowcheck::check(bytes, options()));
+        });
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!("| {name} | {:.1} | {:.1} | {:.1} | {:.2} |", bytes.len() as f64 / 1e6, ms(serde), ms(check), serde.as_secs_f64() / check.as_secs_f64());
     }
 }

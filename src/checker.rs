@@ -67,6 +67,7 @@ pub(crate) struct RowRules {
     /// Reused per row.
     pub(crate) findings: Findings,
     metadata_seen: metadata::Seen,
+    media_scratch: media::Scratch,
     /// The row's normalized JSON, when it passed the per-row checks.
     pub(crate) row_json: Vec<u8>,
     url_row: Vec<u8>,
@@ -229,7 +230,7 @@ impl Sink for RowChecker {
 
 impl RowRules {
     pub(crate) fn new(strict: bool, ontology: Arc<Ontology>) -> RowRules {
-        RowRules { strict, ontology, findings: Findings::default(), metadata_seen: metadata::Seen::default(), row_json: Vec::new(), url_row: Vec::new() }
+        RowRules { strict, ontology, findings: Findings::default(), metadata_seen: metadata::Seen::default(), media_scratch: media::Scratch::default(), row_json: Vec::new(), url_row: Vec::new() }
     }
 
     /// The same rules with scratch space of their own, for another thread.
@@ -281,7 +282,7 @@ impl RowRules {
         let Some(row) = row::parse(text, findings)? else {
             return Ok(Outcome::FAILED);
         };
-        let resolved = media::check(&row, findings)?;
+        let resolved = media::check(&row, &mut self.media_scratch, findings)?;
         let mut key = None;
         if let Some(token) = row.string(Field::GlobalKey) {
             let value = token.value();

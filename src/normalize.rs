@@ -22,8 +22,13 @@ pub fn row(out: &mut Vec<u8>, row: &Row<'_>, resolved: Resolved, ontology: &Onto
     let mut first = true;
     for member in row.members.iter().filter(|m| !m.value.is_null()) {
         let Some(field) = member.field else { continue };
-        key(out, &mut first, field.name());
         let value = member.value;
+        if field == Field::ConversationalData {
+            key(out, &mut first, Field::RowData.name());
+            legacy_conversation(out, row, value);
+            continue;
+        }
+        key(out, &mut first, field.name());
         match field {
             Field::RowData => row_data(out, value, resolved.media)?,
             Field::MediaType => match resolved.media {
@@ -100,6 +105,25 @@ fn row_data(out: &mut Vec<u8>, raw: Raw<'_>, media: Option<MediaType>) -> json::
     }
 }
 
+/// A legacy row's conversation as the SDK builds it from the row:
+/// `{type, version, messages}`, with its defaults for a missing type or
+/// version.
+fn legacy_conversation(out: &mut Vec<u8>, row: &Row<'_>, messages: Raw<'_>) {
+    out.extend_from_slice(b"{\"type\":");
+    match media::legacy_conversation_member(row, "type") {
+        Some(kind) => json::write_compact(out, kind.text),
+        None => json::write_string(out, media::CONVERSATION_TYPE),
+    }
+    out.extend_from_slice(b",\"version\":");
+    match media::legacy_conversation_member(row, "version") {
+        Some(version) => json::write_compact(out, version.text),
+        None => out.push(b'1'),
+    }
+    out.extend_from_slice(b",\"messages\":");
+    json::write_compact(out, messages.text);
+    out.push(b'}');
+}
+
 fn array(out: &mut Vec<u8>, raw: Raw<'_>, mut element: impl FnMut(&mut Vec<u8>, Raw<'_>) -> json::Result<()>) -> json::Result<()> {
     out.push(b'[');
     raw.cursor().array(|c, i| {
@@ -171,7 +195,7 @@ mod tests {
     fn normalize(text: &str) -> String {
         let mut f = Findings::default();
         let r = row::parse(text, &mut f).unwrap().unwrap();
-        let resolved = media::check(&r, &mut f).unwrap();
+        let resolved = media::check(&r, &mut media::Scratch::default(), &mut f).unwrap();
         let mut out = Vec::new();
         row(&mut out, &r, resolved, &Ontology::reserved()).unwrap();
         String::from_utf8(out).unwrap()
@@ -188,6 +212,23 @@ mod tests {
             r#"{"row_data":"https://h.example/a.jpg","metadata_fields":[{"name":"captureDateTime","value":"2022-06-01T10:30:00Z"},{"name":"tag","value":"a  b"}],"attachments":[{"type":"RAW_TEXT","value":"note"},{"type":"TEXT_URL","value":"https://h.example/t.txt"}],"media_type":"IMAGE"}"#
         );
         assert_eq!(normalize(&once), once);
+    }
+
+    #[test]
+    fn legacy_conversations_become_row_data_as_the_sdk_builds_it() {
+        let messages = r#"[{"messageId":"m","content":"hi","user":{"userId":"u","name":"U"}}]"#;
+        let input = format!(r#"{{"externalId":"Convo-123","type":"application/vnd.labelbox.conversational","version":1,"conversationalData":{messages}}}"#);
+        let once = normalize(&input);
+        assert_eq!(
+            once,
+            format!(r#"{{"external_id":"Convo-123","row_data":{{"type":"application/vnd.labelbox.conversational","version":1,"messages":{messages}}},"media_type":"CONVERSATIONAL"}}"#)
+        );
+        assert_eq!(normalize(&once), once);
+        let bare = normalize(&format!(r#"{{"conversationalData": {messages}, "globalKey": "k"}}"#));
+        assert_eq!(
+            bare,
+            format!(r#"{{"row_data":{{"type":"application/vnd.labelbox.conversational","version":1,"messages":{messages}}},"global_key":"k","media_type":"CONVERSATIONAL"}}"#)
+        );
     }
 
     #[test]

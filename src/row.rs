@@ -14,10 +14,12 @@ pub enum Field {
     DatasetId,
     Uid,
     Embeddings,
+    /// The messages of a legacy conversation row (no row_data).
+    ConversationalData,
 }
 
 impl Field {
-    const ALL: [Field; 9] = [
+    const ALL: [Field; 10] = [
         Field::RowData,
         Field::GlobalKey,
         Field::ExternalId,
@@ -27,6 +29,7 @@ impl Field {
         Field::DatasetId,
         Field::Uid,
         Field::Embeddings,
+        Field::ConversationalData,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,6 +43,7 @@ impl Field {
             Field::DatasetId => "dataset_id",
             Field::Uid => "uid",
             Field::Embeddings => "embeddings",
+            Field::ConversationalData => "conversationalData",
         }
     }
 
@@ -67,6 +71,7 @@ impl Field {
             "dataset_id" => (Field::DatasetId, false),
             "uid" => (Field::Uid, false),
             "embeddings" => (Field::Embeddings, false),
+            "conversationalData" => (Field::ConversationalData, false),
             _ => return Field::ALL.iter().find(|f| f.alias() == Some(key)).map(|&f| (f, true)),
         })
     }
@@ -75,7 +80,7 @@ impl Field {
     fn expected(self) -> &'static [Kind] {
         match self {
             Field::RowData => &[Kind::String, Kind::Object],
-            Field::MetadataFields | Field::Embeddings => &[Kind::Array],
+            Field::MetadataFields | Field::Embeddings | Field::ConversationalData => &[Kind::Array],
             // attachments has a code of its own (ATTACHMENT_NOT_ARRAY).
             Field::Attachments => &[Kind::Array, Kind::Object, Kind::String, Kind::Number, Kind::Bool],
             _ => &[Kind::String],
@@ -96,7 +101,7 @@ pub struct Row<'a> {
     pub text: &'a str,
     pub members: Vec<Member<'a>>,
     /// Each known field's value, `None` when absent or `null`.
-    values: [Option<Raw<'a>>; 9],
+    values: [Option<Raw<'a>>; 10],
     /// Offset of the row's opening brace.
     pub offset: u32,
     /// The text holds no insignificant whitespace.
@@ -129,8 +134,10 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         );
         return Ok(None);
     }
-    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 9], offset, compact: false };
-    let mut seen = [false; 9];
+    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 10], offset, compact: false };
+    let mut seen = [false; 10];
+    let mut aliases = Vec::new();
+    let mut unknown = false;
     cursor.object(|c, key| {
         let value = c.value()?;
         let name = key.value();
@@ -150,13 +157,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
                 }
                 seen[slot] = true;
                 if alias {
-                    findings.warning(
-                        Code::ROW_FIELD_ALIAS,
-                        format!("/{name}"),
-                        key.offset,
-                        format!("\"{name}\" is the camelCase spelling of \"{}\"; normalization renames it", field.name()),
-                    );
-                    findings.suggest(format!("rename \"{name}\" to \"{}\"", field.name()));
+                    aliases.push((field, key));
                 }
                 if !value.is_null() {
                     if !field.expected().contains(&value.kind) {
@@ -170,22 +171,45 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
                     row.values[slot] = Some(value);
                 }
             }
-            None => {
-                let mut message = format!("unknown field {}; a row may only hold row_data, global_key, external_id, media_type, metadata_fields, attachments, dataset_id, uid and embeddings", quote(&name));
-                let near = near_miss(&name);
-                if let Some(near) = near {
-                    message = format!("unknown field {}; did you mean \"{}\"?", quote(&name), near.name());
-                }
-                findings.error(Code::ROW_UNKNOWN_FIELD, format!("/{}", pointer_segment(&name)), key.offset, message);
-                if let Some(near) = near {
-                    findings.suggest(format!("rename {} to \"{}\"", quote(&name), near.name()));
-                }
-            }
+            None => unknown = true,
         }
         row.members.push(Member { field: field.map(|(f, _)| f), key, value });
         Ok(())
     })?;
     cursor.end()?;
+    // Known only once the whole row is read: a legacy conversation row
+    // takes a top-level type and version, and replaces any row_data.
+    let legacy = row.values[Field::ConversationalData as usize].is_some();
+    for (field, key) in aliases {
+        // Renaming externalId is part of the SDK's conversion of a legacy
+        // row, covered by that row's one warning.
+        if legacy && field == Field::ExternalId {
+            continue;
+        }
+        let name = key.value();
+        findings.warning(
+            Code::ROW_FIELD_ALIAS,
+            format!("/{name}"),
+            key.offset,
+            format!("\"{name}\" is the camelCase spelling of \"{}\"; normalization renames it", field.name()),
+        );
+        findings.suggest(format!("rename \"{name}\" to \"{}\"", field.name()));
+    }
+    for member in row.members.iter().filter(|m| unknown && m.field.is_none()) {
+        let name = member.key.value();
+        if !(legacy && crate::media::LEGACY_CONVERSATION_KEYS.contains(&&*name)) {
+            unknown_field(&name, member.key.offset, findings);
+        }
+    }
+    if let (true, Some(_)) = (legacy, row.values[Field::RowData as usize]) {
+        let key = row.members.iter().find(|m| m.field == Some(Field::ConversationalData)).expect("the field was seen").key;
+        findings.error(
+            Code::ROW_DUPLICATE_FIELD,
+            "/conversationalData",
+            key.offset,
+            "the row has both row_data and conversationalData, the legacy spelling of a conversation; the SDK replaces row_data with it: keep one".into(),
+        );
+    }
     row.compact = cursor.compact();
     Ok(Some(row))
 }
@@ -258,6 +282,18 @@ pub fn objects<'a, const N: usize>(
     Ok(())
 }
 
+fn unknown_field(name: &str, offset: u32, findings: &mut Findings) {
+    let mut message = format!("unknown field {}; a row may only hold row_data, global_key, external_id, media_type, metadata_fields, attachments, dataset_id, uid and embeddings", quote(name));
+    let near = near_miss(name);
+    if let Some(near) = near {
+        message = format!("unknown field {}; did you mean \"{}\"?", quote(name), near.name());
+    }
+    findings.error(Code::ROW_UNKNOWN_FIELD, format!("/{}", pointer_segment(name)), offset, message);
+    if let Some(near) = near {
+        findings.suggest(format!("rename {} to \"{}\"", quote(name), near.name()));
+    }
+}
+
 fn expected_names(kinds: &[Kind]) -> &'static str {
     match kinds {
         [Kind::String, Kind::Object] => "a string or an object",
@@ -270,7 +306,8 @@ fn expected_names(kinds: &[Kind]) -> &'static str {
 fn near_miss(key: &str) -> Option<Field> {
     let squash = |s: &str| s.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect::<String>();
     let k = squash(key);
-    Field::ALL.iter().copied().find(|f| squash(f.name()) == k)
+    // The legacy spelling is read, never suggested.
+    Field::ALL.iter().copied().filter(|f| *f != Field::ConversationalData).find(|f| squash(f.name()) == k)
 }
 
 #[cfg(test)]

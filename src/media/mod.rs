@@ -1,6 +1,10 @@
 //! Media types (SPEC §2): which type a row is, and its row_data rules.
 
+mod chat;
 mod conversation;
+mod ids;
+mod legacy_conversation;
+mod llm;
 mod tms;
 
 use crate::json::{Kind, Raw};
@@ -9,6 +13,7 @@ use crate::row::{Field, Row, fields};
 use crate::url;
 
 pub use conversation::CONVERSATION_TYPE;
+pub use legacy_conversation::{KEYS as LEGACY_CONVERSATION_KEYS, member as legacy_conversation_member};
 pub use tms::{KEYS as TMS_KEYS, LAYER_KEYS as TMS_LAYER_KEYS};
 
 /// The limits page's "64K" characters for raw text, read as 64 × 1,024: the
@@ -106,6 +111,23 @@ pub struct Resolved {
     pub inferred: bool,
 }
 
+/// Scratch space the row_data checks reuse from row to row, so that a warm
+/// checker allocates nothing for them (the id sets of conversations).
+#[derive(Default)]
+pub struct Scratch {
+    ids: ids::Ids,
+    chat: chat::Scratch,
+}
+
+/// Which conversational format an object is, by the value of its `type`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// Version 1, or a type no format has (reported by its rules).
+    Conversation,
+    Chat,
+    Llm,
+}
+
 /// The shape of a row_data object, recognized by its keys.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Shape {
@@ -116,11 +138,23 @@ enum Shape {
     Empty,
 }
 
-fn shape(data: Raw<'_>) -> crate::json::Result<Shape> {
+fn shape(data: Raw<'_>) -> crate::json::Result<(Shape, Format)> {
     let mut found = Shape::Empty;
+    let mut format = Format::Conversation;
     data.cursor().object(|c, key| {
-        c.value()?;
-        let rank = match &*key.value() {
+        let value = c.value()?;
+        let name = key.value();
+        if let Some(kind) = value.as_str().filter(|_| name == "type") {
+            let kind = kind.value();
+            format = if kind == chat::CHAT_TYPE {
+                Format::Chat
+            } else if llm::is_llm_type(&kind) {
+                Format::Llm
+            } else {
+                Format::Conversation
+            };
+        }
+        let rank = match &*name {
             "tile_layer_url" | "tileLayerUrl" => Shape::Tms,
             "pdf_url" | "pdfUrl" => Shape::Pdf,
             "messages" | "type" => Shape::Conversation,
@@ -130,13 +164,16 @@ fn shape(data: Raw<'_>) -> crate::json::Result<Shape> {
         found = found.min(rank);
         Ok(())
     })?;
-    Ok(found)
+    Ok((found, format))
 }
 
 /// Decide the media type and check row_data against it.
-pub fn check(row: &Row<'_>, findings: &mut Findings) -> crate::json::Result<Resolved> {
+pub fn check(row: &Row<'_>, scratch: &mut Scratch, findings: &mut Findings) -> crate::json::Result<Resolved> {
     let explicit = explicit_type(row, findings);
     let Some(data) = row.get(Field::RowData) else {
+        if let Some(messages) = row.get(Field::ConversationalData) {
+            return legacy_conversation::check(row, messages, explicit, &mut scratch.ids, findings);
+        }
         findings.error(
             Code::ROW_DATA_MISSING,
             "/row_data",
@@ -147,7 +184,7 @@ pub fn check(row: &Row<'_>, findings: &mut Findings) -> crate::json::Result<Reso
     };
     match data.kind {
         Kind::String => check_string(data, explicit, findings),
-        Kind::Object => check_object(data, explicit, findings),
+        Kind::Object => check_object(data, explicit, scratch, findings),
         // ROW_FIELD_TYPE was reported when the row was read.
         _ => Ok(Resolved { media: explicit.flatten(), inferred: false }),
     }
@@ -329,8 +366,8 @@ pub(crate) fn check_extension(value: &str, media: MediaType, pointer: &str, offs
     }
 }
 
-fn check_object(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &mut Findings) -> crate::json::Result<Resolved> {
-    let found = shape(data)?;
+fn check_object(data: Raw<'_>, explicit: Option<Option<MediaType>>, scratch: &mut Scratch, findings: &mut Findings) -> crate::json::Result<Resolved> {
+    let (found, format) = shape(data)?;
     if found == Shape::Empty {
         findings.error(Code::ROW_DATA_MISSING, "/row_data", data.offset, "row_data is an empty object".into());
         return Ok(Resolved { media: explicit.flatten(), inferred: false });
@@ -361,7 +398,17 @@ fn check_object(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &m
     match media {
         MediaType::TmsGeo | MediaType::TmsSimple => tms::check(data, media, findings)?,
         MediaType::Pdf => check_pdf(data, !was_inferred, findings)?,
-        _ => conversation::check(data, findings)?,
+        _ => match format {
+            Format::Conversation => conversation::check(data, &mut scratch.ids, findings)?,
+            Format::Chat => chat::check(data, &mut scratch.chat, findings)?,
+            Format::Llm => {
+                llm::check(data, findings)?;
+                // No source gives these rows a media_type to fill in.
+                if was_inferred {
+                    return Ok(Resolved { media: None, inferred: false });
+                }
+            }
+        },
     }
     if was_inferred {
         let from = match media {
@@ -421,8 +468,16 @@ mod tests {
     pub(super) fn run(json: &str) -> (Resolved, Vec<(Code, String)>) {
         let mut f = Findings::default();
         let row = row::parse(json, &mut f).unwrap().unwrap();
-        let resolved = check(&row, &mut f).unwrap();
+        let resolved = check(&row, &mut Scratch::default(), &mut f).unwrap();
         (resolved, f.list.into_iter().map(|f| (f.code, f.pointer)).collect())
+    }
+
+    /// Every finding of a row with its severity, in the order made.
+    pub(super) fn run_full(json: &str) -> Vec<(Code, Severity, String)> {
+        let mut f = Findings::default();
+        let row = row::parse(json, &mut f).unwrap().unwrap();
+        check(&row, &mut Scratch::default(), &mut f).unwrap();
+        f.list.into_iter().map(|f| (f.code, f.severity, f.pointer)).collect()
     }
 
     fn codes(json: &str) -> Vec<Code> {

@@ -1,0 +1,45 @@
+//! Single rows far larger than any real one, for the tests and the
+//! benchmark that hold the checks to linear time (included with `#[path]`).
+
+#![allow(dead_code)]
+
+/// A version-1 conversation row with `n` messages: far over the 250-message
+/// limit. Message 3 has a bad `align`, and so has message 1000, which lies
+/// past the limit.
+pub fn conversation(n: usize) -> String {
+    let mut row = String::with_capacity(n * 72 + 200);
+    row.push_str(r#"{"media_type":"CONVERSATIONAL","row_data":{"type":"application/vnd.labelbox.conversational","version":1,"messages":["#);
+    for i in 0..n {
+        if i > 0 {
+            row.push(',');
+        }
+        let align = if i == 3 || i == 1000 { "up" } else { "left" };
+        row.push_str(&format!(r#"{{"messageId":"{i}","content":"hi","user":{{"userId":"u","name":"U"}},"align":"{align}"}}"#));
+    }
+    row.push_str("]}}");
+    row
+}
+
+/// A multimodal chat row whose `n` messages form one chain from the root
+/// `m0` to `m{n-1}`. With `planted`, message 5 also lists a child that does
+/// not exist, and the last message lists the middle one, closing a cycle.
+pub fn chat_chain(n: usize, planted: bool) -> String {
+    let mut row = String::with_capacity(n * 64 + 300);
+    row.push_str(r#"{"media_type":"CONVERSATIONAL","row_data":{"type":"application/vnd.labelbox.conversational.model-chat-evaluation","version":2,"actors":{"u":{"role":"human","metadata":{"name":"User"}},"m":{"role":"model","metadata":{"modelConfigName":"M"}}},"messages":{"#);
+    for i in 0..n {
+        if i > 0 {
+            row.push(',');
+        }
+        let actor = if i % 2 == 0 { "u" } else { "m" };
+        let mut children = if i + 1 < n { format!(r#""m{}""#, i + 1) } else { String::new() };
+        if planted && i == 5 {
+            children.push_str(r#","nope""#);
+        }
+        if planted && i + 1 == n {
+            children = format!(r#""m{}""#, n / 2);
+        }
+        row.push_str(&format!(r#""m{i}":{{"actorId":"{actor}","content":[{{"type":"text","content":"t"}}],"childMessageIds":[{children}]}}"#));
+    }
+    row.push_str(r#"},"rootMessageIds":["m0"]}}"#);
+    row
+}
