@@ -539,7 +539,7 @@ mod tests {
     fn sdk_member_names_suggest_the_value() {
         let mut f = Findings::default();
         let row = row::parse(r#"{"row_data":"https://h.example/a.pdf","media_type":"Document"}"#, &mut f).unwrap().unwrap();
-        check(&row, &mut f).unwrap();
+        check(&row, &mut Scratch::default(), &mut f).unwrap();
         assert_eq!(f.list.len(), 1);
         assert_eq!(f.list[0].code, Code::MEDIA_TYPE_UNKNOWN);
         assert_eq!(f.list[0].suggestion.as_deref(), Some("PDF"));
