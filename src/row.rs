@@ -1,6 +1,7 @@
 //! One data row: its top-level fields, borrowed from the row's text.
 
 use crate::json::{self, Cursor, Kind, Raw, Str};
+use crate::media;
 use crate::report::{Code, Findings, Item, pointer_segment, quote};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +102,9 @@ pub struct Row<'a> {
     pub offset: u32,
     /// The text holds no insignificant whitespace.
     pub compact: bool,
+    /// The tile keys of a legacy top-level tiled row (`tileLayerUrl`,
+    /// `bounds`, … beside the row's fields, no `row_data`), in order.
+    pub legacy_tiles: Vec<(Str<'a>, Raw<'a>)>,
 }
 
 impl<'a> Row<'a> {
@@ -129,8 +133,10 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         );
         return Ok(None);
     }
-    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 9], offset, compact: false };
+    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 9], offset, compact: false, legacy_tiles: Vec::new() };
     let mut seen = [false; 9];
+    // Tile keys are unknown fields unless the row turns out to be legacy.
+    let mut tiles = Vec::new();
     cursor.object(|c, key| {
         let value = c.value()?;
         let name = key.value();
@@ -170,24 +176,55 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
                     row.values[slot] = Some(value);
                 }
             }
-            None => {
-                let mut message = format!("unknown field {}; a row may only hold row_data, global_key, external_id, media_type, metadata_fields, attachments, dataset_id, uid and embeddings", quote(&name));
-                let near = near_miss(&name);
-                if let Some(near) = near {
-                    message = format!("unknown field {}; did you mean \"{}\"?", quote(&name), near.name());
-                }
-                findings.error(Code::ROW_UNKNOWN_FIELD, format!("/{}", pointer_segment(&name)), key.offset, message);
-                if let Some(near) = near {
-                    findings.suggest(format!("rename {} to \"{}\"", quote(&name), near.name()));
-                }
-            }
+            None if media::is_tms_key(&name) => tiles.push((key, value)),
+            None => unknown_field(&name, key, findings),
         }
         row.members.push(Member { field: field.map(|(f, _)| f), key, value });
         Ok(())
     })?;
     cursor.end()?;
+    if !tiles.is_empty() {
+        legacy_shape(&mut row, tiles, findings);
+    }
     row.compact = cursor.compact();
     Ok(Some(row))
+}
+
+fn unknown_field(name: &str, key: Str<'_>, findings: &mut Findings) {
+    let mut message = format!("unknown field {}; a row may only hold row_data, global_key, external_id, media_type, metadata_fields, attachments, dataset_id, uid and embeddings", quote(name));
+    let near = near_miss(name);
+    if let Some(near) = near {
+        message = format!("unknown field {}; did you mean \"{}\"?", quote(name), near.name());
+    }
+    findings.error(Code::ROW_UNKNOWN_FIELD, format!("/{}", pointer_segment(name)), key.offset, message);
+    if let Some(near) = near {
+        findings.suggest(format!("rename {} to \"{}\"", quote(name), near.name()));
+    }
+}
+
+/// A row with `tileLayerUrl` and no `row_data` is the legacy tiled shape,
+/// which the SDK forwards unchanged and the platform still takes: its tile
+/// keys are read (and normalized into `row_data`), with one warning.
+fn legacy_shape<'a>(row: &mut Row<'a>, tiles: Vec<(Str<'a>, Raw<'a>)>, findings: &mut Findings) {
+    let legacy = tiles.iter().find(|(k, v)| k.value() == media::TMS_LEGACY_KEY && !v.is_null());
+    match legacy {
+        Some((key, _)) if row.get(Field::RowData).is_none() => {
+            findings.rewrite = true;
+            findings.warning(
+                Code::ROW_LEGACY_SHAPE,
+                format!("/{}", media::TMS_LEGACY_KEY),
+                key.offset,
+                "this is the legacy tiled row shape (tileLayerUrl, bounds, … beside the row's fields); normalization moves them into \"row_data\"".into(),
+            );
+            findings.suggest("move the tile keys into a \"row_data\" object and set \"media_type\"".into());
+            row.legacy_tiles = tiles;
+        }
+        _ => {
+            for (key, _) in tiles {
+                unknown_field(&key.value(), key, findings);
+            }
+        }
+    }
 }
 
 /// The fields of a nested object with a fixed set of keys (an attachment,
@@ -294,6 +331,24 @@ mod tests {
         assert_eq!(codes(r#"{"row_data":"x","a/b":1}"#), vec![(Code::ROW_UNKNOWN_FIELD, "/a~1b".into())]);
         assert_eq!(codes(r#"{"row_data":5}"#), vec![(Code::ROW_FIELD_TYPE, "/row_data".into())]);
         assert_eq!(codes(r#"[1]"#), vec![(Code::ROW_NOT_OBJECT, "".into())]);
+    }
+
+    #[test]
+    fn legacy_tiled_rows_are_one_warning() {
+        let legacy = r#"{"tileLayerUrl":"https://t.example/{z}/{x}/{y}.png","bounds":[[1,2],[3,4]],"minZoom":1,"globalKey":"k"}"#;
+        assert_eq!(
+            codes(legacy),
+            vec![(Code::ROW_FIELD_ALIAS, "/globalKey".into()), (Code::ROW_LEGACY_SHAPE, "/tileLayerUrl".into())]
+        );
+        let mut f = Findings::default();
+        assert_eq!(parse(legacy, &mut f).unwrap().unwrap().legacy_tiles.len(), 3);
+        // Beside a row_data, or without a tileLayerUrl, tile keys are unknown fields.
+        assert_eq!(
+            codes(r#"{"row_data":"https://h.example/a.png","tileLayerUrl":"https://t.example/{z}/{x}/{y}.png"}"#),
+            vec![(Code::ROW_UNKNOWN_FIELD, "/tileLayerUrl".into())]
+        );
+        assert_eq!(codes(r#"{"tileLayerUrl":null,"bounds":[]}"#).len(), 2);
+        assert_eq!(codes(r#"{"tile_layer_url":"https://t.example/{z}/{x}/{y}.png"}"#), vec![(Code::ROW_UNKNOWN_FIELD, "/tile_layer_url".into())]);
     }
 
     #[test]
