@@ -135,8 +135,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
     }
     let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 9], offset, compact: false, legacy_tiles: Vec::new() };
     let mut seen = [false; 9];
-    // Tile keys are unknown fields unless the row turns out to be legacy.
-    let mut tiles = Vec::new();
+    let mut unknown = false;
     cursor.object(|c, key| {
         let value = c.value()?;
         let name = key.value();
@@ -176,55 +175,46 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
                     row.values[slot] = Some(value);
                 }
             }
-            None if media::is_tms_key(&name) => tiles.push((key, value)),
-            None => unknown_field(&name, key, findings),
+            None => unknown = true,
         }
         row.members.push(Member { field: field.map(|(f, _)| f), key, value });
         Ok(())
     })?;
     cursor.end()?;
-    if !tiles.is_empty() {
-        legacy_shape(&mut row, tiles, findings);
+    // Known only once the whole row is read: a legacy tiled row holds its
+    // tile keys beside its fields.
+    if unknown {
+        legacy_tiles(&mut row, findings);
+        for member in row.members.iter().filter(|m| m.field.is_none()) {
+            let name = member.key.value();
+            if row.legacy_tiles.is_empty() || !media::is_tms_key(&name) {
+                unknown_field(&name, member.key.offset, findings);
+            }
+        }
     }
     row.compact = cursor.compact();
     Ok(Some(row))
 }
 
-fn unknown_field(name: &str, key: Str<'_>, findings: &mut Findings) {
-    let mut message = format!("unknown field {}; a row may only hold row_data, global_key, external_id, media_type, metadata_fields, attachments, dataset_id, uid and embeddings", quote(name));
-    let near = near_miss(name);
-    if let Some(near) = near {
-        message = format!("unknown field {}; did you mean \"{}\"?", quote(name), near.name());
-    }
-    findings.error(Code::ROW_UNKNOWN_FIELD, format!("/{}", pointer_segment(name)), key.offset, message);
-    if let Some(near) = near {
-        findings.suggest(format!("rename {} to \"{}\"", quote(name), near.name()));
-    }
-}
-
 /// A row with `tileLayerUrl` and no `row_data` is the legacy tiled shape,
 /// which the SDK forwards unchanged and the platform still takes: its tile
 /// keys are read (and normalized into `row_data`), with one warning.
-fn legacy_shape<'a>(row: &mut Row<'a>, tiles: Vec<(Str<'a>, Raw<'a>)>, findings: &mut Findings) {
-    let legacy = tiles.iter().find(|(k, v)| k.value() == media::TMS_LEGACY_KEY && !v.is_null());
-    match legacy {
-        Some((key, _)) if row.get(Field::RowData).is_none() => {
-            findings.rewrite = true;
-            findings.warning(
-                Code::ROW_LEGACY_SHAPE,
-                format!("/{}", media::TMS_LEGACY_KEY),
-                key.offset,
-                "this is the legacy tiled row shape (tileLayerUrl, bounds, … beside the row's fields); normalization moves them into \"row_data\"".into(),
-            );
-            findings.suggest("move the tile keys into a \"row_data\" object and set \"media_type\"".into());
-            row.legacy_tiles = tiles;
-        }
-        _ => {
-            for (key, _) in tiles {
-                unknown_field(&key.value(), key, findings);
-            }
-        }
+fn legacy_tiles(row: &mut Row<'_>, findings: &mut Findings) {
+    if row.get(Field::RowData).is_some() {
+        return;
     }
+    let unknown = || row.members.iter().filter(|m| m.field.is_none());
+    let Some(marker) = unknown().find(|m| m.key.value() == media::TMS_LEGACY_KEY && !m.value.is_null()) else { return };
+    findings.rewrite = true;
+    findings.warning(
+        Code::ROW_LEGACY_SHAPE,
+        format!("/{}", media::TMS_LEGACY_KEY),
+        marker.key.offset,
+        "this is the legacy tiled row shape (tileLayerUrl, bounds, … beside the row's fields); normalization moves them into \"row_data\"".into(),
+    );
+    findings.suggest("move the tile keys into a \"row_data\" object and set \"media_type\"".into());
+    let tiles = unknown().filter(|m| media::is_tms_key(&m.key.value())).map(|m| (m.key, m.value)).collect();
+    row.legacy_tiles = tiles;
 }
 
 /// The fields of a nested object with a fixed set of keys (an attachment,
@@ -293,6 +283,18 @@ pub fn objects<'a, const N: usize>(
         each(at, element, found, findings)
     })?;
     Ok(())
+}
+
+fn unknown_field(name: &str, offset: u32, findings: &mut Findings) {
+    let mut message = format!("unknown field {}; a row may only hold row_data, global_key, external_id, media_type, metadata_fields, attachments, dataset_id, uid and embeddings", quote(name));
+    let near = near_miss(name);
+    if let Some(near) = near {
+        message = format!("unknown field {}; did you mean \"{}\"?", quote(name), near.name());
+    }
+    findings.error(Code::ROW_UNKNOWN_FIELD, format!("/{}", pointer_segment(name)), offset, message);
+    if let Some(near) = near {
+        findings.suggest(format!("rename {} to \"{}\"", quote(name), near.name()));
+    }
 }
 
 fn expected_names(kinds: &[Kind]) -> &'static str {
