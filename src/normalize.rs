@@ -20,7 +20,16 @@ use crate::row::{Field, Row, fields};
 pub fn row(out: &mut Vec<u8>, row: &Row<'_>, resolved: Resolved, ontology: &Ontology) -> json::Result<()> {
     out.push(b'{');
     let mut first = true;
-    for member in row.members.iter().filter(|m| !m.value.is_null()) {
+    // A legacy tiled row's tile keys become its row_data, where they began.
+    let legacy_start = row.legacy_tiles.first().map(|(k, _)| k.offset);
+    for member in row.members.iter() {
+        if legacy_start == Some(member.key.offset) {
+            key(out, &mut first, Field::RowData.name());
+            tile_layer(out, row.legacy_tiles.iter().copied())?;
+        }
+        if member.value.is_null() {
+            continue;
+        }
         let Some(field) = member.field else { continue };
         let value = member.value;
         if field == Field::ConversationalData {
@@ -94,13 +103,7 @@ fn row_data(out: &mut Vec<u8>, raw: Raw<'_>, media: Option<MediaType>) -> json::
     }
     match media {
         Some(MediaType::Pdf) => object(out, raw, media::PDF_KEYS, compact),
-        Some(MediaType::TmsGeo | MediaType::TmsSimple) => object(out, raw, media::TMS_KEYS, |out, name, v| {
-            if name == "alternative_layers" && v.kind == Kind::Array {
-                array(out, v, |out, layer| object(out, layer, media::TMS_LAYER_KEYS, compact))
-            } else {
-                compact(out, name, v)
-            }
-        }),
+        Some(MediaType::TmsGeo | MediaType::TmsSimple) => tile_layer(out, raw.members()?.into_iter()),
         _ => compact(out, "", raw),
     }
 }
@@ -122,6 +125,25 @@ fn legacy_conversation(out: &mut Vec<u8>, row: &Row<'_>, messages: Raw<'_>) {
     out.extend_from_slice(b",\"messages\":");
     json::write_compact(out, messages.text);
     out.push(b'}');
+}
+
+/// A tiled row_data object from its members (a row_data object's, or a
+/// legacy row's top-level tile keys).
+fn tile_layer<'a>(out: &mut Vec<u8>, members: impl Iterator<Item = (json::Str<'a>, Raw<'a>)>) -> json::Result<()> {
+    out.push(b'{');
+    let mut first = true;
+    for (k, v) in members.filter(|(_, v)| !v.is_null()) {
+        let name = k.value();
+        let canonical = media::TMS_KEYS.iter().find(|(c, a)| *c == name || *a == Some(&*name)).map_or(&*name, |(c, _)| c);
+        key(out, &mut first, canonical);
+        if canonical == "alternative_layers" && v.kind == Kind::Array {
+            array(out, v, |out, layer| object(out, layer, media::TMS_LAYER_KEYS, compact))?;
+        } else {
+            json::write_compact(out, v.text);
+        }
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 fn array(out: &mut Vec<u8>, raw: Raw<'_>, mut element: impl FnMut(&mut Vec<u8>, Raw<'_>) -> json::Result<()>) -> json::Result<()> {
@@ -229,6 +251,17 @@ mod tests {
             bare,
             format!(r#"{{"row_data":{{"type":"application/vnd.labelbox.conversational","version":1,"messages":{messages}}},"global_key":"k","media_type":"CONVERSATIONAL"}}"#)
         );
+    }
+
+    #[test]
+    fn legacy_tiled_rows_move_into_row_data() {
+        let input = r#"{"externalId":"a","tileLayerUrl":"https://t.example/{z}/{x}/{y}.png","bounds":[[1,2],[3,4]],"maxNativeZoom":null,"epsg":"EPSG4326","global_key":"k","alternativeLayers":[{"tileLayerUrl":"https://t.example/b/{z}/{x}/{y}","name":"b","minZoom":2}]}"#;
+        let once = normalize(input);
+        assert_eq!(
+            once,
+            r#"{"external_id":"a","row_data":{"tile_layer_url":"https://t.example/{z}/{x}/{y}.png","bounds":[[1,2],[3,4]],"epsg":"EPSG4326","alternative_layers":[{"tile_layer_url":"https://t.example/b/{z}/{x}/{y}","name":"b","min_zoom":2}]},"global_key":"k","media_type":"TMS_GEO"}"#
+        );
+        assert_eq!(normalize(&once), once);
     }
 
     #[test]

@@ -54,10 +54,10 @@ codes! {
     MEDIA_TYPE_INFERRED: "info", r#"no `media_type`; the type was inferred from the row_data's shape or the URL's extension"#;
     MEDIA_EXTENSION: "warning", r#"a URL extension the media type does not list"#;
     TEXT_TOO_LONG: "error", r#"inline text over 65,536 characters"#;
-    TMS_TILE_TEMPLATE: "error", r#"`tile_layer_url` missing or without `{z}`, `{x}` and `{y}`"#;
-    TMS_BOUNDS: "error", r#"`bounds` missing, malformed, degenerate, out of range for EPSG4326, or a bad `version`"#;
-    TMS_ZOOM: "error (warning for a zoom above 24)", r#"zooms not non-negative integers, `min_zoom` > `max_zoom`, bad `tile_size`; a zoom above 24 is only a warning"#;
-    TMS_EPSG: "error", r#"`epsg` missing, unknown, or not matching TMS_GEO / TMS_SIMPLE"#;
+    TMS_TILE_TEMPLATE: "error", r#"`tile_layer_url` missing, or a tile template without `{z}`, `{x}` and `{y}` (a GeoTIFF / COG / NITF file URL needs none)"#;
+    TMS_BOUNDS: "error", r#"`bounds` missing from a tile template, malformed, degenerate, outside latitude/longitude range for an EPSG system, or a bad `version`"#;
+    TMS_ZOOM: "error (warning for a fractional zoom or one above 24)", r#"a zoom that is not a non-negative number, `min_zoom` > `max_zoom`, a bad `tile_size`; a fractional zoom or one above 24 is only a warning"#;
+    TMS_EPSG: "error (warning for an EPSG system under TMS_SIMPLE)", r#"`epsg` missing from a tile template, or not one of EPSG4326, EPSG3857, EPSG3395, Simple"#;
     CONVERSATION_INVALID: "error (warning for a key the format does not list, a missing version, an undocumented actor role, or an id a draft leaves unresolved)", r#"an inline conversation (version 1, multimodal chat version 2, legacy `conversationalData`) or LLM prompt row that breaks its format"#;
     URL_INVALID: "error", r#"not an absolute URL, or no valid host"#;
     URL_SCHEME: "error", r#"a scheme other than https, http, gs, s3; `s3:`/`gs:` not as `scheme://bucket/key`"#;
@@ -81,7 +81,7 @@ codes! {
     ATTACHMENT_TEXT_DEPRECATED: "warning", r#"type `TEXT`; normalized to `TEXT_URL` (URL value) or `RAW_TEXT`"#;
     ATTACHMENT_OVERLAY_COUNT: "warning", r#"more than 9 `IMAGE_OVERLAY` attachments"#;
     MEDIA_TYPE_UNDOCUMENTED: "warning", r#"a media type no current import page documents: `DICOM` (explicit, or a `.dcm` URL, which is then not inferred; the SDK dropped DICOM in 6.2.0) and `POINT_CLOUD` (no data-row format; only its URL is checked)"#;
-    ROW_LEGACY_SHAPE: "warning", r#"a legacy row shape the platform still takes (a top-level `conversationalData` conversation); normalization rewrites it to the current shape"#;
+    ROW_LEGACY_SHAPE: "warning", r#"a legacy row shape the platform still takes: a top-level tiled row (`tileLayerUrl`, `bounds`, … and no `row_data`) or a top-level `conversationalData` conversation; normalization rewrites it to the current shape"#;
 }
 
 impl Serialize for Code {

@@ -1,5 +1,6 @@
 //! One data row: its top-level fields, borrowed from the row's text.
 
+use crate::media;
 use crate::json::{self, Cursor, Kind, Raw, Str};
 use crate::report::{Code, Findings, Item, pointer_segment, quote};
 
@@ -106,6 +107,9 @@ pub struct Row<'a> {
     pub offset: u32,
     /// The text holds no insignificant whitespace.
     pub compact: bool,
+    /// The tile keys of a legacy top-level tiled row (`tileLayerUrl`,
+    /// `bounds`, … beside the row's fields, no `row_data`), in order.
+    pub legacy_tiles: Vec<(Str<'a>, Raw<'a>)>,
 }
 
 impl<'a> Row<'a> {
@@ -134,7 +138,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         );
         return Ok(None);
     }
-    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 10], offset, compact: false };
+    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 10], offset, compact: false, legacy_tiles: Vec::new() };
     let mut seen = [false; 10];
     let mut aliases = Vec::new();
     let mut unknown = false;
@@ -195,10 +199,16 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         );
         findings.suggest(format!("rename \"{name}\" to \"{}\"", field.name()));
     }
-    for member in row.members.iter().filter(|m| unknown && m.field.is_none()) {
-        let name = member.key.value();
-        if !(legacy && crate::media::LEGACY_CONVERSATION_KEYS.contains(&&*name)) {
-            unknown_field(&name, member.key.offset, findings);
+    // A legacy tiled row holds its tile keys beside its fields.
+    if unknown {
+        legacy_tiles(&mut row, findings);
+        for member in row.members.iter().filter(|m| m.field.is_none()) {
+            let name = member.key.value();
+            let conversation_key = legacy && media::LEGACY_CONVERSATION_KEYS.contains(&&*name);
+            let tile_key = !row.legacy_tiles.is_empty() && media::is_tms_key(&name);
+            if !conversation_key && !tile_key {
+                unknown_field(&name, member.key.offset, findings);
+            }
         }
     }
     if let (true, Some(_)) = (legacy, row.values[Field::RowData as usize]) {
@@ -212,6 +222,27 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
     }
     row.compact = cursor.compact();
     Ok(Some(row))
+}
+
+/// A row with `tileLayerUrl` and no `row_data` is the legacy tiled shape,
+/// which the SDK forwards unchanged and the platform still takes: its tile
+/// keys are read (and normalized into `row_data`), with one warning.
+fn legacy_tiles(row: &mut Row<'_>, findings: &mut Findings) {
+    if row.get(Field::RowData).is_some() {
+        return;
+    }
+    let unknown = || row.members.iter().filter(|m| m.field.is_none());
+    let Some(marker) = unknown().find(|m| m.key.value() == media::TMS_LEGACY_KEY && !m.value.is_null()) else { return };
+    findings.rewrite = true;
+    findings.warning(
+        Code::ROW_LEGACY_SHAPE,
+        format!("/{}", media::TMS_LEGACY_KEY),
+        marker.key.offset,
+        "this is the legacy tiled row shape (tileLayerUrl, bounds, … beside the row's fields); normalization moves them into \"row_data\"".into(),
+    );
+    findings.suggest("move the tile keys into a \"row_data\" object and set \"media_type\"".into());
+    let tiles = unknown().filter(|m| media::is_tms_key(&m.key.value())).map(|m| (m.key, m.value)).collect();
+    row.legacy_tiles = tiles;
 }
 
 /// The fields of a nested object with a fixed set of keys (an attachment,
@@ -357,5 +388,23 @@ mod tests {
         let mut f = Findings::default();
         let row = parse(r#"{"row\u005fdata":"x"}"#, &mut f).unwrap().unwrap();
         assert_eq!(row.string(Field::RowData).unwrap().raw, "x");
+    }
+
+    #[test]
+    fn legacy_tiled_rows_are_one_warning() {
+        let legacy = r#"{"tileLayerUrl":"https://t.example/{z}/{x}/{y}.png","bounds":[[1,2],[3,4]],"minZoom":1,"globalKey":"k"}"#;
+        assert_eq!(
+            codes(legacy),
+            vec![(Code::ROW_FIELD_ALIAS, "/globalKey".into()), (Code::ROW_LEGACY_SHAPE, "/tileLayerUrl".into())]
+        );
+        let mut f = Findings::default();
+        assert_eq!(parse(legacy, &mut f).unwrap().unwrap().legacy_tiles.len(), 3);
+        // Beside a row_data, or without a tileLayerUrl, tile keys are unknown fields.
+        assert_eq!(
+            codes(r#"{"row_data":"https://h.example/a.png","tileLayerUrl":"https://t.example/{z}/{x}/{y}.png"}"#),
+            vec![(Code::ROW_UNKNOWN_FIELD, "/tileLayerUrl".into())]
+        );
+        assert_eq!(codes(r#"{"tileLayerUrl":null,"bounds":[]}"#).len(), 2);
+        assert_eq!(codes(r#"{"tile_layer_url":"https://t.example/{z}/{x}/{y}.png"}"#), vec![(Code::ROW_UNKNOWN_FIELD, "/tile_layer_url".into())]);
     }
 }

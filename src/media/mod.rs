@@ -14,7 +14,7 @@ use crate::url;
 
 pub use conversation::CONVERSATION_TYPE;
 pub use legacy_conversation::{KEYS as LEGACY_CONVERSATION_KEYS, member as legacy_conversation_member};
-pub use tms::{KEYS as TMS_KEYS, LAYER_KEYS as TMS_LAYER_KEYS};
+pub use tms::{KEYS as TMS_KEYS, LAYER_KEYS as TMS_LAYER_KEYS, LEGACY_KEY as TMS_LEGACY_KEY, is_key as is_tms_key};
 
 /// The limits page's "64K" characters for raw text, read as 64 × 1,024: the
 /// text import page allows a text string "up to 16MB", so of the two
@@ -131,8 +131,8 @@ enum Format {
 /// The shape of a row_data object, recognized by its keys.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Shape {
-    Tms,
     Pdf,
+    Tms,
     Conversation,
     Unknown,
     Empty,
@@ -160,7 +160,8 @@ fn shape(data: Raw<'_>) -> crate::json::Result<(Shape, Format)> {
             "messages" | "type" => Shape::Conversation,
             _ => Shape::Unknown,
         };
-        // The most telling key wins: a tile layer, then a document, then a conversation.
+        // The most telling key wins: a document (whose text layer the SDK's
+        // tests once named tileLayerUrl), a tile layer, then a conversation.
         found = found.min(rank);
         Ok(())
     })?;
@@ -173,6 +174,9 @@ pub fn check(row: &Row<'_>, scratch: &mut Scratch, findings: &mut Findings) -> c
     let Some(data) = row.get(Field::RowData) else {
         if let Some(messages) = row.get(Field::ConversationalData) {
             return legacy_conversation::check(row, messages, explicit, &mut scratch.ids, findings);
+        }
+        if !row.legacy_tiles.is_empty() {
+            return check_legacy_tiles(row, explicit, findings);
         }
         findings.error(
             Code::ROW_DATA_MISSING,
@@ -419,6 +423,38 @@ fn check_object(data: Raw<'_>, explicit: Option<Option<MediaType>>, scratch: &mu
         return Ok(inferred(findings, data, media, from));
     }
     Ok(Resolved { media: Some(media), inferred: false })
+}
+
+/// A legacy top-level tiled row: checked as the row_data it normalizes to.
+fn check_legacy_tiles(row: &Row<'_>, explicit: Option<Option<MediaType>>, findings: &mut Findings) -> crate::json::Result<Resolved> {
+    let tiles = &row.legacy_tiles;
+    let (media, was_inferred) = match explicit {
+        Some(None) => return Ok(Resolved { media: None, inferred: false }),
+        Some(Some(media @ (MediaType::TmsGeo | MediaType::TmsSimple))) => (media, false),
+        Some(Some(media)) => {
+            findings.error(
+                Code::MEDIA_TYPE_MISMATCH,
+                "/media_type",
+                row.get(Field::MediaType).map_or(row.offset, |raw| raw.offset),
+                format!("this row is a tile layer (top-level tileLayerUrl) but media_type {} is not TMS_GEO or TMS_SIMPLE", media.name()),
+            );
+            return Ok(Resolved { media: Some(media), inferred: false });
+        }
+        None if tms::is_simple_legacy(tiles) => (MediaType::TmsSimple, true),
+        None => (MediaType::TmsGeo, true),
+    };
+    tms::check_legacy(tiles, row.offset, media, findings)?;
+    if was_inferred {
+        findings.rewrite = true;
+        findings.push(
+            Code::MEDIA_TYPE_INFERRED,
+            Severity::Info,
+            "",
+            row.offset,
+            format!("no media_type; inferred {} from its tileLayerUrl and epsg", media.name()),
+        );
+    }
+    Ok(Resolved { media: Some(media), inferred: was_inferred })
 }
 
 pub const PDF_KEYS: [(&str, Option<&str>); 2] = [("pdf_url", Some("pdfUrl")), ("text_layer_url", Some("textLayerUrl"))];
