@@ -5,6 +5,9 @@
 //! and prints a table. bench/run.sh passes its own corpus and `--json` and
 //! folds the figures into bench/RESULTS.md.
 //!
+//! It also times one row with 200,000 metadata entries, where per-row work
+//! must stay linear.
+//!
 //! throughput [--json] [--runs N] [FILE]
 
 #[path = "../tests/support/manifest.rs"]
@@ -51,9 +54,28 @@ fn main() {
         std::hint::black_box(rowcheck::check(&bytes, rowcheck::Options::default()));
     });
 
+    // One row that is wide rather than many rows: per-row sets must stay
+    // linear (a 200,000-entry row was once 22 s).
+    let (wide, _) = manifest::wide_metadata_row(200_000, true);
+    let wide_serde = best(runs, || {
+        let v: serde_json::Value = serde_json::from_slice(&wide).unwrap();
+        std::hint::black_box(v);
+    });
+    let wide_check = best(runs, || {
+        std::hint::black_box(rowcheck::check(&wide, rowcheck::Options::default()));
+    });
+
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     if json {
-        println!(r#"{{"bytes":{},"runs":{runs},"serde_value_ms":{:.3},"check_ms":{:.3}}}"#, bytes.len(), ms(serde), ms(library));
+        println!(
+            r#"{{"bytes":{},"runs":{runs},"serde_value_ms":{:.3},"check_ms":{:.3},"wide_metadata_bytes":{},"wide_metadata_serde_value_ms":{:.3},"wide_metadata_check_ms":{:.3}}}"#,
+            bytes.len(),
+            ms(serde),
+            ms(library),
+            wide.len(),
+            ms(wide_serde),
+            ms(wide_check)
+        );
         return;
     }
     let mb = bytes.len() as f64 / 1e6;
@@ -61,5 +83,11 @@ fn main() {
     println!("| what | ms | MB/s | × serde_json::Value |\n|---|---:|---:|---:|");
     for (name, d) in [("serde_json::from_slice::<Value>", serde), ("rowcheck::check()", library)] {
         println!("| {name} | {:.1} | {:.0} | {:.2} |", ms(d), mb / d.as_secs_f64(), serde.as_secs_f64() / d.as_secs_f64());
+    }
+    let wide_mb = wide.len() as f64 / 1e6;
+    println!("\none row with 200,000 metadata entries ({wide_mb:.1} MB), best of {runs}");
+    println!("| what | ms | MB/s | × serde_json::Value |\n|---|---:|---:|---:|");
+    for (name, d) in [("serde_json::from_slice::<Value>", wide_serde), ("rowcheck::check()", wide_check)] {
+        println!("| {name} | {:.1} | {:.0} | {:.2} |", ms(d), wide_mb / d.as_secs_f64(), wide_serde.as_secs_f64() / d.as_secs_f64());
     }
 }

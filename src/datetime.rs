@@ -20,9 +20,16 @@ pub struct DateTime<'s> {
     seconds_of_day: i64,
     /// The fraction's digits as written (the comma form becomes a point).
     fraction: &'s str,
+    /// The text was already in the canonical form.
+    canonical: bool,
 }
 
 impl DateTime<'_> {
+    /// Whether the text parsed was already what [`DateTime::write`] gives.
+    pub fn was_canonical(&self) -> bool {
+        self.canonical
+    }
+
     /// Append the canonical `YYYY-MM-DDTHH:MM:SS[.fraction]Z` form.
     pub fn write(&self, out: &mut Vec<u8>) {
         let s = self.seconds_of_day;
@@ -45,9 +52,9 @@ impl DateTime<'_> {
     }
 }
 
-/// Whether a date-time that [`parse`] accepted is already in the canonical
-/// form [`DateTime::write`] gives (then normalization leaves it alone).
-pub fn is_canonical(s: &str) -> bool {
+/// Whether a string has the shape of the canonical form [`DateTime::write`]
+/// gives (then normalization leaves it alone, if it is a valid date-time).
+fn is_canonical(s: &str) -> bool {
     let b = s.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     let at = |i: usize, c: u8| b.get(i) == Some(&c);
@@ -294,6 +301,9 @@ fn time(t: &str) -> Result<Time<'_>, &'static str> {
 
 /// Parse a date-time as the SDK does. `Err` says what is wrong.
 pub fn parse(s: &str) -> Result<DateTime<'_>, &'static str> {
+    if is_canonical(s) {
+        return canonical(s);
+    }
     if !s.is_ascii() {
         return Err("it contains a character outside ASCII");
     }
@@ -327,7 +337,24 @@ pub fn parse(s: &str) -> Result<DateTime<'_>, &'static str> {
     let (days, secs) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
     let (year, month, day) = civil_from_days(days);
     check_year(year)?;
-    Ok(DateTime { year, month, day, seconds_of_day: secs, fraction })
+    Ok(DateTime { year, month, day, seconds_of_day: secs, fraction, canonical: false })
+}
+
+/// The canonical form, the one most rows carry: fixed places, no offset.
+fn canonical(s: &str) -> Result<DateTime<'_>, &'static str> {
+    let b = s.as_bytes();
+    let n = |from: usize, len: usize| b[from..from + len].iter().fold(0i64, |n, d| n * 10 + (d - b'0') as i64);
+    let (year, month, day) = (n(0, 4), n(5, 2), n(8, 2));
+    let (hour, minute, second) = (n(11, 2), n(14, 2), n(17, 2));
+    check_year(year)?;
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return Err("that day does not exist in the calendar");
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return Err("the time of day is out of range");
+    }
+    let fraction = if b[19] == b'.' { &s[20..s.len() - 1] } else { "" };
+    Ok(DateTime { year, month, day, seconds_of_day: hour * 3600 + minute * 60 + second, fraction, canonical: true })
 }
 
 fn is_leap(y: i64) -> bool {
@@ -423,12 +450,13 @@ mod tests {
         for s in ["2022-06-01T10:30:00+05:30", "1999-12-31T23:59:59.999-12:00", "2022-W22-3", "2022-06-01T24:00:00"] {
             let once = canonical(s).unwrap();
             assert_eq!(canonical(&once).unwrap(), once);
-            assert!(is_canonical(&once), "{once}");
-            assert!(!is_canonical(s), "{s}");
+            assert!(parse(&once).unwrap().was_canonical(), "{once}");
+            assert!(!parse(s).unwrap().was_canonical(), "{s}");
         }
-        for s in ["2022-06-01T10:30Z", "2022-06-01t10:30:00Z", "2022-06-01T10:30:00z", "2022-06-01T10:30:00.Z", "2022-06-01T24:00:00Z"] {
-            assert!(!is_canonical(s), "{s}");
+        for s in ["2022-06-01T10:30Z", "2022-06-01t10:30:00Z", "2022-06-01T10:30:00z", "2022-06-01T10:30:00,5Z", "2022-06-01T24:00:00Z"] {
+            assert!(!parse(s).unwrap().was_canonical(), "{s}");
         }
+        assert!(!is_canonical("2022-06-01T10:30:00.Z"));
     }
 
     /// The SDK's own parser, run over thousands of strings (dateutil 2.9.0,

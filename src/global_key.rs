@@ -82,6 +82,10 @@ pub fn check(key: &str, strict: bool, offset: u32, findings: &mut Findings) {
 /// Two whitespace characters in a row anywhere in the key: the platform
 /// refuses `"global  key"`.
 fn consecutive_whitespace(key: &str) -> bool {
+    // Most keys hold neither ASCII whitespace nor anything beyond ASCII.
+    if !key.bytes().any(|b| b <= b' ' || b >= 0x80) {
+        return false;
+    }
     let mut previous = false;
     key.chars().any(|c| {
         let space = c.is_whitespace();

@@ -444,7 +444,7 @@ fn check_value(value: Raw<'_>, named: &Named<'_, '_>, media: Resolved, at: Item<
             Some(s) => {
                 let text = s.value();
                 match datetime::parse(&text) {
-                    Ok(_) => findings.rewrite |= !datetime::is_canonical(&text),
+                    Ok(parsed) => findings.rewrite |= !parsed.was_canonical(),
                     Err(why) => bad(format!("\"{name}\" value {} is not a date-time the SDK can read: {why}", quote(&text))),
                 }
             }

@@ -71,7 +71,23 @@ impl Field {
 
     /// The field a key names, and which of its spellings (0: canonical).
     pub fn from_key(key: &str) -> Option<(Field, usize)> {
-        Field::ALL.iter().find_map(|&f| f.spellings().iter().position(|s| &s[1..] == key).map(|i| (f, i)))
+        // Every key of every row comes through here: canonical names first.
+        let canonical = match key {
+            "row_data" => Field::RowData,
+            "global_key" => Field::GlobalKey,
+            "external_id" => Field::ExternalId,
+            "media_type" => Field::MediaType,
+            "metadata_fields" => Field::MetadataFields,
+            "attachments" => Field::Attachments,
+            "dataset_id" => Field::DatasetId,
+            "uid" => Field::Uid,
+            "embeddings" => Field::Embeddings,
+            "created_at" => Field::CreatedAt,
+            "updated_at" => Field::UpdatedAt,
+            "media_attributes" => Field::MediaAttributes,
+            _ => return Field::ALL.iter().find_map(|&f| f.spellings().iter().skip(1).position(|s| &s[1..] == key).map(|i| (f, i + 1))),
+        };
+        Some((canonical, 0))
     }
 
     /// The JSON types the field may have, for `ROW_FIELD_TYPE`; `None`
