@@ -129,7 +129,6 @@ impl Ontology {
             def(Some("cko8sdzv70006h2dk8jg64zvb"), "captureDateTime", Kind::Datetime, &[]),
             def(Some("ckpyije740000yxdk81pbgjdc"), "embedding", Kind::Embedding, &[]),
             FieldDef { video_only: true, ..def(None, "skipNFrames", Kind::Number, &[]) },
-            def(None, "turnInstructions", Kind::String, &[]),
             FieldDef { computed: true, ..def(None, "precomputedImageEmbedding", Kind::Embedding, &[]) },
             FieldDef { computed: true, ..def(None, "precomputedTextEmbedding", Kind::Embedding, &[]) },
         ];
