@@ -195,12 +195,6 @@ pub struct Seen {
     hasher: DefaultHashBuilder,
 }
 
-impl std::fmt::Debug for Seen {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Seen({} keys)", self.table.len())
-    }
-}
-
 impl Seen {
     pub fn clear(&mut self) {
         self.table.clear();
