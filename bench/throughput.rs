@@ -2,8 +2,8 @@
 //! the same bytes into `serde_json::Value`, best of N, in one process.
 //!
 //! `cargo bench --bench throughput` generates the 200,000-row mixed manifest
-//! and prints a table, then one for single rows of 200,000 messages (linear
-//! time on huge rows). bench/run.sh passes its own corpus and `--json` and
+//! and prints a table, then one for single rows of 200,000 messages or metadata
+//! entries (linear time on huge rows). bench/run.sh passes its own corpus and `--json` and
 //! folds the figures into bench/RESULTS.md.
 //!
 //! throughput [--json] [--runs N] [FILE]
@@ -56,7 +56,12 @@ fn main() {
 
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     if json {
-        println!(r#"{{"bytes":{},"runs":{runs},"serde_value_ms":{:.3},"check_ms":{:.3}}}"#, bytes.len(), ms(serde), ms(library));
+        println!(
+            r#"{{"bytes":{},"runs":{runs},"serde_value_ms":{:.3},"check_ms":{:.3}}}"#,
+            bytes.len(),
+            ms(serde),
+            ms(library)
+        );
         return;
     }
     let mb = bytes.len() as f64 / 1e6;
@@ -75,12 +80,13 @@ fn long_rows(runs: usize) {
     // Larger than a chunk: only the checks are measured.
     let options = || rowcheck::Options { limits: rowcheck::Limits { max_rows: None, max_bytes: 64_000_000 }, ..rowcheck::Options::default() };
     let rows = [
-        ("conversation, 200,000 messages (250 allowed)", long_rows::conversation(200_000)),
-        ("multimodal chat, 200,000 messages in one chain", long_rows::chat_chain(200_000, false)),
+        ("conversation, 200,000 messages (250 allowed)", long_rows::conversation(200_000).into_bytes()),
+        ("multimodal chat, 200,000 messages in one chain", long_rows::chat_chain(200_000, false).into_bytes()),
+        ("200,000 metadata entries (a per-row set was once quadratic)", manifest::wide_metadata_row(200_000, true).0),
     ];
     println!("\nsingle huge rows, best of {runs}\n| row | MB | serde ms | check ms | × serde_json::Value |\n|---|---:|---:|---:|---:|");
     for (name, row) in rows {
-        let bytes = row.as_bytes();
+        let bytes = &row[..];
         let serde = best(runs, || {
             let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
             std::hint::black_box(v);

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::attachment;
 use crate::chunk::{Chunk, Chunker, Limits};
+use crate::embedding;
 use crate::global_key::{self, KeyIndex, Seen};
 use crate::json::{self, Kind};
 use crate::media::{self, MediaType};
@@ -68,6 +69,7 @@ pub(crate) struct RowRules {
     pub(crate) findings: Findings,
     metadata_seen: metadata::Seen,
     media_scratch: media::Scratch,
+    embedding_seen: metadata::Seen,
     /// The row's normalized JSON, when it passed the per-row checks.
     pub(crate) row_json: Vec<u8>,
     url_row: Vec<u8>,
@@ -230,7 +232,16 @@ impl Sink for RowChecker {
 
 impl RowRules {
     pub(crate) fn new(strict: bool, ontology: Arc<Ontology>) -> RowRules {
-        RowRules { strict, ontology, findings: Findings::default(), metadata_seen: metadata::Seen::default(), media_scratch: media::Scratch::default(), row_json: Vec::new(), url_row: Vec::new() }
+        RowRules {
+            strict,
+            ontology,
+            findings: Findings::default(),
+            metadata_seen: metadata::Seen::default(),
+            embedding_seen: metadata::Seen::default(),
+            media_scratch: media::Scratch::default(),
+            row_json: Vec::new(),
+            url_row: Vec::new(),
+        }
     }
 
     /// The same rules with scratch space of their own, for another thread.
@@ -294,7 +305,10 @@ impl RowRules {
         }
         let metadata = row.get(Field::MetadataFields).filter(|m| m.kind == Kind::Array);
         if let Some(raw) = metadata {
-            metadata::check(raw, &self.ontology, resolved.media, &mut self.metadata_seen, findings)?;
+            metadata::check(raw, row.pointer(Field::MetadataFields), &self.ontology, resolved, &mut self.metadata_seen, findings)?;
+        }
+        if let Some(raw) = row.get(Field::Embeddings).filter(|e| e.kind == Kind::Array) {
+            embedding::check(raw, row.pointer(Field::Embeddings), &mut self.embedding_seen, findings)?;
         }
         if let Some(raw) = row.get(Field::Attachments) {
             attachment::check(raw, findings)?;

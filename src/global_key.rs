@@ -48,14 +48,19 @@ pub fn check(key: &str, strict: bool, offset: u32, findings: &mut Findings) {
             format!("global_key {} is {chars} characters long; the limit is {MAX_CHARS}", quote(key)),
         );
     }
-    if key.trim() != key {
-        findings.error(
-            Code::GLOBAL_KEY_WHITESPACE,
-            P,
-            offset,
-            format!("global_key {} has leading or trailing whitespace; remove it", quote(key)),
-        );
-        findings.suggest(key.trim().to_string());
+    let trimmed = key.trim() != key;
+    let doubled = consecutive_whitespace(key);
+    if trimmed || doubled {
+        let what = match (trimmed, doubled) {
+            (true, false) => "leading or trailing whitespace",
+            (false, true) => "consecutive whitespace",
+            _ => "leading or trailing and consecutive whitespace",
+        };
+        findings.error(Code::GLOBAL_KEY_WHITESPACE, P, offset, format!("global_key {} has {what}, which the platform refuses; remove it", quote(key)));
+        let fixed = key.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !fixed.is_empty() {
+            findings.suggest(fixed);
+        }
     }
     if let Some(bad) = key.chars().find(|&c| !recommended(c)) {
         let severity = if strict { Severity::Error } else { Severity::Warning };
@@ -65,12 +70,29 @@ pub fn check(key: &str, strict: bool, offset: u32, findings: &mut Findings) {
             P,
             offset,
             format!(
-                "global_key {} contains {:?}, outside the recommended characters A-Z a-z 0-9 space ! _ . * ' ( ) & $ @ = ; / : + , ? -",
+                "global_key {} contains {:?}, outside the documented characters A-Z a-z 0-9 space ! _ . * ' ( ) & $ @ = ; / : + , ? -; the platform may store \"_\" in its place",
                 quote(key),
                 bad
             ),
         );
+        findings.suggest(key.chars().map(|c| if recommended(c) { c } else { '_' }).collect());
     }
+}
+
+/// Two whitespace characters in a row anywhere in the key: the platform
+/// refuses `"global  key"`.
+fn consecutive_whitespace(key: &str) -> bool {
+    // Most keys hold neither ASCII whitespace nor anything beyond ASCII.
+    if !key.bytes().any(|b| b <= b' ' || b >= 0x80) {
+        return false;
+    }
+    let mut previous = false;
+    key.chars().any(|c| {
+        let space = c.is_whitespace();
+        let twice = space && previous;
+        previous = space;
+        twice
+    })
 }
 
 /// Keys compare case-insensitively (SPEC §3).
@@ -177,10 +199,24 @@ mod tests {
         assert!(codes("https://a.example/x-1_2.jpg?v=1", false).is_empty());
         assert_eq!(codes("", false), vec![(Code::GLOBAL_KEY_EMPTY, Severity::Error)]);
         assert_eq!(codes(" k", false), vec![(Code::GLOBAL_KEY_WHITESPACE, Severity::Error)]);
+        assert_eq!(codes("global  key", false), vec![(Code::GLOBAL_KEY_WHITESPACE, Severity::Error)]);
+        assert_eq!(codes("global key", false), vec![]);
+        assert_eq!(codes(" a  b ", false), vec![(Code::GLOBAL_KEY_WHITESPACE, Severity::Error)]);
         assert_eq!(codes(&"k".repeat(201), false), vec![(Code::GLOBAL_KEY_LENGTH, Severity::Error)]);
         assert!(codes(&"é".repeat(200), false).iter().all(|(c, _)| *c == Code::GLOBAL_KEY_CHARS));
         assert_eq!(codes("a{z}", false), vec![(Code::GLOBAL_KEY_CHARS, Severity::Warning)]);
         assert_eq!(codes("a{z}", true), vec![(Code::GLOBAL_KEY_CHARS, Severity::Error)]);
+    }
+
+    #[test]
+    fn suggestions_fix_what_is_reported() {
+        let suggestion = |key: &str| {
+            let mut f = Findings::default();
+            check(key, false, 0, &mut f);
+            f.list.iter().map(|f| f.suggestion.clone().unwrap()).collect::<Vec<_>>()
+        };
+        assert_eq!(suggestion(" global  key "), vec!["global key".to_string()]);
+        assert_eq!(suggestion("tile{z}"), vec!["tile_z_".to_string()]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod attachment;
 pub mod checker;
 pub mod chunk;
 pub mod datetime;
+pub mod embedding;
 pub mod global_key;
 pub mod json;
 pub mod media;

@@ -177,15 +177,26 @@ fn metadata_fields(out: &mut Vec<u8>, raw: Raw<'_>, ontology: &Ontology) -> json
         let [id, name, _] = fields(entry, metadata::ENTRY_KEYS, &"", Code::ROW_UNKNOWN_FIELD, &mut Findings::default())?;
         let id = id.and_then(|v| v.as_str()).map(|s| s.value());
         let name = name.and_then(|v| v.as_str()).map(|s| s.value());
-        let is_datetime = metadata::resolve(ontology, id.as_deref(), name.as_deref()).is_some_and(|f| f.kind == metadata::Kind::Datetime);
+        let kind = metadata::resolve(ontology, id.as_deref(), name.as_deref()).map(|f| f.kind);
         object(out, entry, metadata::ENTRY_KEYS, |out, name, v| {
-            let datetime = v.as_str().filter(|_| is_datetime && name == "value").map(|s| s.value());
-            match datetime.as_deref().map(datetime::parse) {
-                Some(Ok(canonical)) => {
-                    out.push(b'"');
-                    canonical.write(out);
-                    out.push(b'"');
-                }
+            if name != "value" {
+                json::write_compact(out, v.text);
+                return Ok(());
+            }
+            match kind {
+                Some(metadata::Kind::Datetime) => match v.as_str().map(|s| s.value()).as_deref().map(datetime::parse) {
+                    Some(Ok(canonical)) => {
+                        out.push(b'"');
+                        canonical.write(out);
+                        out.push(b'"');
+                    }
+                    _ => json::write_compact(out, v.text),
+                },
+                // A numeric string or a boolean, as the SDK's float() reads it.
+                Some(metadata::Kind::Number) => match metadata::coerced_number(v) {
+                    Some(number) => out.extend_from_slice(number.as_bytes()),
+                    None => json::write_compact(out, v.text),
+                },
                 _ => json::write_compact(out, v.text),
             }
             Ok(())
@@ -260,6 +271,17 @@ mod tests {
         assert_eq!(
             once,
             r#"{"external_id":"a","row_data":{"tile_layer_url":"https://t.example/{z}/{x}/{y}.png","bounds":[[1,2],[3,4]],"epsg":"EPSG4326","alternative_layers":[{"tile_layer_url":"https://t.example/b/{z}/{x}/{y}","name":"b","min_zoom":2}]},"global_key":"k","media_type":"TMS_GEO"}"#
+        );
+        assert_eq!(normalize(&once), once);
+    }
+
+    #[test]
+    fn metadata_alias_numbers_and_dates() {
+        let input = r#"{"row_data":"https://h.example/a.mp4","metadata":[{"name":"skipNFrames","value":" 2 "},{"name":"captureDateTime","value":"20220601T1030"},{"name":"x","value":"3"}]}"#;
+        let once = normalize(input);
+        assert_eq!(
+            once,
+            r#"{"row_data":"https://h.example/a.mp4","metadata_fields":[{"name":"skipNFrames","value":2.0},{"name":"captureDateTime","value":"2022-06-01T10:30:00Z"},{"name":"x","value":"3"}],"media_type":"VIDEO"}"#
         );
         assert_eq!(normalize(&once), once);
     }

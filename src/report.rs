@@ -45,7 +45,7 @@ codes! {
     ROW_DATA_MISSING: "error", r#"`row_data` absent, null, `""` or `{}`; a PDF object without `pdf_url`"#;
     ROW_UNKNOWN_FIELD: "error", r#"a key the row (or an attachment, metadata entry, TMS or PDF object) does not take; near misses like `Global_Key` get a suggestion"#;
     ROW_DUPLICATE_FIELD: "error", r#"the same key twice in one object (a key and its camelCase alias count as the same)"#;
-    ROW_FIELD_ALIAS: "warning", r#"a camelCase alias (`rowData`, `globalKey`, `externalId`, `mediaType`, `metadataFields`); normalization renames it"#;
+    ROW_FIELD_ALIAS: "warning", r#"an alias (`rowData`, `globalKey`, `externalId`, `mediaType`, `metadataFields`, `metadata`); normalization renames it"#;
     ROW_TOO_LARGE: "error", r#"one row's normalized JSON does not fit in a chunk (`--max-bytes`)"#;
     ROW_FIELD_TYPE: "error", r#"a field of the wrong JSON type"#;
     MEDIA_TYPE_UNKNOWN: "error", r#"`media_type` not one of IMAGE, VIDEO, AUDIO, TEXT, HTML, DICOM, PDF, TMS_GEO, TMS_SIMPLE, CONVERSATIONAL; the SDK's member names `DOCUMENT`, `GEOSPATIAL_TILE`, `SIMPLE_TILE` get the value as a suggestion"#;
@@ -68,12 +68,12 @@ codes! {
     GLOBAL_KEY_EXISTS: "error", r#"a key listed in `--existing-keys`"#;
     GLOBAL_KEY_EMPTY: "error", r#"`""`"#;
     GLOBAL_KEY_LENGTH: "error", r#"over 200 characters"#;
-    GLOBAL_KEY_WHITESPACE: "error", r#"leading or trailing whitespace"#;
+    GLOBAL_KEY_WHITESPACE: "error", r#"leading, trailing or consecutive whitespace"#;
     GLOBAL_KEY_CHARS: "warning (error with `--strict`)", r#"characters outside `A-Z a-z 0-9 space ! _ . * ' ( ) & $ @ = ; / : + , ? -`"#;
-    METADATA_SCHEMA_ID: "error", r#"a malformed schema id (not a 25-character cuid), no id or name, or an id and name that disagree"#;
+    METADATA_SCHEMA_ID: "error (warning for an id and a name that disagree)", r#"a malformed schema id (not a 25-character cuid), an enum option's id given as the field's, no id or name; an id and a name that disagree only warn (the SDK goes by the id)"#;
     METADATA_UNKNOWN_FIELD: "error", r#"a field not in `--ontology`"#;
-    METADATA_DUPLICATE: "error", r#"one field twice in a row (by id or name)"#;
-    METADATA_VALUE: "error", r#"a value that does not fit its field's kind, enum options, length or media type"#;
+    METADATA_DUPLICATE: "error", r#"a field other than an enum twice in a row (by id or name), an enum option twice, or the same value twice for a field of unknown kind"#;
+    METADATA_VALUE: "error (warning for a string over 1,024 characters, or a value for an embedding the platform computes)", r#"a value that does not fit its field's kind, enum options (an option id when the enum is named by id), length or media type"#;
     SCHEMA: "error", r#"the row fails the `--schema` JSON Schema"#;
     ATTACHMENT_NOT_ARRAY: "error", r#"`attachments` is not an array"#;
     ATTACHMENT_TYPE: "error", r#"missing or unknown attachment type"#;
@@ -82,6 +82,9 @@ codes! {
     ATTACHMENT_OVERLAY_COUNT: "warning", r#"more than 9 `IMAGE_OVERLAY` attachments"#;
     MEDIA_TYPE_UNDOCUMENTED: "warning", r#"a media type no current import page documents: `DICOM` (explicit, or a `.dcm` URL, which is then not inferred; the SDK dropped DICOM in 6.2.0) and `POINT_CLOUD` (no data-row format; only its URL is checked)"#;
     ROW_LEGACY_SHAPE: "warning", r#"a legacy row shape the platform still takes: a top-level tiled row (`tileLayerUrl`, `bounds`, … and no `row_data`) or a top-level `conversationalData` conversation; normalization rewrites it to the current shape"#;
+    METADATA_NUMBER_COERCED: "warning", r#"a number field given a string or boolean that Python's `float()` reads, as the SDK does (`"2"`, `" 2 "`, `"1_000"`, `true`); normalized to the number"#;
+    EMBEDDING_VALUE: "error (warning for a key the SDK drops, or an embedding given twice)", r#"a custom embedding that is not `{embedding_id, vector, clusters?}` with a vector of 1 to 2,048 finite numbers"#;
+    ROW_FIELD_READ_ONLY: "warning", r#"`created_at`, `updated_at` or `media_attributes`: set by the platform; the SDK passes them on, no import page documents them"#;
 }
 
 impl Serialize for Code {

@@ -17,10 +17,16 @@ pub enum Field {
     Embeddings,
     /// The messages of a legacy conversation row (no row_data).
     ConversationalData,
+    CreatedAt,
+    UpdatedAt,
+    MediaAttributes,
 }
 
+/// How many fields a row knows.
+const FIELDS: usize = Field::ALL.len();
+
 impl Field {
-    const ALL: [Field; 10] = [
+    const ALL: [Field; 13] = [
         Field::RowData,
         Field::GlobalKey,
         Field::ExternalId,
@@ -31,60 +37,74 @@ impl Field {
         Field::Uid,
         Field::Embeddings,
         Field::ConversationalData,
+        Field::CreatedAt,
+        Field::UpdatedAt,
+        Field::MediaAttributes,
     ];
 
+    /// The field's pointer in each spelling it is read under: the canonical
+    /// snake_case name first, then the aliases normalization rewrites to it
+    /// (camelCase, and `metadata`, which the SDK passes through and the
+    /// platform stores as metadata_fields).
+    fn spellings(self) -> &'static [&'static str] {
+        match self {
+            Field::RowData => &["/row_data", "/rowData"],
+            Field::GlobalKey => &["/global_key", "/globalKey"],
+            Field::ExternalId => &["/external_id", "/externalId"],
+            Field::MediaType => &["/media_type", "/mediaType"],
+            Field::MetadataFields => &["/metadata_fields", "/metadataFields", "/metadata"],
+            Field::Attachments => &["/attachments"],
+            Field::DatasetId => &["/dataset_id"],
+            Field::Uid => &["/uid"],
+            Field::Embeddings => &["/embeddings"],
+            Field::ConversationalData => &["/conversationalData"],
+            Field::CreatedAt => &["/created_at"],
+            Field::UpdatedAt => &["/updated_at"],
+            Field::MediaAttributes => &["/media_attributes"],
+        }
+    }
+
     pub fn name(self) -> &'static str {
-        match self {
-            Field::RowData => "row_data",
-            Field::GlobalKey => "global_key",
-            Field::ExternalId => "external_id",
-            Field::MediaType => "media_type",
-            Field::MetadataFields => "metadata_fields",
-            Field::Attachments => "attachments",
-            Field::DatasetId => "dataset_id",
-            Field::Uid => "uid",
-            Field::Embeddings => "embeddings",
-            Field::ConversationalData => "conversationalData",
-        }
+        &self.spellings()[0][1..]
     }
 
-    /// The camelCase spelling normalization rewrites (SPEC §1).
-    fn alias(self) -> Option<&'static str> {
-        match self {
-            Field::RowData => Some("rowData"),
-            Field::GlobalKey => Some("globalKey"),
-            Field::ExternalId => Some("externalId"),
-            Field::MediaType => Some("mediaType"),
-            Field::MetadataFields => Some("metadataFields"),
-            _ => None,
-        }
+    /// Set by the platform: the SDK lets these through (they are DataRow
+    /// fields), but no import page documents them.
+    fn read_only(self) -> bool {
+        matches!(self, Field::CreatedAt | Field::UpdatedAt | Field::MediaAttributes)
     }
 
-    /// The field a key names, and whether it used the alias spelling.
-    pub fn from_key(key: &str) -> Option<(Field, bool)> {
-        Some(match key {
-            "row_data" => (Field::RowData, false),
-            "global_key" => (Field::GlobalKey, false),
-            "external_id" => (Field::ExternalId, false),
-            "media_type" => (Field::MediaType, false),
-            "metadata_fields" => (Field::MetadataFields, false),
-            "attachments" => (Field::Attachments, false),
-            "dataset_id" => (Field::DatasetId, false),
-            "uid" => (Field::Uid, false),
-            "embeddings" => (Field::Embeddings, false),
-            "conversationalData" => (Field::ConversationalData, false),
-            _ => return Field::ALL.iter().find(|f| f.alias() == Some(key)).map(|&f| (f, true)),
-        })
+    /// The field a key names, and which of its spellings (0: canonical).
+    pub fn from_key(key: &str) -> Option<(Field, usize)> {
+        // Every key of every row comes through here: canonical names first.
+        let canonical = match key {
+            "row_data" => Field::RowData,
+            "global_key" => Field::GlobalKey,
+            "external_id" => Field::ExternalId,
+            "media_type" => Field::MediaType,
+            "metadata_fields" => Field::MetadataFields,
+            "attachments" => Field::Attachments,
+            "dataset_id" => Field::DatasetId,
+            "uid" => Field::Uid,
+            "embeddings" => Field::Embeddings,
+            "conversationalData" => Field::ConversationalData,
+            "created_at" => Field::CreatedAt,
+            "updated_at" => Field::UpdatedAt,
+            "media_attributes" => Field::MediaAttributes,
+            _ => return Field::ALL.iter().find_map(|&f| f.spellings().iter().skip(1).position(|s| &s[1..] == key).map(|i| (f, i + 1))),
+        };
+        Some((canonical, 0))
     }
 
-    /// The JSON type the field must have, for `ROW_FIELD_TYPE`.
-    fn expected(self) -> &'static [Kind] {
+    /// The JSON types the field may have, for `ROW_FIELD_TYPE`; `None`
+    /// takes any value.
+    fn expected(self) -> Option<&'static [Kind]> {
         match self {
-            Field::RowData => &[Kind::String, Kind::Object],
-            Field::MetadataFields | Field::Embeddings | Field::ConversationalData => &[Kind::Array],
+            Field::RowData => Some(&[Kind::String, Kind::Object]),
+            Field::MetadataFields | Field::Embeddings | Field::ConversationalData => Some(&[Kind::Array]),
             // attachments has a code of its own (ATTACHMENT_NOT_ARRAY).
-            Field::Attachments => &[Kind::Array, Kind::Object, Kind::String, Kind::Number, Kind::Bool],
-            _ => &[Kind::String],
+            Field::Attachments | Field::CreatedAt | Field::UpdatedAt | Field::MediaAttributes => None,
+            _ => Some(&[Kind::String]),
         }
     }
 }
@@ -102,7 +122,9 @@ pub struct Row<'a> {
     pub text: &'a str,
     pub members: Vec<Member<'a>>,
     /// Each known field's value, `None` when absent or `null`.
-    values: [Option<Raw<'a>>; 10],
+    values: [Option<Raw<'a>>; FIELDS],
+    /// The spelling each field was given under (see [`Field::from_key`]).
+    spelling: [u8; FIELDS],
     /// Offset of the row's opening brace.
     pub offset: u32,
     /// The text holds no insignificant whitespace.
@@ -119,6 +141,12 @@ impl<'a> Row<'a> {
 
     pub fn string(&self, field: Field) -> Option<Str<'a>> {
         self.get(field).and_then(|v| v.as_str())
+    }
+
+    /// The JSON Pointer of a field as this row spells it (`/metadata` for
+    /// a `metadata` alias), for findings inside its value.
+    pub fn pointer(&self, field: Field) -> &'static str {
+        field.spellings()[self.spelling[field as usize] as usize]
     }
 }
 
@@ -138,17 +166,17 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         );
         return Ok(None);
     }
-    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; 10], offset, compact: false, legacy_tiles: Vec::new() };
-    let mut seen = [false; 10];
+    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; FIELDS], spelling: [0; FIELDS], offset, compact: false, legacy_tiles: Vec::new() };
+    let mut seen = [false; FIELDS];
     let mut aliases = Vec::new();
     let mut unknown = false;
     cursor.object(|c, key| {
         let value = c.value()?;
         let name = key.value();
         let field = Field::from_key(&name);
-        findings.rewrite |= key.escaped || value.is_null() || field.is_some_and(|(_, alias)| alias);
+        findings.rewrite |= key.escaped || value.is_null() || field.is_some_and(|(_, spelling)| spelling > 0);
         match field {
-            Some((field, alias)) => {
+            Some((field, spelling)) => {
                 let slot = field as usize;
                 if seen[slot] {
                     findings.error(
@@ -160,16 +188,25 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
                     return Ok(());
                 }
                 seen[slot] = true;
-                if alias {
+                row.spelling[slot] = spelling as u8;
+                if spelling > 0 {
                     aliases.push((field, key));
                 }
+                if field.read_only() {
+                    findings.warning(
+                        Code::ROW_FIELD_READ_ONLY,
+                        format!("/{name}"),
+                        key.offset,
+                        format!("\"{name}\" is set by the platform, and no import page documents it; the SDK passes it on, but remove it from the manifest"),
+                    );
+                }
                 if !value.is_null() {
-                    if !field.expected().contains(&value.kind) {
+                    if let Some(expected) = field.expected().filter(|e| !e.contains(&value.kind)) {
                         findings.error(
                             Code::ROW_FIELD_TYPE,
                             format!("/{name}"),
                             value.offset,
-                            format!("\"{}\" must be {}, not {}", field.name(), expected_names(field.expected()), value.kind.name()),
+                            format!("\"{}\" must be {}, not {}", field.name(), expected_names(expected), value.kind.name()),
                         );
                     }
                     row.values[slot] = Some(value);
@@ -191,11 +228,12 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
             continue;
         }
         let name = key.value();
+        let what = if name.chars().any(|c| c.is_ascii_uppercase()) { "the camelCase spelling of" } else { "another name for" };
         findings.warning(
             Code::ROW_FIELD_ALIAS,
             format!("/{name}"),
             key.offset,
-            format!("\"{name}\" is the camelCase spelling of \"{}\"; normalization renames it", field.name()),
+            format!("\"{name}\" is {what} \"{}\"; normalization renames it", field.name()),
         );
         findings.suggest(format!("rename \"{name}\" to \"{}\"", field.name()));
     }
@@ -365,14 +403,35 @@ mod tests {
     }
 
     #[test]
-    fn every_field_is_found_by_its_name_and_alias() {
+    fn every_field_is_found_by_its_name_and_aliases() {
         for field in Field::ALL {
-            assert_eq!(Field::from_key(field.name()), Some((field, false)));
-            if let Some(alias) = field.alias() {
-                assert_eq!(Field::from_key(alias), Some((field, true)));
+            assert_eq!(Field::from_key(field.name()), Some((field, 0)));
+            for (i, alias) in field.spellings().iter().enumerate() {
+                assert_eq!(Field::from_key(&alias[1..]), Some((field, i)));
             }
         }
         assert_eq!(Field::from_key("Row_Data"), None);
+        assert_eq!(Field::from_key("metadata"), Some((Field::MetadataFields, 2)));
+    }
+
+    #[test]
+    fn metadata_is_an_alias_and_platform_fields_only_warn() {
+        let mut f = Findings::default();
+        let row = parse(r#"{"row_data":"x","metadata":[],"created_at":"2024-01-01","media_attributes":{"width":3}}"#, &mut f).unwrap().unwrap();
+        assert_eq!(row.pointer(Field::MetadataFields), "/metadata");
+        assert!(row.get(Field::MetadataFields).is_some());
+        f.list.sort_by_key(|f| f.offset);
+        let found: Vec<(Code, &str)> = f.list.iter().map(|f| (f.code, f.pointer.as_str())).collect();
+        assert_eq!(
+            found,
+            vec![
+                (Code::ROW_FIELD_ALIAS, "/metadata"),
+                (Code::ROW_FIELD_READ_ONLY, "/created_at"),
+                (Code::ROW_FIELD_READ_ONLY, "/media_attributes")
+            ]
+        );
+        assert!(f.list[0].message.contains("another name for \"metadata_fields\""));
+        assert!(codes(r#"{"row_data":"x","metadata":[],"metadata_fields":[]}"#).contains(&(Code::ROW_DUPLICATE_FIELD, "/metadata_fields".into())));
     }
 
     #[test]

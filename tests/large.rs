@@ -33,6 +33,29 @@ fn two_hundred_thousand_mixed_rows() {
     }
 }
 
+/// One row of 200,000 metadata entries (about 7 MB, under the chunk limit):
+/// checked in linear time, every repeat reported where it is, and the valid
+/// form of the row still fits one chunk.
+#[test]
+fn one_row_of_two_hundred_thousand_metadata_entries() {
+    let (bytes, repeats) = manifest::wide_metadata_row(200_000, true);
+    let started = std::time::Instant::now();
+    let report = rowcheck::check(&bytes, Options::default());
+    let elapsed = started.elapsed();
+    let found: Vec<(&str, &str, Severity)> = report.diagnostics.iter().map(|d| (d.code.as_str(), d.pointer.as_str(), d.severity)).collect();
+    let mut want = vec![("METADATA_NUMBER_COERCED", "/metadata_fields/1/value", Severity::Warning)];
+    want.extend(repeats.iter().map(|p| ("METADATA_DUPLICATE", p.as_str(), Severity::Error)));
+    assert_eq!(found, want);
+    // A quadratic scan of 200,000 entries takes minutes.
+    assert!(elapsed < std::time::Duration::from_secs(10), "{elapsed:?}");
+
+    let (bytes, _) = manifest::wide_metadata_row(200_000, false);
+    assert!(bytes.len() > 6_000_000 && bytes.len() < 10_000_000, "{}", bytes.len());
+    let report = rowcheck::check(&bytes, Options::default());
+    assert!(report.diagnostics.is_empty(), "{:?}", &report.diagnostics[..1]);
+    assert_eq!((report.summary.valid_rows, report.chunks.len()), (1, 1));
+}
+
 /// Everything a run produces, pushed in 64 KiB pieces.
 fn run(bytes: &[u8], threads: usize, existing_keys: &[String]) -> (rowcheck::Report, Vec<u8>, Vec<u8>) {
     let options = Options { threads, emit_chunks: true, emit_normalized: true, existing_keys: existing_keys.to_vec(), ..Options::default() };

@@ -21,10 +21,17 @@ fn row_strategy() -> impl Strategy<Value = String> {
     ];
     let media = prop_oneof![Just(None), Just(Some("IMAGE")), Just(Some("image")), Just(Some("TEXT")), Just(Some("VIDEO"))];
     let gk = prop_oneof![Just(None), "[a-zA-Z]{1,3}".prop_map(Some), Just(Some(" x".to_string()))];
+    // Date-times in the forms the SDK's parser reads, numbers as strings,
+    // the `metadata` alias and several options of one enum: all rewritten.
+    let datetime = "[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?|-W(0[1-9]|[1-4][0-9]|5[0-2])(-[1-7])?|-(0[0-9][1-9]|[12][0-9][0-9]|3[0-5][0-9])|(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8]))([T ]([01][0-9]|2[0-3])(:[0-5][0-9](:[0-5][0-9]([.,][0-9]{1,9})?)?)?([Zz]|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)?)?";
     let md = prop_oneof![
-        Just(""),
-        Just(r#","metadata_fields":[{"name":"captureDateTime","value":"2022-06-01T10:30:00+05:30"}]"#),
-        Just(r#","metadataFields":[{"name":"split","value":"train"},{"name":"tag","value":null}]"#),
+        Just(String::new()),
+        Just(r#","metadata_fields":[{"name":"captureDateTime","value":"2022-06-01T10:30:00+05:30"}]"#.to_string()),
+        Just(r#","metadataFields":[{"name":"split","value":"train"},{"name":"tag","value":null}]"#.to_string()),
+        datetime.prop_map(|d| format!(r#","metadata_fields":[{{"name":"captureDateTime","value":"{d}"}}]"#)),
+        "[ ]?[0-9]{1,3}(_[0-9])?(\\.[0-9])?[ ]?".prop_map(|n| format!(r#","metadata_fields":[{{"name":"skipNFrames","value":"{n}"}},{{"name":"x","value":true}}]"#)),
+        Just(r#","metadata":[{"name":"split","value":"train"},{"name":"split","value":"cko8sc2yr0004h2dk69aj5x63"}]"#.to_string()),
+        Just(r#","embeddings":[{"embedding_id":"e","vector":[1.5,2],"note":1}]"#.to_string()),
     ];
     let att = prop_oneof![
         Just(""),

@@ -40,6 +40,7 @@ const SCHEMA_CANNOT_EXPRESS: &[(&str, &str)] = &[
     ("CONVERSATION_INVALID", "is given twice"),
     ("METADATA_VALUE", "does not exist in the calendar"),
     ("METADATA_VALUE", "the year is out of range"),
+    ("METADATA_VALUE", "was inferred as"),
 ];
 
 fn root() -> &'static Path {

@@ -144,3 +144,30 @@ pub fn write_manifest(out: &mut impl std::io::Write, rows: usize, ndjson: bool, 
     }
     Ok(bad)
 }
+
+/// A one-row JSON array whose row has `entries` metadata entries: distinct
+/// fields of unknown kind (each may appear once), plus, with `planted`,
+/// three repeats (pointers returned) and a numeric-string number field.
+pub fn wide_metadata_row(entries: usize, planted: bool) -> (Vec<u8>, Vec<String>) {
+    let mut row = String::with_capacity(entries * 40 + 200);
+    row.push_str(r#"[{"row_data":"https://storage.example.com/videos/wide.mp4","media_type":"VIDEO","metadata_fields":["#);
+    let mut repeats = Vec::new();
+    for i in 0..entries {
+        if i > 0 {
+            row.push(',');
+        }
+        match i {
+            // The entry before it again, an option twice, a string field twice.
+            _ if planted && i == entries / 2 => row.push_str(&format!(r#"{{"name":"field-{}","value":"value {}"}}"#, i - 1, i - 1)),
+            _ if planted && i == entries - 2 => row.push_str(r#"{"name":"split","value":"train"}"#),
+            _ if planted && i == entries - 1 => row.push_str(r#"{"schema_id":"cko8sbczn0002h2dkdaxb5kal","value":"cko8sbscr0003h2dk04w86hof"}"#),
+            _ if planted && i == 1 => row.push_str(r#"{"name":"skipNFrames","value":" 2 "}"#),
+            _ => row.push_str(&format!(r#"{{"name":"field-{i}","value":"value {i}"}}"#)),
+        }
+        if planted && (i == entries / 2 || i == entries - 1) {
+            repeats.push(format!("/metadata_fields/{i}"));
+        }
+    }
+    row.push_str("]}]\n");
+    (row.into_bytes(), repeats)
+}
