@@ -52,7 +52,7 @@ export interface OntologyField {
 }
 
 export interface Options {
-  /** GLOBAL_KEY_CHARS becomes an error. */
+  /** GLOBAL_KEY_CHARS and URL_SPACE become errors. */
   strict?: boolean;
   /**
    * Global keys that already exist in the organization (compared case-insensitively):

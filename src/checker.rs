@@ -19,7 +19,7 @@ use crate::schema::UserSchema;
 /// error for the caller; everything about the manifest is a diagnostic.
 #[derive(Debug, Default)]
 pub struct Options {
-    /// `GLOBAL_KEY_CHARS` becomes an error.
+    /// `GLOBAL_KEY_CHARS` and `URL_SPACE` become errors.
     pub strict: bool,
     /// Keys that already exist in the organization.
     pub existing_keys: Vec<String>,
@@ -229,7 +229,7 @@ impl Sink for RowChecker {
 
 impl RowRules {
     pub(crate) fn new(strict: bool, ontology: Arc<Ontology>) -> RowRules {
-        RowRules { strict, ontology, findings: Findings::default(), metadata_seen: metadata::Seen::default(), row_json: Vec::new(), url_row: Vec::new() }
+        RowRules { strict, ontology, findings: Findings { strict, ..Findings::default() }, metadata_seen: metadata::Seen::default(), row_json: Vec::new(), url_row: Vec::new() }
     }
 
     /// The same rules with scratch space of their own, for another thread.
@@ -258,6 +258,11 @@ impl RowRules {
         };
         let result = match span.kind {
             SpanKind::Json => self.check_row(text),
+            // A URL list holds URLs only: a line of text is an error, never a TEXT row.
+            SpanKind::Url if !crate::url::looks_like_url(text) => {
+                self.findings.error(Code::URL_INVALID, "/row_data", 0, crate::url::not_a_url_line(text));
+                return Outcome::FAILED;
+            }
             SpanKind::Url => {
                 // A URL-list line is the row {"row_data": LINE}.
                 let mut row = std::mem::take(&mut self.url_row);

@@ -39,7 +39,7 @@ macro_rules! codes {
 codes! {
     FILE_SYNTAX: "error", r#"JSON syntax error: between rows (reading stops, `row` null) or inside one row (`row` set, other rows still checked)"#;
     FILE_ENCODING: "error", r#"not UTF-8 (a UTF-16 file, or invalid bytes inside a row)"#;
-    FILE_ROOT: "error", r#"not a manifest: a scalar root, or one object spread over several lines"#;
+    FILE_ROOT: "error", r#"not a manifest: a scalar root, one object spread over several lines, or a first line that is not a URL (CSV, `null`, broken JSON, plain text); the message says what the file looks like"#;
     FILE_EMPTY: "info", r#"no rows (empty file, blank file, `[]`)"#;
     ROW_NOT_OBJECT: "error", r#"a row that is not an object"#;
     ROW_DATA_MISSING: "error", r#"`row_data` absent, null, `""` or `{}`; a PDF object without `pdf_url`"#;
@@ -59,9 +59,9 @@ codes! {
     TMS_ZOOM: "error (warning for a zoom above 24)", r#"zooms not non-negative integers, `min_zoom` > `max_zoom`, bad `tile_size`; a zoom above 24 is only a warning"#;
     TMS_EPSG: "error", r#"`epsg` missing, unknown, or not matching TMS_GEO / TMS_SIMPLE"#;
     CONVERSATION_INVALID: "error", r#"an inline conversation that breaks its format"#;
-    URL_INVALID: "error", r#"not an absolute URL, or no valid host"#;
-    URL_SCHEME: "error", r#"a scheme other than https, http, gs, s3; `s3:`/`gs:` not as `scheme://bucket/key`"#;
-    URL_UNSUPPORTED_CHAR: "error", r#"`#`, `<`, `>`, `||`, whitespace or control characters"#;
+    URL_INVALID: "error", r#"not a URL a browser can load (WHATWG URL parsing fails; the message gives the parser's reason), or a line of a URL list that is not a URL"#;
+    URL_SCHEME: "error", r#"a scheme other than https, http, gs (`s3:` too: the SDK refuses it; the suggestion is the virtual-hosted https URL); `gs:` not as `gs://bucket/key`"#;
+    URL_UNSUPPORTED_CHAR: "error", r#"`#`, `<`, `>`, `||` or a control character (tabs and newlines too), with its offset"#;
     URL_INSECURE: "warning", r#"`http://`"#;
     URL_TOO_LONG: "warning", r#"over 16 KiB"#;
     GLOBAL_KEY_DUPLICATE: "error", r#"a key repeated in the manifest (case-insensitive), on each repeat, naming the first row"#;
@@ -80,6 +80,10 @@ codes! {
     ATTACHMENT_VALUE: "error", r#"missing, empty or non-string value; an element that is not an object"#;
     ATTACHMENT_TEXT_DEPRECATED: "warning", r#"type `TEXT`; normalized to `TEXT_URL` (URL value) or `RAW_TEXT`"#;
     ATTACHMENT_OVERLAY_COUNT: "warning", r#"more than 9 `IMAGE_OVERLAY` attachments"#;
+    URL_SPACE: "warning (error with `--strict`)", r#"a raw space (or another Unicode space) in a URL, or around it"#;
+    URL_REPAIRED: "warning", r#"a URL browsers load only after repairing it (`https:/x`, `https:x`, `https:///x`, backslashes); the suggestion is the parser's reading"#;
+    URL_FOLDER: "warning", r#"an asset URL whose path ends with `/`: a folder, not a file"#;
+    ROW_DATA_LOCAL_PATH: "warning", r#"a string `row_data` without a scheme that looks like a local file path (`images/a.png`, `C:\data\a.mp4`), read as TEXT"#;
 }
 
 impl Serialize for Code {
@@ -128,6 +132,9 @@ pub struct Findings {
     /// attachment type, a non-canonical date-time). When it stays false, a
     /// valid row's normalized form is its own text without whitespace.
     pub rewrite: bool,
+    /// `--strict`: checks whose severity depends on it read it here. Set
+    /// once per run; [`Findings::clear`] keeps it.
+    pub strict: bool,
 }
 
 impl Findings {

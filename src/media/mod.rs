@@ -242,6 +242,17 @@ fn check_string(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &m
             }
         }
         None => {
+            if url::looks_like_local_path(&value) {
+                findings.warning(
+                    Code::ROW_DATA_LOCAL_PATH,
+                    "/row_data",
+                    data.offset,
+                    format!(
+                        "row_data {} looks like a local file path, which a JSON upload cannot read, so it would become a TEXT row holding the path; upload the file and give its https:// URL, or set media_type \"TEXT\" if the path is the text",
+                        quote(&value)
+                    ),
+                );
+            }
             check_text_length(&value, data, findings);
             Ok(inferred(findings, data, MediaType::Text, "row_data, which is text rather than a URL"))
         }
@@ -404,6 +415,18 @@ mod tests {
         assert_eq!(codes(r#"{"row_data":""}"#), vec![Code::ROW_DATA_MISSING]);
         assert_eq!(codes(r#"{"row_data":{}}"#), vec![Code::ROW_DATA_MISSING]);
         assert_eq!(codes(r#"{"row_data":{"x":1}}"#), vec![Code::MEDIA_TYPE_MISMATCH]);
+    }
+
+    #[test]
+    fn text_that_is_not_a_url() {
+        for text in ["Data: 5 rows", "File: notes", "HTTP: 200", "S3: bucket"] {
+            let (r, c) = run(&format!(r#"{{"row_data":"{text}"}}"#));
+            assert_eq!((r.media, c), (Some(MediaType::Text), vec![(Code::MEDIA_TYPE_INFERRED, "/row_data".into())]), "{text}");
+        }
+        assert_eq!(codes(r#"{"row_data":"s3://bucket/a.jpg"}"#), vec![Code::URL_SCHEME, Code::MEDIA_TYPE_INFERRED]);
+        assert_eq!(codes(r#"{"row_data":"images/a.png"}"#), vec![Code::ROW_DATA_LOCAL_PATH, Code::MEDIA_TYPE_INFERRED]);
+        assert_eq!(codes(r#"{"row_data":"C:\\data\\a.mp4"}"#), vec![Code::ROW_DATA_LOCAL_PATH, Code::MEDIA_TYPE_INFERRED]);
+        assert!(codes(r#"{"row_data":"images/a.png","media_type":"TEXT"}"#).is_empty());
     }
 
     #[test]
