@@ -71,27 +71,33 @@ const FILE_EXTENSIONS: [&str; 22] = [
     "txt", "json", "ndjson", "csv",
 ];
 
-/// Does text (no scheme) look like a path on someone's disk: one line whose
-/// last segment is a file name with an extension, and which is rooted
-/// (`/home/me/a.jpg`, `./x.png`, `~/a.mp3`, `C:\data\a.mp4`, `\\server\a.png`),
-/// has folders (`images/a.png`), or is one word naming a media file (`a.jpg`)?
+/// Does text (no scheme) look like a path on someone's disk? One line that
+/// is rooted (`/home/me/a.jpg`, `./x.png`, `~/a.mp3`, `C:\data\a.mp4`,
+/// `\\server\a.png`) and either names a file with an extension or is one
+/// word of two or more segments (`/tmp/tmpk3j2x9ab`, a temporary file); or
+/// has folders and names a file (`images/a.png`); or is one word naming a
+/// media file (`a.jpg`).
 pub fn looks_like_local_path(s: &str) -> bool {
     if s.is_empty() || s.len() > 4096 || s.contains(['\n', '\r']) {
-        return false;
-    }
-    let name = s.rsplit(['/', '\\']).next().unwrap_or(s);
-    let Some((stem, ext)) = name.rsplit_once('.') else {
-        return false;
-    };
-    let is_ext =
-        (1..=5).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()) && ext.bytes().any(|b| b.is_ascii_alphabetic());
-    if stem.is_empty() || !is_ext {
         return false;
     }
     let b = s.as_bytes();
     let drive = b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'/' | b'\\');
     let rooted = drive || ["/", "./", "../", "~/", ".\\", "..\\", "~\\", "\\\\"].iter().any(|p| s.starts_with(p));
-    rooted || s.contains(['/', '\\']) || !s.contains(char::is_whitespace) && FILE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext))
+    let one_word = !s.contains(char::is_whitespace);
+    let segments = s.split(['/', '\\']).filter(|seg| !seg.is_empty()).count();
+    let name = s.rsplit(['/', '\\']).next().unwrap_or(s);
+    let ext = name.rsplit_once('.').filter(|(stem, ext)| {
+        !stem.is_empty()
+            && (1..=5).contains(&ext.len())
+            && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+            && ext.bytes().any(|b| b.is_ascii_alphabetic())
+    });
+    match ext {
+        Some(_) if rooted || s.contains(['/', '\\']) => true,
+        Some((_, ext)) => one_word && FILE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)),
+        None => rooted && one_word && segments > 1 && !name.is_empty(),
+    }
 }
 
 /// Bytes a plain URL's path and query may hold as they are: the parser
@@ -276,8 +282,25 @@ fn parse(url: &str) -> Parsed {
         }
         repairs.set(r);
     };
-    let url = Url::options().syntax_violation_callback(Some(&note)).parse(url);
-    Parsed { url, repairs: repairs.get() }
+    let parsed = Url::options().syntax_violation_callback(Some(&note)).parse(url);
+    let parsed = parsed.and_then(|u| if backslash_in_port(url, &u) { Err(ParseError::InvalidPort) } else { Ok(u) });
+    Parsed { url: parsed, repairs: repairs.get() }
+}
+
+/// The `url` crate (2.5.8) ends the port of a non-special URL at a
+/// backslash and reads `gs://bucket:\key` as valid; the URL Standard (and
+/// browsers) fail it: outside http(s), ws(s), ftp and file a backslash is
+/// no separator.
+fn backslash_in_port(input: &str, u: &Url) -> bool {
+    if u.is_special() || !u.has_host() || !input.contains('\\') {
+        return false;
+    }
+    let s: String = input.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let Some(after) = scheme_of(&s).and_then(|(_, rest)| rest.strip_prefix("//")) else { return false };
+    let authority = until(after, b"/?#");
+    let host_port = rsplit_at(authority, b'@').map_or(authority, |(_, h)| h);
+    let host_end = if host_port.starts_with('[') { host_port.find(']').unwrap_or(host_port.len()) } else { 0 };
+    host_port[host_end..].find(':').is_some_and(|colon| host_port[host_end + colon..].contains('\\'))
 }
 
 /// Blanks and control characters around a URL: the parser drops some of
@@ -672,6 +695,8 @@ mod tests {
             "http://a%40b.com/",
             "https://xn--pokxncvks/a.jpg",
             "https://ex ample.com/a.jpg",
+            "gs://bucket:\\k",
+            "gs://bucket:1\\k",
         ] {
             assert!(codes(bad).contains(&Code::URL_INVALID), "{bad}: {:?}", codes(bad));
         }
@@ -687,6 +712,7 @@ mod tests {
             "https://192.168.0.1/a.jpg",
             "https://h.example/a|b.jpg",
             "https://h.example/%zz",
+            "gs://bucket\\x@b/k",
         ] {
             assert!(!codes(good).contains(&Code::URL_INVALID), "{good}: {:?}", codes(good));
         }
@@ -826,10 +852,13 @@ mod tests {
             "\\\\server\\share\\a.png",
             "a.JPG",
             "My Photos/IMG 1.jpg",
+            "/tmp/tmpk3j2x9ab",
+            "/home/me/data",
         ] {
             assert!(looks_like_local_path(path), "{path}");
         }
-        for text in ["hello world", "Node.js", "version 1.2", "the end.", "see a.jpg now", "/home/me/data", "a.jpg\nb.jpg"] {
+        for text in ["hello world", "Node.js", "version 1.2", "the end.", "see a.jpg now", "/s", "/home/me/", "/ and more", "a.jpg\nb.jpg"]
+        {
             assert!(!looks_like_local_path(text), "{text}");
         }
     }
