@@ -17,6 +17,10 @@ export interface Diagnostic {
   /** 1-based column, in Unicode characters. */
   column: number;
   message: string;
+  /**
+   * A suggested fix. For the URL codes it is exactly the replacement URL,
+   * already checked to pass the rule it fixes.
+   */
   suggestion?: string;
 }
 
