@@ -114,28 +114,27 @@ const PLAIN: [bool; 256] = {
     t
 };
 
-/// The fast path: `https://` or `http://`, a host of lower-case ASCII
-/// labels (letters, digits, `-`; none punycode, `xn--`), the last starting
-/// with a letter so it cannot be read as an IPv4 number, then a `/` path
-/// and optional query of [`PLAIN`] bytes, `%` only before two hex digits,
-/// no `.` or `..` segment, and `{` `}` only in the path. The parser accepts
-/// such a URL and serializes it unchanged, except that it percent-encodes
-/// the path's `{` `}` (tile templates): tests/url_fast_path.rs holds it to
-/// that. No port, user, fragment, upper-case host or non-ASCII byte: those
-/// go to the parser.
+/// The fast path: `https://`, `http://` or `gs://`, a host of lower-case
+/// ASCII labels (letters, digits, `-`; none punycode, `xn--`), the last
+/// starting with a letter so it cannot be read as an IPv4 number, then a
+/// `/` path (for `gs://`, one naming an object) and optional query of
+/// [`PLAIN`] bytes, `%` only before two hex digits, no `.` or `..` segment,
+/// and `{` `}` only in the path. The parser accepts such a URL and
+/// serializes it unchanged, except that it percent-encodes the path's `{`
+/// `}` (tile templates): tests/url_fuzz.rs holds it to that. No port, user,
+/// fragment, upper-case host or non-ASCII byte: those go to the parser.
 pub fn is_plain(url: &str) -> bool {
     let b = url.as_bytes();
-    let rest = match b.strip_prefix(b"https://") {
-        Some(rest) => rest,
-        None => match b.strip_prefix(b"http://") {
-            Some(rest) => rest,
-            None => return false,
-        },
+    let Some(rest) = [&b"https://"[..], b"http://", b"gs://"].into_iter().find_map(|p| b.strip_prefix(p)) else {
+        return false;
     };
     let Some(host_end) = memchr::memchr(b'/', rest) else {
         return false;
     };
-    plain_host(&rest[..host_end]) && plain_path(&rest[host_end..])
+    let path = &rest[host_end..];
+    // A gs:// URL without a key is the parser's case: it gets URL_SCHEME there.
+    let names_object = b[0] != b'g' || path.len() > 1 && path[1] != b'?';
+    names_object && plain_host(&rest[..host_end]) && plain_path(path)
 }
 
 fn plain_host(host: &[u8]) -> bool {
@@ -787,6 +786,9 @@ mod tests {
         assert!(is_plain("https://storage.example.com/datasets/a_1.jpg?X-Goog-Signature=ab%2Fc&x=1"));
         assert!(is_plain("http://h/"));
         assert!(is_plain("https://tiles.example.com/{z}/{x}/{y}.png"));
+        assert!(is_plain("gs://my-bucket/a/b.png"));
+        assert!(!is_plain("gs://my-bucket/"));
+        assert!(!is_plain("gs://my-bucket/?x"));
         for slow in [
             "https://h",
             "https://H/x",
@@ -806,6 +808,33 @@ mod tests {
             "https://h/a\\b",
         ] {
             assert!(!is_plain(slow), "{slow}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_finds_what_the_parser_path_finds() {
+        let all = |url: &str, fast: bool| {
+            let mut f = Findings::default();
+            if fast {
+                check(url, &|| "/p".into(), 0, &mut f);
+            } else {
+                check_parsed(url, &|| "/p".into(), 0, &mut f);
+            }
+            f.list.into_iter().map(|f| (f.code, f.severity, f.message, f.suggestion)).collect::<Vec<_>>()
+        };
+        for url in [
+            "https://h.example/a.jpg",
+            "http://h.example/a.jpg?x=1",
+            "http://h.example/images/",
+            "https://h.example/images/",
+            "https://h.example/",
+            "gs://bucket/a/b.png",
+            "gs://bucket/folder/",
+            "gs://bucket//",
+            "https://tiles.example/{z}/{x}/{y}.png?key=a%2Fb",
+        ] {
+            assert!(is_plain(url), "{url}");
+            assert_eq!(all(url, true), all(url, false), "{url}");
         }
     }
 

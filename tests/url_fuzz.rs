@@ -4,7 +4,8 @@
 //!
 //! - the fast path is sound: whenever `url::is_plain` takes a URL without
 //!   the parser, the `url` crate accepts it and serializes it unchanged
-//!   (but for the `{` `}` it percent-encodes in the path);
+//!   (but for the `{` `}` it percent-encodes in the path), and the findings
+//!   are exactly the ones the parsed URL calls for;
 //! - no suggestion fails the checks it is offered to fix: a URL finding's
 //!   `suggestion` is itself checked and has no error, no character problem
 //!   and needs no repair.
@@ -37,20 +38,8 @@ fn budget() -> (Instant, u64) {
     (Instant::now() + Duration::from_secs(secs), seed | 1)
 }
 
-const SCHEMES: &[&str] = &[
-    "https://",
-    "http://",
-    "https://",
-    "HTTPS://",
-    "https:/",
-    "https:",
-    "https:///",
-    "gs://",
-    "s3://",
-    "ftp://",
-    " https://",
-    "https:\\\\",
-];
+const SCHEMES: &[&str] =
+    &["https://", "http://", "gs://", "HTTPS://", "https:/", "https:", "https:///", "s3://", "ftp://", " https://", "https:\\\\"];
 const LABELS: &[&str] = &[
     "example",
     "com",
@@ -150,7 +139,7 @@ const PIECES: &[&str] = &[
 fn generate(rng: &mut Rng) -> String {
     let tame = rng.below(2) == 0;
     let part = |rng: &mut Rng, from: &[&'static str], n: usize| if tame { from[rng.below(n.min(from.len()))] } else { rng.pick(from) };
-    let mut s = String::from(part(rng, SCHEMES, 2));
+    let mut s = String::from(part(rng, SCHEMES, 3));
     for i in 0..1 + rng.below(4) {
         if i > 0 {
             s.push_str(part(rng, HOST_SEPS, 3));
@@ -195,10 +184,26 @@ fn the_fast_path_only_takes_urls_the_parser_keeps_as_written() {
                 continue;
             }
             plain += 1;
-            match ::url::Url::parse(&input) {
-                Ok(parsed) => assert_eq!(parsed.as_str(), expected_serialization(&input), "the parser rewrites the plain URL {input:?}"),
+            let parsed = match ::url::Url::parse(&input) {
+                Ok(parsed) => parsed,
                 Err(e) => panic!("the fast path takes {input:?}, which the parser refuses: {e}"),
+            };
+            assert_eq!(parsed.as_str(), expected_serialization(&input), "the parser rewrites the plain URL {input:?}");
+            // And its findings are the ones the parsed URL calls for.
+            let mut f = Findings::default();
+            url::check(&input, &|| "/row_data".into(), 0, &mut f);
+            let got: Vec<Code> = f.list.iter().map(|f| f.code).collect();
+            let mut want = Vec::new();
+            if input.len() > url::MAX_URL_BYTES {
+                want.push(Code::URL_TOO_LONG);
             }
+            if parsed.scheme() == "http" {
+                want.push(Code::URL_INSECURE);
+            }
+            if parsed.path().len() > 1 && parsed.path().ends_with('/') && parsed.query().is_none() {
+                want.push(Code::URL_FOLDER);
+            }
+            assert_eq!(got, want, "{input:?}");
         }
     }
     println!("fast path: {plain} of {runs} generated URLs were plain, all kept as written by the parser");
