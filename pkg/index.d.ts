@@ -17,6 +17,10 @@ export interface Diagnostic {
   /** 1-based column, in Unicode characters. */
   column: number;
   message: string;
+  /**
+   * A suggested fix. For the URL codes it is exactly the replacement URL,
+   * already checked to pass the rule it fixes.
+   */
   suggestion?: string;
 }
 
@@ -52,7 +56,7 @@ export interface OntologyField {
 }
 
 export interface Options {
-  /** GLOBAL_KEY_CHARS becomes an error. */
+  /** GLOBAL_KEY_CHARS and URL_SPACE become errors. */
   strict?: boolean;
   /**
    * Global keys that already exist in the organization (compared case-insensitively):

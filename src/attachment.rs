@@ -154,7 +154,7 @@ mod tests {
         assert_eq!(codes(r#"[{"type":"RAW_TEXT"}]"#), vec![(Code::ATTACHMENT_VALUE, "/attachments/0".into())]);
         assert_eq!(codes(r#"[{"type":"RAW_TEXT","value":"a b # c"}]"#), vec![]);
         assert_eq!(
-            codes(r#"[{"type":"TEXT_URL","value":"https://h.example/a b.txt"}]"#),
+            codes(r#"[{"type":"TEXT_URL","value":"https://h.example/a<b.txt"}]"#),
             vec![(Code::URL_UNSUPPORTED_CHAR, "/attachments/0/value".into())]
         );
         assert_eq!(

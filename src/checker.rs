@@ -20,7 +20,7 @@ use crate::schema::UserSchema;
 /// error for the caller; everything about the manifest is a diagnostic.
 #[derive(Debug, Default)]
 pub struct Options {
-    /// `GLOBAL_KEY_CHARS` becomes an error.
+    /// `GLOBAL_KEY_CHARS` and `URL_SPACE` become errors.
     pub strict: bool,
     /// Keys that already exist in the organization.
     pub existing_keys: Vec<String>,
@@ -235,7 +235,7 @@ impl RowRules {
         RowRules {
             strict,
             ontology,
-            findings: Findings::default(),
+            findings: Findings { strict, ..Findings::default() },
             metadata_seen: metadata::Seen::default(),
             embedding_seen: metadata::Seen::default(),
             media_scratch: media::Scratch::default(),
@@ -270,6 +270,11 @@ impl RowRules {
         };
         let result = match span.kind {
             SpanKind::Json => self.check_row(text),
+            // A URL list holds URLs only: a line of text is an error, never a TEXT row.
+            SpanKind::Url if !crate::url::looks_like_url(text) => {
+                self.findings.error(Code::URL_INVALID, "/row_data", 0, crate::url::not_a_url_line(text));
+                return Outcome::FAILED;
+            }
             SpanKind::Url => {
                 // A URL-list line is the row {"row_data": LINE}.
                 let mut row = std::mem::take(&mut self.url_row);

@@ -5,7 +5,8 @@
 //! as it goes. Only an unfinished row is carried between pieces, so a whole
 //! file and the same file pushed a byte at a time give the same spans.
 
-use crate::report::{Code, Severity};
+use crate::report::{Code, Severity, quote};
+use crate::url;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Container {
@@ -291,16 +292,9 @@ impl Reader {
                 self.state = State::Lines;
                 return 0;
             }
-            (State::Start, b'"' | b'-' | b'0'..=b'9') => {
-                self.stop(
-                    sink,
-                    Code::FILE_ROOT,
-                    "the file is a single JSON value; a manifest is a JSON array of rows, one JSON object per line, or one URL per line".into(),
-                );
-                return 0;
-            }
+            // A URL list, if its first line is a URL; the container stays
+            // unknown until that line is read (see `first_line`).
             (State::Start, _) => {
-                self.container = Some(Container::UrlList);
                 self.state = State::Lines;
                 return 0;
             }
@@ -379,6 +373,12 @@ impl Reader {
             }
             None => {
                 self.carry.extend_from_slice(bytes);
+                if self.container.is_none() && self.carry.len() >= FIRST_LINE_PEEK {
+                    match first_line(&self.carry[..FIRST_LINE_PEEK]) {
+                        Ok(()) => self.container = Some(Container::UrlList),
+                        Err(message) => self.stop(sink, Code::FILE_ROOT, message),
+                    }
+                }
                 bytes.len()
             }
         }
@@ -399,6 +399,13 @@ impl Reader {
             return;
         }
         self.pos.advance(&line[..lead]);
+        if self.container.is_none() {
+            if let Err(message) = first_line(&content[..content.len().min(FIRST_LINE_PEEK)]) {
+                self.stop(sink, Code::FILE_ROOT, message);
+                return;
+            }
+            self.container = Some(Container::UrlList);
+        }
         let kind = if self.container == Some(Container::UrlList) { SpanKind::Url } else { SpanKind::Json };
         if kind == SpanKind::Json && self.rows == 0 && Scan::default().feed(content).is_none() {
             self.stop(
@@ -451,6 +458,53 @@ impl Reader {
             self.problem(sink, Code::FILE_EMPTY, Severity::Info, Pos { offset: 0, line: 1, column: 1 }, message.into());
         }
     }
+}
+
+/// How much of the first line of a file that is neither a JSON array nor
+/// NDJSON decides what it is: the reader holds no more of one line to know.
+const FIRST_LINE_PEEK: usize = 4096;
+
+const MANIFEST: &str = "a manifest is a JSON array of rows [ … ], one JSON object per line, or one URL per line";
+
+/// `Ok` when the first line (or its first [`FIRST_LINE_PEEK`] bytes) opens a
+/// URL list; otherwise what the file looks like and what to do, for `FILE_ROOT`.
+fn first_line(line: &[u8]) -> Result<(), String> {
+    let text = String::from_utf8_lossy(line);
+    let text = text.trim();
+    if url::looks_like_url(text) {
+        return Ok(());
+    }
+    let q = quote(text);
+    if serde_json::from_str::<serde_json::Value>(text).is_ok() {
+        return Err(format!("the file starts with the bare JSON value {q}, not rows; {MANIFEST}"));
+    }
+    if let Some(c) = text.chars().next().filter(|c| matches!(c, ']' | '}' | ',')) {
+        return Err(format!("the file starts with '{c}', like JSON whose beginning is missing; {MANIFEST}"));
+    }
+    if is_csv_line(text) {
+        return Err(format!(
+            "the file looks like CSV, with the first line {q}; convert it to a JSON array of rows such as [{{\"row_data\": \"https://…\"}}], or list the URLs one per line"
+        ));
+    }
+    if url::looks_like_local_path(text) {
+        return Err(format!(
+            "the first line {q} looks like a local file path, which a JSON upload cannot read; upload the files and list their https:// URLs, one per line"
+        ));
+    }
+    Err(format!(
+        "the first line {q} is not a URL, a JSON array or a JSON object, so the file is not a manifest; {MANIFEST} (inline text goes in a JSON array: [{{\"row_data\": \"…\"}}])"
+    ))
+}
+
+/// A line of comma-, tab- or semicolon-separated fields, one of which is a
+/// column name an import sheet would have, or a URL.
+fn is_csv_line(line: &str) -> bool {
+    const COLUMNS: [&str; 14] =
+        ["row_data", "rowdata", "data_row", "global_key", "globalkey", "external_id", "externalid", "media_type", "url", "uri", "image", "image_url", "path", "file"];
+    [',', '\t', ';'].into_iter().any(|sep| {
+        let fields: Vec<&str> = line.split(sep).map(|f| f.trim().trim_matches('"')).collect();
+        fields.len() > 1 && fields.iter().any(|f| COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(f)) || url::looks_like_url(f))
+    })
 }
 
 #[cfg(test)]
@@ -530,6 +584,22 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_is_not_a_url_list_says_what_it_looks_like() {
+        let said = |first: &str| first_line(first.as_bytes()).unwrap_err();
+        assert!(said("null").contains("bare JSON value \"null\""), "{}", said("null"));
+        assert!(said("42").contains("bare JSON value"));
+        assert!(said("], {\"row_data\": 1}").contains("like JSON whose beginning is missing"));
+        assert!(said("row_data,global_key").contains("looks like CSV"));
+        assert!(said("\"url\";\"name\"").contains("looks like CSV"));
+        assert!(said("1,https://a.example/1.jpg").contains("looks like CSV"));
+        assert!(said("/home/me/a.jpg").contains("local file path"));
+        assert!(said("Data: 5 rows").contains("is not a URL"));
+        assert!(said("Hello, world").contains("is not a URL"));
+        assert!(first_line(b"https://a.example/1.jpg").is_ok());
+        assert!(first_line(b"s3://bucket/k").is_ok());
+    }
+
+    #[test]
     fn file_problems() {
         let codes = |input: &[u8]| read_cut_everywhere(input).problems.iter().map(|p| p.0).collect::<Vec<_>>();
         assert_eq!(codes(b""), vec![Code::FILE_EMPTY]);
@@ -543,6 +613,17 @@ mod tests {
         assert_eq!(codes(b"[{},"), vec![Code::FILE_SYNTAX]);
         assert_eq!(codes(b"[1"), vec![Code::FILE_SYNTAX]);
         assert_eq!(codes(b"\xFF\xFE[\x00"), vec![Code::FILE_ENCODING]);
+        assert_eq!(codes(b"\"s\""), vec![Code::FILE_ROOT]);
+        assert_eq!(codes(b"null\n"), vec![Code::FILE_ROOT]);
+        assert_eq!(codes(b"row_data,global_key\nhttps://a.example/1.jpg,k1\n"), vec![Code::FILE_ROOT]);
+        assert_eq!(codes(b"]\n{}"), vec![Code::FILE_ROOT]);
+        assert_eq!(codes(b"hello world"), vec![Code::FILE_ROOT]);
+        // The first line decides, however long it is and however it is cut.
+        let long = format!("https://a.example/{}.jpg\nnot a url\n", "a".repeat(5000));
+        let c = read_cut_everywhere(long.as_bytes());
+        assert_eq!((c.rows.len(), c.problems.len()), (2, 0));
+        let long_text = format!("{} https://a.example/1.jpg\n", "word ".repeat(1000));
+        assert_eq!(read_cut_everywhere(long_text.as_bytes()).problems, vec![(Code::FILE_ROOT, 1, 1)]);
         // A cut-short row is handed on so the parser can say where it broke.
         let c = read(b"[{\"a\": [1");
         assert_eq!(c.rows.len(), 1);

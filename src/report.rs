@@ -39,7 +39,7 @@ macro_rules! codes {
 codes! {
     FILE_SYNTAX: "error", r#"JSON syntax error: between rows (reading stops, `row` null) or inside one row (`row` set, other rows still checked)"#;
     FILE_ENCODING: "error", r#"not UTF-8 (a UTF-16 file, or invalid bytes inside a row)"#;
-    FILE_ROOT: "error", r#"not a manifest: a scalar root, or one object spread over several lines"#;
+    FILE_ROOT: "error", r#"not a manifest: a scalar root, one object spread over several lines, or a first line that is not a URL (CSV, `null`, broken JSON, plain text); the message says what the file looks like"#;
     FILE_EMPTY: "info", r#"no rows (empty file, blank file, `[]`)"#;
     ROW_NOT_OBJECT: "error", r#"a row that is not an object"#;
     ROW_DATA_MISSING: "error", r#"`row_data` absent, null, `""` or `{}`; a PDF object without `pdf_url`"#;
@@ -59,9 +59,9 @@ codes! {
     TMS_ZOOM: "error (warning for a fractional zoom or one above 24)", r#"a zoom that is not a non-negative number, `min_zoom` > `max_zoom`, a bad `tile_size`; a fractional zoom or one above 24 is only a warning"#;
     TMS_EPSG: "error (warning for an EPSG system under TMS_SIMPLE)", r#"`epsg` missing from a tile template, or not one of EPSG4326, EPSG3857, EPSG3395, Simple"#;
     CONVERSATION_INVALID: "error (warning for a key the format does not list, a missing version, an undocumented actor role, or an id a draft leaves unresolved)", r#"an inline conversation (version 1, multimodal chat version 2, legacy `conversationalData`) or LLM prompt row that breaks its format"#;
-    URL_INVALID: "error", r#"not an absolute URL, or no valid host"#;
-    URL_SCHEME: "error", r#"a scheme other than https, http, gs, s3; `s3:`/`gs:` not as `scheme://bucket/key`"#;
-    URL_UNSUPPORTED_CHAR: "error", r#"`#`, `<`, `>`, `||`, whitespace or control characters"#;
+    URL_INVALID: "error", r#"not a URL a browser can load (WHATWG URL parsing fails; the message gives the parser's reason), or a line of a URL list that is not a URL"#;
+    URL_SCHEME: "error", r#"a scheme other than https, http, gs (`s3:` too: the SDK refuses it; the suggestion is the virtual-hosted https URL); `gs:` not as `gs://bucket/key`"#;
+    URL_UNSUPPORTED_CHAR: "error", r#"`#`, `<`, `>`, `||` or a control character (tabs and newlines too), with its offset"#;
     URL_INSECURE: "warning", r#"`http://`"#;
     URL_TOO_LONG: "warning", r#"over 16 KiB"#;
     GLOBAL_KEY_DUPLICATE: "error", r#"a key repeated in the manifest (case-insensitive), on each repeat, naming the first row"#;
@@ -85,6 +85,10 @@ codes! {
     METADATA_NUMBER_COERCED: "warning", r#"a number field given a string or boolean that Python's `float()` reads, as the SDK does (`"2"`, `" 2 "`, `"1_000"`, `true`); normalized to the number"#;
     EMBEDDING_VALUE: "error (warning for a key the SDK drops, or an embedding given twice)", r#"a custom embedding that is not `{embedding_id, vector, clusters?}` with a vector of 1 to 2,048 finite numbers"#;
     ROW_FIELD_READ_ONLY: "warning", r#"`created_at`, `updated_at` or `media_attributes`: set by the platform; the SDK passes them on, no import page documents them"#;
+    URL_SPACE: "warning (error with `--strict`)", r#"a raw space (or another Unicode space) in a URL, or around it"#;
+    URL_REPAIRED: "warning", r#"a URL browsers load only after repairing it (`https:/x`, `https:x`, `https:///x`, backslashes); the suggestion is the parser's reading"#;
+    URL_FOLDER: "warning", r#"an asset URL whose path ends with `/`: a folder, not a file"#;
+    ROW_DATA_LOCAL_PATH: "warning", r#"a string `row_data` without a scheme that looks like a local file path (`images/a.png`, `C:\data\a.mp4`), read as TEXT"#;
 }
 
 impl Serialize for Code {
@@ -133,6 +137,9 @@ pub struct Findings {
     /// attachment type, a non-canonical date-time). When it stays false, a
     /// valid row's normalized form is its own text without whitespace.
     pub rewrite: bool,
+    /// `--strict`: checks whose severity depends on it read it here. Set
+    /// once per run; [`Findings::clear`] keeps it.
+    pub strict: bool,
 }
 
 impl Findings {

@@ -3,10 +3,6 @@
 //! that source shows the platform does with its rows. Rows the source shows
 //! accepted must get no error; rows it shows refused must get exactly the
 //! error codes listed for them. Run through the CLI as a user would.
-//!
-//! Files named `pending-…` hold real rows whose honest expectation rowcheck
-//! does not meet yet (a rule being fixed elsewhere); they are checked for a
-//! well-formed source but not run, and listed when the test runs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -15,7 +11,7 @@ use std::sync::OnceLock;
 
 use rowcheck::media::MediaType;
 
-/// Rows the corpus must hold at least (pending files not counted).
+/// Rows the corpus must hold at least.
 const MIN_ROWS: u64 = 250;
 
 
@@ -37,11 +33,6 @@ fn manifests() -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-fn is_pending(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n.to_string_lossy().starts_with("pending-"))
 }
 
 /// What the source shows: `refused` maps a row index (or `file`) to the
@@ -111,7 +102,6 @@ struct Run {
     misses: u64,
     /// Rows per media type, over the rows the sources show accepted.
     media_types: BTreeMap<String, u64>,
-    pending: Vec<String>,
 }
 
 fn run() -> &'static Run {
@@ -127,10 +117,6 @@ fn run() -> &'static Run {
                     continue;
                 }
             };
-            if is_pending(&path) {
-                run.pending.push(name);
-                continue;
-            }
             check_file(&path, &name, &source, &mut run);
         }
         run
@@ -259,12 +245,6 @@ fn real_world_rows_check_as_their_sources_show() {
         "real-world corpus: {} rows, {} false alarms, {} misses; media types {:?}",
         run.rows, run.false_alarms, run.misses, run.media_types
     );
-    if !run.pending.is_empty() {
-        println!(
-            "not run, pending a rule fixed elsewhere: {}",
-            run.pending.join(", ")
-        );
-    }
     assert!(
         run.failures.is_empty(),
         "{} real-world failures:\n{}",

@@ -20,7 +20,7 @@ const COMMANDS = {
 
 const COMMON = `Options:
       --format <FORMAT>       Report format [default: text] [possible values: text, json]
-      --strict                Treat global-key characters outside the recommended set as errors
+      --strict                Treat global-key characters outside the recommended set, and raw spaces in URLs, as errors
       --existing-keys <FILE>  Keys that already exist in the organization: one per line, or a JSON array
       --ontology <FILE>       The organization's metadata schema: JSON [{schema_id, name, kind, options?}]
       --schema <FILE>         An extra JSON Schema every (normalized) row must satisfy

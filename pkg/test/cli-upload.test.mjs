@@ -20,7 +20,7 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 const ROWS = 300;
 const row = (i, bad) =>
-  JSON.stringify(bad ? { row_data: `https://example.com/a b/${i}.jpg`, global_key: `k-${i}` } : { row_data: `https://example.com/img/${i}.jpg`, global_key: `k-${i}`, media_type: 'IMAGE' });
+  JSON.stringify(bad ? { row_data: `https://example.com/a<b/${i}.jpg`, global_key: `k-${i}` } : { row_data: `https://example.com/img/${i}.jpg`, global_key: `k-${i}`, media_type: 'IMAGE' });
 const clean = join(dir, 'clean.ndjson');
 writeFileSync(clean, Array.from({ length: ROWS }, (_, i) => row(i, false)).join('\n') + '\n');
 const dirty = join(dir, 'dirty.ndjson');

@@ -47,7 +47,7 @@ const manifest = JSON.stringify([
     ],
     embeddings: [{ embedding_id: 'clembedding0000000000000a', vector: [0.5, 1, -2], clusters: [3] }],
   },
-  { row_data: 'https://example.com/a b/4.jpg', global_key: 'k-4' },
+  { row_data: 'https://example.com/a<b/4.jpg', global_key: 'k-4' },
   {
     row_data: 'https://example.com/img/5.jpg',
     global_key: 'k-5',
@@ -152,7 +152,7 @@ test('per-row errors: mapped to manifest rows and codes, and the chunk still cou
   // Rows 4 and 7 carry taken keys; row 1, without a key, has row data the
   // server cannot fetch (placed by external id and row data).
   const rows = Array.from({ length: 9 }, (_, i) => ({ row_data: `https://example.com/r/${i}.jpg`, global_key: i === 1 ? undefined : `g-${i}`, external_id: `x-${i}` }));
-  rows[2] = { row_data: 'https://example.com/bad path/2.jpg', global_key: 'g-2' };
+  rows[2] = { row_data: 'https://example.com/bad<path/2.jpg', global_key: 'g-2' };
   const { chunks, report } = split(JSON.stringify(rows), { maxRows: 4 });
   const stub = await startStub({ apiKey: API_KEY, datasetId: DATASET, existingKeys: ['g-4', 'G-7'], refusedRowData: [rows[1].row_data], pollsUntilDone: 2 });
   t.after(stub.close);

@@ -56,7 +56,7 @@ test('installed offline: import, require and the rowcheck command work', () => {
   const npx = spawnSync('npx', ['--offline', 'rowcheck', 'check', example, '--format', 'json'], { cwd: user, env: offline, encoding: 'utf8' });
   assert.equal(npx.status, 0, npx.stderr);
   assert.equal(JSON.parse(npx.stdout).summary.errors, 0);
-  const bad = spawnSync(join(user, 'node_modules/.bin/rowcheck'), ['check', '-'], { input: '[{"row_data":"https://h.example/a b.jpg"}]', encoding: 'utf8' });
+  const bad = spawnSync(join(user, 'node_modules/.bin/rowcheck'), ['check', '-'], { input: '[{"row_data":"https://h.example/a<b.jpg"}]', encoding: 'utf8' });
   assert.equal(bad.status, 1);
   assert.match(bad.stdout, /error URL_UNSUPPORTED_CHAR/);
 });

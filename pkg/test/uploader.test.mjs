@@ -18,7 +18,7 @@ const ROWS = 400;
 const manifest = JSON.stringify(
   Array.from({ length: ROWS }, (_, i) =>
     // Every 37th row is invalid, so chunk boundaries and row indices differ.
-    i % 37 === 5 ? { row_data: `https://example.com/a b/${i}.jpg`, global_key: `k-${i}` } : { row_data: `https://example.com/img/${i}.jpg`, global_key: `k-${i}`, media_type: 'IMAGE' },
+    i % 37 === 5 ? { row_data: `https://example.com/a<b/${i}.jpg`, global_key: `k-${i}` } : { row_data: `https://example.com/img/${i}.jpg`, global_key: `k-${i}`, media_type: 'IMAGE' },
   ),
 );
 

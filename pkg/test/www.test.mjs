@@ -258,7 +258,7 @@ function unzip(bytes) {
 /** 400 rows, every 37th invalid, so chunk boundaries and row indices differ. */
 function mixedManifest() {
   return JSON.stringify(Array.from({ length: 400 }, (_, i) =>
-    i % 37 === 5 ? { row_data: `https://example.com/a b/${i}.jpg`, global_key: `k-${i}` } : { row_data: `https://example.com/img/${i}.jpg`, global_key: `k-${i}`, media_type: 'IMAGE' }));
+    i % 37 === 5 ? { row_data: `https://example.com/a<b/${i}.jpg`, global_key: `k-${i}` } : { row_data: `https://example.com/img/${i}.jpg`, global_key: `k-${i}`, media_type: 'IMAGE' }));
 }
 
 test('the chunks download: the files `rowcheck split` writes, byte for byte', async (t) => {

@@ -51,7 +51,7 @@ struct Common {
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Treat global-key characters outside the recommended set as errors.
+    /// Treat global-key characters outside the recommended set, and raw spaces in URLs, as errors.
     #[arg(long)]
     strict: bool,
     /// Keys that already exist in the organization: one per line, or a JSON array.

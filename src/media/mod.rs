@@ -334,6 +334,17 @@ fn check_string(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &m
             }
         }
         None => {
+            if url::looks_like_local_path(&value) {
+                findings.warning(
+                    Code::ROW_DATA_LOCAL_PATH,
+                    "/row_data",
+                    data.offset,
+                    format!(
+                        "row_data {} looks like a local file path, which a JSON upload cannot read, so it would become a TEXT row holding the path; upload the file and give its https:// URL, or set media_type \"TEXT\" if the path is the text",
+                        quote(&value)
+                    ),
+                );
+            }
             check_text_length(&value, data, findings);
             Ok(inferred(findings, data, MediaType::Text, "row_data, which is text rather than a URL"))
         }
@@ -568,7 +579,7 @@ mod tests {
         assert_eq!((r.media, c), (None, vec![(Code::MEDIA_TYPE_UNDOCUMENTED, "/media_type".into())]));
         assert_eq!(codes(r#"{"row_data":{"frames":[]},"media_type":"POINT_CLOUD"}"#), vec![Code::MEDIA_TYPE_UNDOCUMENTED]);
         assert_eq!(codes(r#"{"row_data":"not a url","media_type":"POINT_CLOUD"}"#), vec![Code::MEDIA_TYPE_UNDOCUMENTED]);
-        assert_eq!(codes(r#"{"row_data":"https://h.example/a b.pcd","media_type":"POINT_CLOUD"}"#), vec![Code::MEDIA_TYPE_UNDOCUMENTED, Code::URL_UNSUPPORTED_CHAR]);
+        assert_eq!(codes(r#"{"row_data":"https://h.example/a b.pcd","media_type":"POINT_CLOUD"}"#), vec![Code::MEDIA_TYPE_UNDOCUMENTED, Code::URL_SPACE]);
     }
 
     #[test]
@@ -580,6 +591,18 @@ mod tests {
         assert_eq!(f.list[0].code, Code::MEDIA_TYPE_UNKNOWN);
         assert_eq!(f.list[0].suggestion.as_deref(), Some("PDF"));
         assert!(f.list[0].message.contains("MediaType.Document is \"PDF\""), "{}", f.list[0].message);
+    }
+
+    #[test]
+    fn text_that_is_not_a_url() {
+        for text in ["Data: 5 rows", "File: notes", "HTTP: 200", "S3: bucket"] {
+            let (r, c) = run(&format!(r#"{{"row_data":"{text}"}}"#));
+            assert_eq!((r.media, c), (Some(MediaType::Text), vec![(Code::MEDIA_TYPE_INFERRED, "/row_data".into())]), "{text}");
+        }
+        assert_eq!(codes(r#"{"row_data":"s3://bucket/a.jpg"}"#), vec![Code::URL_SCHEME, Code::MEDIA_TYPE_INFERRED]);
+        assert_eq!(codes(r#"{"row_data":"images/a.png"}"#), vec![Code::ROW_DATA_LOCAL_PATH, Code::MEDIA_TYPE_INFERRED]);
+        assert_eq!(codes(r#"{"row_data":"C:\\data\\a.mp4"}"#), vec![Code::ROW_DATA_LOCAL_PATH, Code::MEDIA_TYPE_INFERRED]);
+        assert!(codes(r#"{"row_data":"images/a.png","media_type":"TEXT"}"#).is_empty());
     }
 
     #[test]

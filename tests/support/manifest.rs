@@ -87,7 +87,7 @@ fn good_row(i: usize, rng: &mut Rng) -> String {
 fn bad_row(i: usize, kind: &str, first_key: &str) -> String {
     let host = "https://storage.example.com/datasets/batch-7";
     match kind {
-        "URL_UNSUPPORTED_CHAR" => format!(r#"{{"row_data":"{host}/images/img {i}#1.jpg","global_key":"bad-{i}","media_type":"IMAGE"}}"#),
+        "URL_UNSUPPORTED_CHAR" => format!(r#"{{"row_data":"{host}/images/img_{i}#1.jpg","global_key":"bad-{i}","media_type":"IMAGE"}}"#),
         "GLOBAL_KEY_DUPLICATE" => format!(r#"{{"row_data":"{host}/images/dup_{i}.jpg","global_key":"{}","media_type":"IMAGE"}}"#, first_key.to_uppercase()),
         "MEDIA_TYPE_UNKNOWN" => format!(r#"{{"row_data":"{host}/images/{i}.jpg","global_key":"bad-{i}","media_type":"PICTURE"}}"#),
         "TMS_TILE_TEMPLATE" => format!(
