@@ -35,6 +35,12 @@ export interface Report {
     valid_rows: number;
     errors: number;
     warnings: number;
+    /**
+     * The file itself could not be read to its end as a manifest (truncated,
+     * broken between rows, not UTF-8, not a manifest): it has no normalized
+     * form and no chunks. A diagnostic with `row: null` says why.
+     */
+    file_failed: boolean;
     media_types: Partial<Record<MediaType, number>>;
   };
   diagnostics: Diagnostic[];
@@ -72,17 +78,21 @@ export interface Options {
 export type Input = Uint8Array | ArrayBuffer | string;
 
 /**
- * Codes of the errors a caller can cause, and WORKER_FAILED (rowcheck/worker:
- * the worker could not start, load the wasm or read the file, or crashed).
- * Manifest problems are never thrown.
+ * Codes of the errors a caller can cause; WORKER_FAILED (rowcheck/worker:
+ * the worker could not start, load the wasm or read the file, or crashed);
+ * and FILE_FAILED, when output already handed out (by a Checker, or to
+ * splitFile's onChunk) turns out to come from a file that failed, and must
+ * be discarded. Other manifest problems are never thrown.
  */
 export type RowcheckErrorCode =
   | 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE'
-  | 'WORKER_FAILED';
+  | 'WORKER_FAILED' | 'FILE_FAILED';
 
 export class RowcheckError extends Error {
   readonly name: 'RowcheckError';
   readonly code: RowcheckErrorCode;
+  /** With FILE_FAILED from splitFile: the report, whose diagnostics say why. */
+  readonly report?: Report;
 }
 
 /** Load the wasm. Idempotent; resolves at once in Node. */
@@ -91,10 +101,13 @@ export function init(source?: string | URL | Response | BufferSource | WebAssemb
 /** Check a manifest (JSON array, NDJSON or URL list). */
 export function check(input: Input, options?: Options): Report;
 
-/** Check and normalize; bytes hold the normalized manifest in the input's container. */
-export function normalize(input: Input, options?: Options): { bytes: Uint8Array; report: Report };
+/**
+ * Check and normalize; bytes hold the normalized manifest in the input's
+ * container, or are null when the file itself failed (`report.summary.file_failed`).
+ */
+export function normalize(input: Input, options?: Options): { bytes: Uint8Array | null; report: Report };
 
-/** Check and split the valid rows into upload chunks (each a JSON array). */
+/** Check and split the valid rows into upload chunks (each a JSON array); none when the file itself failed. */
 export function split(input: Input, options?: Options): { chunks: Uint8Array[]; report: Report };
 
 /** A chunk with its place in the manifest, as `report.chunks[index]` will describe it. */
@@ -116,6 +129,12 @@ export interface CheckerOutput {
 /**
  * A manifest fed in pieces of any size (file reads, stream chunks, fetch
  * bodies): the same report as check() on the whole input, in bounded memory.
+ *
+ * Output leaves as it is produced, before the end of the input is known to
+ * be sound. Once the file itself fails (`progress.fileFailed`, and
+ * `report.summary.file_failed`), takeChunks() and takeNormalized() throw a
+ * RowcheckError FILE_FAILED: what they gave before is part of a broken file
+ * and must be discarded.
  */
 export class Checker {
   constructor(options?: Options, output?: CheckerOutput);
@@ -128,7 +147,7 @@ export class Checker {
   takeChunks(options: { info: true }): DescribedChunk[];
   /** The normalized manifest produced since the last call. */
   takeNormalized(): Uint8Array;
-  readonly progress: { bytesRead: number; rows: number; errors: number };
+  readonly progress: { bytesRead: number; rows: number; errors: number; fileFailed: boolean };
   /** Release the wasm memory now rather than when garbage-collected. */
   free(): void;
 }

@@ -161,13 +161,26 @@ impl Checker {
     }
 
     /// The next complete chunk (with `emit_chunks`), in order.
+    ///
+    /// Chunks leave as they fill, before the end of the input is known to
+    /// be sound: once [`Checker::file_failed`] is true there are no more,
+    /// and the caller must discard those it took.
     pub fn take_chunk(&mut self) -> Option<Chunk> {
         self.rows.order.chunker.take_ready()
     }
 
-    /// The normalized manifest produced so far (with `emit_normalized`).
+    /// The normalized manifest produced since the last call (with
+    /// `emit_normalized`); like chunks, void once [`Checker::file_failed`].
     pub fn take_normalized(&mut self) -> Vec<u8> {
         self.rows.order.normalized.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// The file itself could not be read as a manifest (truncated, broken
+    /// between rows, not UTF-8, not a manifest): no chunk and no normalized
+    /// byte of it may be used, including those already taken. It can turn
+    /// true at any push and at `finish`.
+    pub fn file_failed(&self) -> bool {
+        self.rows.order.report.file_failed()
     }
 
     pub fn container(&self) -> Option<Container> {
@@ -213,6 +226,12 @@ impl Sink for RowChecker {
             message: p.message,
             suggestion: None,
         });
+        if self.order.report.file_failed() {
+            // Output already taken cannot be recalled: the caller learns
+            // from `file_failed` to discard it. What is still here goes.
+            self.order.chunker.discard();
+            self.order.normalized = None;
+        }
     }
 
     fn row(&mut self, span: Span<'_>) {
@@ -325,6 +344,7 @@ impl InOrder {
     /// `findings` and `row_json` are what [`RowRules::check`] left;
     /// `parsed_text` is the JSON it parsed (only the schema reads it).
     pub(crate) fn settle(&mut self, span: &Span<'_>, outcome: Outcome, findings: &mut Findings, row_json: &[u8], parsed_text: &[u8]) {
+        debug_assert!(!self.report.file_failed(), "the reader hands on no row after a file-level error");
         self.report.summary.rows += 1;
         let mut valid = outcome.valid;
         if let Some(key) = outcome.key {
@@ -423,5 +443,31 @@ fn position(span: &Span<'_>, offset: usize) -> (u64, u64) {
     match memchr::memrchr(b'\n', before) {
         Some(last) => (span.line + memchr::memchr_iter(b'\n', before).count() as u64, 1 + json::chars(&before[last + 1..])),
         None => (span.line, span.column + json::chars(before)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_fails_voids_its_output_wherever_the_failure_shows() {
+        let rows: String = (0..6).map(|i| format!("{{\"row_data\":\"https://h.example/{i}.png\"}},\n")).collect();
+        for (input, at_push) in [(format!("[\n{rows}{{\"row_data\":\"https://h.exa"), false), (format!("[\n{rows}]\n]"), true)] {
+            let limits = Limits { max_rows: Some(2), ..Limits::default() };
+            let mut checker = Checker::new(Options { limits, emit_chunks: true, emit_normalized: true, ..Options::default() });
+            let (head, tail) = input.split_at(rows.len() / 2);
+            checker.push(head.as_bytes());
+            assert!(checker.take_chunk().is_some(), "chunks leave as they fill");
+            assert!(!checker.take_normalized().is_empty());
+            checker.push(tail.as_bytes());
+            assert_eq!(checker.file_failed(), at_push, "{input}");
+            checker.finish();
+            assert!(checker.file_failed());
+            assert!(checker.take_chunk().is_none() && checker.take_normalized().is_empty(), "nothing more after the failure");
+            let report = checker.into_report();
+            assert!(report.summary.file_failed && report.chunks.is_empty());
+            assert_eq!(report.summary.valid_rows, 6, "the rows' own findings stay");
+        }
     }
 }

@@ -103,6 +103,14 @@ impl Chunker {
         }
     }
 
+    /// Forget every chunk, planned, ready or open: the rows they hold are
+    /// not a manifest that can be uploaded.
+    pub fn discard(&mut self) {
+        self.open = None;
+        self.ready.clear();
+        self.planned.clear();
+    }
+
     /// Close the last chunk; call once the input has ended.
     pub fn finish(&mut self) {
         self.close();

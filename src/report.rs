@@ -182,6 +182,10 @@ pub struct Summary {
     pub valid_rows: u64,
     pub errors: u64,
     pub warnings: u64,
+    /// The file itself could not be read to its end as a manifest
+    /// (truncated, broken between rows, not UTF-8, not a manifest): it has
+    /// no normalized form and no chunks, whatever its rows say.
+    pub file_failed: bool,
     pub media_types: BTreeMap<&'static str, u64>,
 }
 
@@ -209,7 +213,10 @@ impl Report {
 
     pub fn add(&mut self, diagnostic: Diagnostic) {
         match diagnostic.severity {
-            Severity::Error => self.summary.errors += 1,
+            Severity::Error => {
+                self.summary.errors += 1;
+                self.summary.file_failed |= diagnostic.row.is_none();
+            }
             Severity::Warning => self.summary.warnings += 1,
             Severity::Info => {}
         }
@@ -221,9 +228,9 @@ impl Report {
     }
 
     /// The file itself could not be read to its end, so it has no faithful
-    /// normalized form.
+    /// normalized form and no chunks: an error with no row.
     pub fn file_failed(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.row.is_none() && d.severity == Severity::Error)
+        self.summary.file_failed
     }
 
     pub fn to_json(&self) -> String {
@@ -344,6 +351,6 @@ mod tests {
         });
         r.summary.rows = 1;
         let json = r.to_json();
-        assert!(json.starts_with(r#"{"version":1,"summary":{"rows":1,"valid_rows":0,"errors":0,"warnings":1,"media_types":{}},"diagnostics":[{"code":"URL_INSECURE","severity":"warning","row":0,"pointer":"/row_data","line":2,"column":3,"message":"m"}],"chunks":[]}"#), "{json}");
+        assert!(json.starts_with(r#"{"version":1,"summary":{"rows":1,"valid_rows":0,"errors":0,"warnings":1,"file_failed":false,"media_types":{}},"diagnostics":[{"code":"URL_INSECURE","severity":"warning","row":0,"pointer":"/row_data","line":2,"column":3,"message":"m"}],"chunks":[]}"#), "{json}");
     }
 }

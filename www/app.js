@@ -187,6 +187,10 @@ function show(result) {
   for (const id of ['filter-severity', 'filter-text']) $(id).value = '';
   table.setData(report.diagnostics, { severity: '', code: '', text: '' });
   detail.reset(new Lines(file));
+  offerOutputs();
+  const unavailable = $('dl-unavailable');
+  unavailable.hidden = !report.summary.file_failed;
+  unavailable.textContent = report.summary.file_failed ? NO_OUTPUT : '';
   $('dl-status').textContent = '';
   for (const link of $('chunk-links').querySelectorAll('a')) URL.revokeObjectURL(link.href);
   $('chunk-links').replaceChildren();
@@ -211,6 +215,14 @@ $('sort-row').addEventListener('click', async () => {
 
 // ---- downloads ----
 
+const NO_OUTPUT =
+  'The file itself cannot be read to its end as a manifest (the error with no row above): there is no normalized manifest and there are no upload chunks, since they would hold only part of it. Fix the file and check it again.';
+
+/** A file that failed has no normalized form and no chunks: those downloads are off. */
+function offerOutputs() {
+  for (const id of ['dl-normalized', 'dl-chunks']) $(id).disabled = job.report.summary.file_failed;
+}
+
 /** Run a download job with its button disabled and its progress told. */
 async function busy(button, work) {
   button.disabled = true;
@@ -220,6 +232,7 @@ async function busy(button, work) {
     $('dl-status').textContent = `${button.textContent} failed: ${e?.message ?? e}`;
   } finally {
     button.disabled = false;
+    offerOutputs();
   }
 }
 

@@ -2,7 +2,7 @@
 // The package's command line: the native CLI's subcommands, flags, output
 // and exit codes (0 clean, 1 errors found, 2 usage or I/O error), over the
 // wasm core. Input is streamed; split writes each chunk as it fills.
-import { createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../lib/node.js';
@@ -328,6 +328,14 @@ function write(path, bytes) {
   }
 }
 
+function chunkName(index) {
+  return `chunk-${String(index + 1).padStart(4, '0')}.json`;
+}
+
+function partialName(index) {
+  return `${chunkName(index)}.partial`;
+}
+
 function prepareOutDir(out) {
   if (existsSync(out) && readdirSync(out).length > 0) {
     throw new Fatal(`the output directory ${out} is not empty; remove it or choose another, so old chunks cannot mix with new ones`);
@@ -394,16 +402,30 @@ async function run(args) {
     });
   }
   if (args.command === 'split') {
-    prepareOutDir(args.values.out);
+    const out = args.values.out;
+    prepareOutDir(out);
     const checker = open(args, { emitChunks: true });
-    let index = 0;
+    // Written as they fill, under a name that says they are not finished:
+    // they get theirs only once the whole file is read and sound.
+    const written = [];
     await feed(args.file, checker, (c) => {
-      for (const chunk of takeReadyChunks(c)) {
-        write(join(args.values.out, `chunk-${String(++index).padStart(4, '0')}.json`), chunk);
+      for (const { bytes, index } of takeReadyChunks(c, true)) {
+        write(join(out, partialName(index)), bytes);
+        written.push(index);
       }
     });
-    write(join(args.values.out, 'report.json'), checker.report() + '\n');
+    for (const index of written) {
+      const partial = join(out, partialName(index));
+      try {
+        if (checker.fileFailed) unlinkSync(partial);
+        else renameSync(partial, join(out, chunkName(index)));
+      } catch (e) {
+        throw new Fatal(`cannot finish ${partial}: ${e.message}`);
+      }
+    }
+    write(join(out, 'report.json'), checker.report() + '\n');
     process.stdout.write(report(checker, args));
+    if (checker.fileFailed) process.stderr.write('rowcheck: no chunks written: the file itself has errors (see above)\n');
     return checker.errors > 0 ? 1 : 0;
   }
   const checker = open(args, { emitNormalized: true });

@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { argsOf, manifests, native, root } from './support.mjs';
+import { argsOf, brokenManifests, manifests, native, root } from './support.mjs';
 
 const bin = join(root, 'pkg/bin/rowcheck.js');
 
@@ -63,6 +63,28 @@ test('split writes the same chunks and report.json; normalize the same bytes and
 
     const normalized = await same(['normalize', path, ...flags, '--format', 'json'], `normalize ${path}`);
     assert.equal(normalized.ours.stderr.toString(), normalized.theirs.stderr.toString(), `normalize ${path}: stderr`);
+  }
+});
+
+test('a file that fails: normalize writes nothing, split leaves report.json alone, both say why', async () => {
+  for (const [i, path] of brokenManifests.entries()) {
+    const normalized = await node(['normalize', path]);
+    assert.equal(normalized.status, 1, path);
+    assert.equal(normalized.stdout.length, 0, `${path}: no normalized bytes`);
+    assert.match(normalized.stderr.toString(), /not writing a normalized manifest: the file itself has errors/, path);
+    const output = join(dir, `broken-${i}.out`);
+    assert.equal((await node(['normalize', path, '-o', output])).status, 1, path);
+    assert.equal(existsSync(output), false, `${path}: no output file`);
+
+    // One row a chunk: chunks fill (and are written) before the break shows.
+    const out = join(dir, `broken-${i}`);
+    const split = await node(['split', path, '--out', out, '--max-rows', '1', '--format', 'json']);
+    assert.equal(split.status, 1, path);
+    assert.match(split.stderr.toString(), /no chunks written: the file itself has errors/, path);
+    assert.deepEqual(readdirSync(out), ['report.json'], `${path}: no chunks`);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    assert.equal(report.summary.file_failed, true, path);
+    assert.deepEqual(report.chunks, [], path);
   }
 });
 

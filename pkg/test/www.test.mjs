@@ -284,6 +284,35 @@ test('the chunks download: the files `rowcheck split` writes, byte for byte', as
   assert.deepEqual(problems, []);
 });
 
+test('a file that fails (truncated, broken between rows): no normalized manifest, no chunks, no upload, and the page says why', async (t) => {
+  const { page, problems } = await openPage(t);
+  for (const name of ['file-truncated-row.json', 'file-syntax-between.json']) {
+    const path = join(root, 'tests/corpus', name);
+    const expected = cliReport(path);
+    assert.equal(expected.summary.file_failed, true, name);
+    await checkIn(page, path);
+    assert.deepEqual(await chartCounts(page), countCodes(expected.diagnostics), `${name}: the findings are shown`);
+    for (const id of ['#dl-normalized', '[data-testid=download-chunks]', '#upload-start']) assert.ok(await page.isDisabled(id), `${name}: ${id} is disabled`);
+    assert.ok(await page.isVisible('[data-testid=no-output]'), name);
+    assert.match(await page.textContent('[data-testid=no-output]'), /cannot be read to its end as a manifest.*no normalized manifest.*no upload chunks/);
+    assert.match(await page.textContent('#upload-status'), /Nothing can be sent/);
+    const downloads = [];
+    page.on('download', (d) => downloads.push(d.suggestedFilename()));
+    await page.click('#dl-normalized', { force: true });
+    await page.click('[data-testid=download-chunks]', { force: true });
+    await page.waitForTimeout(300);
+    assert.deepEqual(downloads, [], `${name}: nothing to download`);
+    // The report itself is still there to download.
+    const [report] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report-json')]);
+    assert.deepEqual(JSON.parse(readFileSync(await report.path(), 'utf8')), expected);
+  }
+  // A sound file after a broken one gets its downloads back.
+  await checkIn(page, join(root, 'examples/seed-image.json'));
+  assert.ok(!(await page.isDisabled('#dl-normalized')) && !(await page.isDisabled('[data-testid=download-chunks]')));
+  assert.ok(!(await page.isVisible('[data-testid=no-output]')));
+  assert.deepEqual(problems, []);
+});
+
 /**
  * A loopback ingest endpoint on another port, with CORS as a real one needs
  * for a page: applies each chunk once per Idempotency-Key, answers after

@@ -151,13 +151,18 @@ fn run(command: Command) -> Result<Report, Fatal> {
         Command::Split { file, out, common } => {
             prepare_out_dir(&out)?;
             let mut checker = Checker::new(options(&common, true, false)?);
-            feed(&file, &mut checker, |c| write_chunks(c, &out))?;
-            write_chunks(&mut checker, &out)?;
+            let mut written = Vec::new();
+            feed(&file, &mut checker, |c| write_chunks(c, &out, &mut written))?;
+            write_chunks(&mut checker, &out, &mut written)?;
             let report = checker.into_report();
+            finish_chunks(&out, &written, report.file_failed())?;
             let report_path = out.join("report.json");
             fs::write(&report_path, report.to_json() + "\n")
                 .map_err(|e| Fatal(format!("cannot write {}: {e}", report_path.display())))?;
             print_report(&mut io::stdout(), &report, &file, common.format)?;
+            if report.file_failed() {
+                eprintln!("rowcheck: no chunks written: the file itself has errors (see above)");
+            }
             Ok(report)
         }
         Command::Normalize { file, output, common } => {
@@ -199,10 +204,32 @@ fn prepare_out_dir(out: &Path) -> Result<(), Fatal> {
     fs::create_dir_all(out).map_err(|e| Fatal(format!("cannot create {}: {e}", out.display())))
 }
 
-fn write_chunks(checker: &mut Checker, out: &Path) -> Result<(), Fatal> {
+fn chunk_name(index: u64) -> String {
+    format!("chunk-{:04}.json", index + 1)
+}
+
+/// Chunks are written as they fill, under a name that says they are not
+/// finished: only [`finish_chunks`] gives them theirs.
+fn partial_name(index: u64) -> String {
+    chunk_name(index) + ".partial"
+}
+
+fn write_chunks(checker: &mut Checker, out: &Path, written: &mut Vec<u64>) -> Result<(), Fatal> {
     while let Some(chunk) = checker.take_chunk() {
-        let path = out.join(format!("chunk-{:04}.json", chunk.info.index + 1));
+        let path = out.join(partial_name(chunk.info.index));
         fs::write(&path, &chunk.bytes).map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
+        written.push(chunk.info.index);
+    }
+    Ok(())
+}
+
+/// The whole input is read: name the chunks, or remove them when the file
+/// itself failed (they would be a manifest cut short).
+fn finish_chunks(out: &Path, written: &[u64], file_failed: bool) -> Result<(), Fatal> {
+    for &index in written {
+        let partial = out.join(partial_name(index));
+        let done = if file_failed { fs::remove_file(&partial) } else { fs::rename(&partial, out.join(chunk_name(index))) };
+        done.map_err(|e| Fatal(format!("cannot finish {}: {e}", partial.display())))?;
     }
     Ok(())
 }

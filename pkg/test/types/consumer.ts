@@ -14,7 +14,10 @@ const row: number | null | undefined = first?.row;
 const imageRows: number | undefined = report.summary.media_types.IMAGE;
 
 const { bytes } = normalize(new Uint8Array(2), { existingKeys: 'a\nb\n', ontology: '[]' });
-const normalized: Uint8Array = bytes;
+const normalized: Uint8Array | null = bytes;
+// @ts-expect-error: bytes are null when the file itself failed
+const unchecked: Uint8Array = bytes;
+const failed: boolean = report.summary.file_failed;
 const { chunks } = split(new ArrayBuffer(2), { schema: { type: 'object' } });
 const firstChunk: Uint8Array | undefined = chunks[0];
 
@@ -24,14 +27,15 @@ streaming.push('{}');
 const ready: Uint8Array[] = streaming.takeChunks();
 const streamed: Report = streaming.finish();
 const seen: number = streaming.progress.rows;
+const void_: boolean = streaming.progress.fileFailed;
 streaming.free();
-console.log(ready, streamed, seen);
+console.log(ready, streamed, seen, void_, unchecked, failed);
 
 try {
   check('[]', { maxRows: 0 });
 } catch (e) {
   if (e instanceof RowcheckError) {
-    const kind: 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE' | 'WORKER_FAILED' = e.code;
+    const kind: 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE' | 'WORKER_FAILED' | 'FILE_FAILED' = e.code;
     console.log(kind, e.message);
   }
 }
