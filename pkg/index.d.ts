@@ -69,9 +69,9 @@ export interface Options {
   ontology?: OntologyField[] | string;
   /** An extra JSON Schema every (normalized) row must satisfy (SCHEMA diagnostics), or its JSON text. */
   schema?: object | boolean | string;
-  /** Rows per chunk, overriding 150,000 (30,000 with metadata). */
+  /** Rows per chunk, overriding the defaults (see chunkLimits()). */
   maxRows?: number;
-  /** Bytes of JSON per chunk (default 10,000,000). */
+  /** Bytes of JSON per chunk (the default: chunkLimits().maxBytes). */
   maxBytes?: number;
 }
 
@@ -109,6 +109,23 @@ export function normalize(input: Input, options?: Options): { bytes: Uint8Array 
 
 /** Check and split the valid rows into upload chunks (each a JSON array); none when the file itself failed. */
 export function split(input: Input, options?: Options): { chunks: Uint8Array[]; report: Report };
+
+/** The file name `rowcheck split` gives chunk `index` (0-based): `chunk-0001.json` for 0. */
+export function chunkFileName(index: number): string;
+
+/** The chunk limits: the defaults and the smallest values `maxRows` and `maxBytes` may take. */
+export interface ChunkLimits {
+  /** Rows per chunk by default. */
+  maxRows: number;
+  /** Rows per chunk by default once a row of the chunk has metadata. */
+  maxRowsWithMetadata: number;
+  /** Bytes of JSON per chunk by default. */
+  maxBytes: number;
+  minRows: number;
+  minBytes: number;
+}
+
+export function chunkLimits(): ChunkLimits;
 
 /** A chunk with its place in the manifest, as `report.chunks[index]` will describe it. */
 export interface DescribedChunk {

@@ -8,6 +8,7 @@
 pub mod attachment;
 pub mod checker;
 pub mod chunk;
+pub mod cli;
 pub mod datetime;
 pub mod global_key;
 pub mod json;

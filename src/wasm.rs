@@ -70,15 +70,13 @@ fn options(json: &str) -> Result<Options, JsError> {
         Some(v) => Some(UserSchema::from_json(&json_text(v)).map_err(|e| misuse("INVALID_SCHEMA", e))?),
         None => None,
     };
-    if o.max_rows == Some(0) || o.max_bytes.is_some_and(|b| b < 3) {
-        return Err(misuse("INVALID_OPTIONS", "maxRows must be at least 1 and maxBytes at least 3"));
-    }
+    let limits = Limits::new(o.max_rows, o.max_bytes).map_err(|e| misuse("INVALID_OPTIONS", e))?;
     Ok(Options {
         strict: o.strict,
         existing_keys,
         ontology,
         schema,
-        limits: Limits { max_rows: o.max_rows, max_bytes: o.max_bytes.unwrap_or(crate::chunk::MAX_BYTES) },
+        limits,
         emit_chunks: o.emit_chunks,
         emit_normalized: o.emit_normalized,
         // wasm32-unknown-unknown has no threads; a Worker is the way off the page's thread.
@@ -165,4 +163,62 @@ impl Checker {
     pub fn file_failed(&self) -> bool {
         self.inner.report().file_failed()
     }
+}
+
+/// The chunk limits every surface uses: the defaults, and the smallest a
+/// caller may set.
+#[wasm_bindgen]
+pub struct ChunkLimits {
+    #[wasm_bindgen(js_name = maxRows)]
+    pub max_rows: f64,
+    #[wasm_bindgen(js_name = maxRowsWithMetadata)]
+    pub max_rows_with_metadata: f64,
+    #[wasm_bindgen(js_name = maxBytes)]
+    pub max_bytes: f64,
+    #[wasm_bindgen(js_name = minRows)]
+    pub min_rows: f64,
+    #[wasm_bindgen(js_name = minBytes)]
+    pub min_bytes: f64,
+}
+
+#[wasm_bindgen(js_name = chunkLimits)]
+pub fn chunk_limits() -> ChunkLimits {
+    use crate::chunk::{MAX_BYTES, MAX_ROWS, MAX_ROWS_WITH_METADATA, MIN_BYTES, MIN_ROWS};
+    ChunkLimits {
+        max_rows: MAX_ROWS as f64,
+        max_rows_with_metadata: MAX_ROWS_WITH_METADATA as f64,
+        max_bytes: MAX_BYTES as f64,
+        min_rows: MIN_ROWS as f64,
+        min_bytes: MIN_BYTES as f64,
+    }
+}
+
+/// What `split` names chunk `index` (0-based): `chunk-0001.json` for 0.
+#[wasm_bindgen(js_name = chunkFileName)]
+pub fn chunk_file_name(index: f64) -> String {
+    crate::chunk::chunk_file_name(index as u64)
+}
+
+/// What a chunk file's name ends with while the input is still being read.
+#[wasm_bindgen(js_name = partialSuffix)]
+pub fn partial_suffix() -> String {
+    crate::chunk::PARTIAL_SUFFIX.to_string()
+}
+
+/// The report's file name beside the chunks.
+#[wasm_bindgen(js_name = reportFileName)]
+pub fn report_file_name() -> String {
+    crate::chunk::REPORT_FILE.to_string()
+}
+
+/// Why `split` refuses the output directory, or `undefined` when it may write there.
+#[wasm_bindgen(js_name = outDirRefusal)]
+pub fn out_dir_refusal(dir: &str, empty: bool) -> Option<String> {
+    crate::chunk::out_dir_refusal(dir, empty)
+}
+
+/// A whole-number flag's value, read as the native CLI reads it.
+#[wasm_bindgen(js_name = parseCount)]
+pub fn parse_count(text: &str, min: f64, max: Option<f64>) -> Result<f64, JsError> {
+    crate::cli::parse_count(text, min as u64, max.map(|m| m as u64)).map(|n| n as f64).map_err(|e| JsError::new(&e))
 }

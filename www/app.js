@@ -2,11 +2,13 @@
 // Every rule is in the wasm core; the page picks the file, shows what the
 // worker reports, and builds downloads from the worker's output.
 import { checkFile, normalizeFile, splitFile } from './lib/worker.js';
+import { chunkFileName, chunkLimits, init } from './lib/browser.js';
+import { reportFileName } from './lib/core.js';
 import { DiagnosticTable } from './table.js';
 import { Detail } from './detail.js';
 import { Lines } from './locate.js';
 import { countByCode, formatBytes, renderChart, renderSummary } from './summary.js';
-import { chunkName, derivedName, errorRowsCsv, reportCsv, reportJson, save } from './downloads.js';
+import { derivedName, errorRowsCsv, reportCsv, reportJson, save } from './downloads.js';
 import { ZipWriter } from './zip.js';
 import { UploadPanel } from './upload.js';
 
@@ -76,6 +78,18 @@ $('check').addEventListener('click', () => (source ? check() : showError('Choose
 $('cancel').addEventListener('click', () => running?.abort());
 
 // ---- options ----
+
+// The chunk limits are the core's: the page loads it (the worker has its own
+// copy) to show the defaults and refuse what no chunk could hold.
+init().then(() => {
+  const limits = chunkLimits();
+  const grouped = (n) => n.toLocaleString('en-US');
+  $('max-rows-default').textContent = `(default ${grouped(limits.maxRows)}; ${grouped(limits.maxRowsWithMetadata)} with metadata)`;
+  $('max-bytes-default').textContent = `(default ${grouped(limits.maxBytes)})`;
+  $('max-rows').min = limits.minRows;
+  $('max-bytes').min = limits.minBytes;
+  $('max-bytes').placeholder = limits.maxBytes;
+}, (e) => showError(`The checker could not load its core: ${e?.message ?? e}`));
 
 async function textOf(id, what) {
   const file = $(id).files[0];
@@ -262,13 +276,13 @@ $('dl-chunks').addEventListener('click', (event) =>
     const { report } = await splitFile(file, {
       ...options,
       onChunk: (bytes, index) => {
-        zip.add(chunkName(index), bytes);
+        zip.add(chunkFileName(index), bytes);
         links.push(chunkLink(bytes, index));
         $('dl-status').textContent = `Splitting: ${index + 1} chunks so far…`;
       },
     });
     // The same files `rowcheck split --out DIR` writes: the chunks, then report.json.
-    zip.add('report.json', new Uint8Array(await reportJson(report).arrayBuffer()));
+    zip.add(reportFileName(), new Uint8Array(await reportJson(report).arrayBuffer()));
     $('chunk-links').replaceChildren(...links);
     $('dl-status').textContent = `${report.chunks.length} chunks of ${report.summary.valid_rows} valid rows, in ${derivedName(file.name, 'chunks', '.zip')}; or save them one by one below.`;
     save(zip.blob(), derivedName(file.name, 'chunks', '.zip'));
@@ -279,8 +293,8 @@ function chunkLink(bytes, index) {
   const li = document.createElement('li');
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/json' }));
-  a.download = chunkName(index);
-  a.textContent = chunkName(index);
+  a.download = chunkFileName(index);
+  a.textContent = chunkFileName(index);
   li.append(a, ` ${formatBytes(bytes.length)}`);
   return li;
 }

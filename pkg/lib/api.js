@@ -1,7 +1,24 @@
 // The JavaScript API: whole inputs and pieces. Thin on purpose: every rule lives in Rust.
-import { RowcheckError, openChecker, takeReadyChunks, toBytes } from './core.js';
+import * as core from './core.js';
+import { RowcheckError, ensureLoaded, openChecker, takeReadyChunks, toBytes } from './core.js';
 
 export { RowcheckError } from './core.js';
+
+/** `chunk-0001.json` for chunk index 0: the file name `rowcheck split` gives each chunk. */
+export function chunkFileName(index) {
+  ensureLoaded();
+  if (!Number.isSafeInteger(index) || index < 0) throw new RowcheckError('INVALID_INPUT', `a chunk index is a whole number of at least 0, not ${index}`);
+  return core.chunkFileName(index);
+}
+
+/** The chunk limits: the defaults (maxRows, maxRowsWithMetadata, maxBytes) and the smallest a caller may set (minRows, minBytes). */
+export function chunkLimits() {
+  ensureLoaded();
+  const limits = core.chunkLimits();
+  const { maxRows, maxRowsWithMetadata, maxBytes, minRows, minBytes } = limits;
+  limits.free();
+  return { maxRows, maxRowsWithMetadata, maxBytes, minRows, minBytes };
+}
 
 function whole(input, options, output, take) {
   const checker = new Checker(options, output);

@@ -4,12 +4,19 @@ import { Checker as CoreChecker } from '../wasm/rowcheck.js';
 import { RowcheckError, optionsJson } from './options.js';
 
 export { RowcheckError } from './options.js';
+// The core's contracts, for the surfaces around it: chunk limits and file
+// names, the split directory rule, and how the CLI reads a number.
+export { chunkFileName, chunkLimits, outDirRefusal, parseCount, partialSuffix, reportFileName } from '../wasm/rowcheck.js';
 
 let loaded = false;
 
 /** Called by the entry point once the wasm is instantiated. */
 export function markLoaded() {
   loaded = true;
+}
+
+export function ensureLoaded() {
+  if (!loaded) throw new RowcheckError('NOT_INITIALIZED', 'the wasm is not loaded yet: await init() once before the first call');
 }
 
 const encoder = new TextEncoder();
@@ -28,7 +35,7 @@ export function toBytes(input) {
  * The caller frees it (`.free()`) when done.
  */
 export function openChecker(options, emit = {}) {
-  if (!loaded) throw new RowcheckError('NOT_INITIALIZED', 'the wasm is not loaded yet: await init() once before the first call');
+  ensureLoaded();
   const json = optionsJson(options, emit);
   try {
     return new CoreChecker(json);

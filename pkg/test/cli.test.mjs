@@ -126,6 +126,19 @@ test('usage and I/O errors exit 2 with a message, like the native CLI', async ()
   const help = await node(['--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout.toString(), /Usage: rowcheck <COMMAND>/);
+  // One definition of the flags: the same help, word for word, from both.
+  const spec = JSON.parse(readFileSync(join(root, 'pkg/cli.json'), 'utf8'));
+  for (const args of [['--help'], ...spec.commands.filter((c) => c.native).map((c) => [c.name, '--help'])]) {
+    const [ours, theirs] = await Promise.all([node(args), rust(args)]);
+    assert.equal(theirs.status, 0, args.join(' '));
+    assert.equal(ours.stdout.toString(), theirs.stdout.toString(), args.join(' '));
+  }
+  for (const command of spec.commands.filter((c) => !c.native)) {
+    assert.equal((await node([command.name, '--help'])).stdout.toString(), `${spec.help[command.name]}\n`, command.name);
+    const native = await rust([command.name]);
+    assert.equal(native.status, 2);
+    assert.match(native.stderr.toString(), new RegExp(`npx rowcheck ${command.name}`));
+  }
   const version = await node(['--version']);
   assert.equal(version.stdout.toString(), `rowcheck ${JSON.parse(readFileSync(join(root, 'pkg/package.json'))).version}\n`);
 });

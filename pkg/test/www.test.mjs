@@ -14,6 +14,7 @@ import { crc32 } from 'node:zlib';
 import { launch } from './browser.mjs';
 import { manifestBlock } from './worker-page.mjs';
 import { startStub } from './labelbox/stub.mjs';
+import { chunkLimits } from 'rowcheck';
 
 // Not support.mjs: these tests need the Node CLI only, not a native build.
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -286,6 +287,11 @@ test('the chunks download: the files `rowcheck split` writes, byte for byte', as
 
 test('a file that fails (truncated, broken between rows): no normalized manifest, no chunks, no upload, and the page says why', async (t) => {
   const { page, problems } = await openPage(t);
+  // The limits the page shows are the core's.
+  const limits = chunkLimits();
+  await page.waitForFunction(() => document.getElementById('max-rows-default').textContent !== '');
+  assert.equal(await page.textContent('#max-rows-default'), `(default ${limits.maxRows.toLocaleString('en-US')}; ${limits.maxRowsWithMetadata.toLocaleString('en-US')} with metadata)`);
+  assert.equal(await page.getAttribute('#max-bytes', 'min'), String(limits.minBytes));
   for (const name of ['file-truncated-row.json', 'file-syntax-between.json']) {
     const path = join(root, 'tests/corpus', name);
     const expected = cliReport(path);
