@@ -14,10 +14,7 @@ export function chunkFileName(index) {
 /** The chunk limits: the defaults (maxRows, maxRowsWithMetadata, maxBytes) and the smallest a caller may set (minRows, minBytes). */
 export function chunkLimits() {
   ensureLoaded();
-  const limits = core.chunkLimits();
-  const { maxRows, maxRowsWithMetadata, maxBytes, minRows, minBytes } = limits;
-  limits.free();
-  return { maxRows, maxRowsWithMetadata, maxBytes, minRows, minBytes };
+  return core.chunkLimits();
 }
 
 function whole(input, options, output, take) {

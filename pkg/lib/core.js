@@ -1,7 +1,7 @@
 // The one place JavaScript talks to the wasm core: input checks, and core
-// errors ("CODE: message") to RowcheckError. Options are checked in options.js.
+// errors (an Error with a code) to RowcheckError. Options are checked in options.js.
 import { Checker as CoreChecker } from '../wasm/rowcheck.js';
-import { RowcheckError, optionsJson } from './options.js';
+import { RowcheckError, coreOptions } from './options.js';
 
 export { RowcheckError } from './options.js';
 // The core's contracts, for the surfaces around it: chunk limits and file
@@ -36,13 +36,12 @@ export function toBytes(input) {
  */
 export function openChecker(options, emit = {}) {
   ensureLoaded();
-  const json = optionsJson(options, emit);
+  const given = coreOptions(options, emit);
   try {
-    return new CoreChecker(json);
+    return new CoreChecker(given);
   } catch (e) {
-    // The core reports a caller's mistake as "CODE: message".
-    const match = /^([A-Z_]+): ([\s\S]*)$/.exec(e?.message ?? '');
-    if (match) throw new RowcheckError(match[1], match[2]);
+    // The core reports a caller's mistake as an Error with a code.
+    if (typeof e?.code === 'string') throw new RowcheckError(e.code, e.message);
     throw e;
   }
 }

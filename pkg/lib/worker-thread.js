@@ -18,7 +18,7 @@ self.onmessage = ({ data }) => {
 
 async function run({ mode, file, options, wasm }) {
   await step(`could not load the wasm${wasm ? ` from ${wasm}` : ''}`, init(wasm));
-  const checker = new Checker(JSON.parse(options), { chunks: mode === 'split', normalized: mode === 'normalize' });
+  const checker = new Checker(options, { chunks: mode === 'split', normalized: mode === 'normalize' });
   const normalized = [];
   let handed = false;
   const output = async () => {

@@ -2,7 +2,7 @@
 // page stays responsive on a manifest of any size. One worker per call: it
 // loads the wasm, streams the file through a Checker (worker-thread.js) and
 // is terminated as soon as the call settles, whether done, failed or aborted.
-import { KNOWN, RowcheckError, optionsJson, ownKeys } from './options.js';
+import { KNOWN, RowcheckError, coreOptions, ownKeys } from './options.js';
 
 // The class 'rowcheck' exports too, so instanceof works whichever entry it came from.
 export { RowcheckError } from './options.js';
@@ -55,7 +55,7 @@ function parse(mode, file, options) {
       throw wrong(`wasm must be the URL of rowcheck_bg.wasm (a string or a URL), not ${describe(wasm)}`);
     }
   }
-  return { signal, onProgress, onChunk, request: { mode, file, options: optionsJson(check), wasm: wasmUrl } };
+  return { signal, onProgress, onChunk, request: { mode, file, options: coreOptions(check), wasm: wasmUrl } };
 }
 
 /**
