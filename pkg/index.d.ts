@@ -16,6 +16,15 @@ export interface Diagnostic {
   line: number;
   /** 1-based column, in Unicode characters. */
   column: number;
+  /**
+   * Byte offset of the row in the input (its first byte); with `length`,
+   * `input.subarray(offset, offset + length)` (or `file.slice(…)`) is the
+   * row as written, without scanning for it. For a problem with the file
+   * itself (row null), the byte where it was found.
+   */
+  offset: number;
+  /** Bytes of the row as written; 0 for a problem with the file itself. */
+  length: number;
   message: string;
   suggestion?: string;
 }

@@ -223,6 +223,8 @@ impl Sink for RowChecker {
             pointer: String::new(),
             line: p.line,
             column: p.column,
+            offset: p.offset,
+            length: 0,
             message: p.message,
             suggestion: None,
         });
@@ -430,6 +432,8 @@ impl InOrder {
                 pointer: f.pointer,
                 line,
                 column,
+                offset: span.offset,
+                length: span.bytes.len() as u64,
                 message: f.message,
                 suggestion: f.suggestion,
             });

@@ -41,6 +41,8 @@ pub struct FileProblem {
     pub severity: Severity,
     pub line: u64,
     pub column: u64,
+    /// Byte offset of the problem in the input.
+    pub offset: u64,
     pub message: String,
 }
 
@@ -246,7 +248,7 @@ impl Reader {
     }
 
     fn problem(&self, sink: &mut impl Sink, code: Code, severity: Severity, at: Pos, message: String) {
-        sink.file(FileProblem { code, severity, line: at.line, column: at.column, message });
+        sink.file(FileProblem { code, severity, line: at.line, column: at.column, offset: at.offset, message });
     }
 
     fn stop(&mut self, sink: &mut impl Sink, code: Code, message: String) {

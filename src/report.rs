@@ -171,6 +171,13 @@ pub struct Diagnostic {
     pub line: u64,
     /// 1-based column, counted in Unicode characters.
     pub column: u64,
+    /// Where the row is in the input: its first byte (the opening brace of
+    /// a JSON row, the first non-blank byte of a line) and its length in
+    /// bytes, so a surface can read the row as written without scanning
+    /// for it. For a problem with the file itself, the byte where it was
+    /// found, and 0.
+    pub offset: u64,
+    pub length: u64,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
@@ -346,11 +353,13 @@ mod tests {
             pointer: "/row_data".into(),
             line: 2,
             column: 3,
+            offset: 10,
+            length: 20,
             message: "m".into(),
             suggestion: None,
         });
         r.summary.rows = 1;
         let json = r.to_json();
-        assert!(json.starts_with(r#"{"version":1,"summary":{"rows":1,"valid_rows":0,"errors":0,"warnings":1,"file_failed":false,"media_types":{}},"diagnostics":[{"code":"URL_INSECURE","severity":"warning","row":0,"pointer":"/row_data","line":2,"column":3,"message":"m"}],"chunks":[]}"#), "{json}");
+        assert!(json.starts_with(r#"{"version":1,"summary":{"rows":1,"valid_rows":0,"errors":0,"warnings":1,"file_failed":false,"media_types":{}},"diagnostics":[{"code":"URL_INSECURE","severity":"warning","row":0,"pointer":"/row_data","line":2,"column":3,"offset":10,"length":20,"message":"m"}],"chunks":[]}"#), "{json}");
     }
 }

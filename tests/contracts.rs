@@ -183,7 +183,7 @@ fn report_schema() -> serde_json::Value {
             "diagnostic": {
                 "type": "object",
                 "additionalProperties": false,
-                "required": ["code", "severity", "row", "pointer", "line", "column", "message"],
+                "required": ["code", "severity", "row", "pointer", "line", "column", "offset", "length", "message"],
                 "properties": {
                     "code": {"description": "See docs/codes.md.", "enum": codes},
                     "severity": {"enum": ["error", "warning", "info"]},
@@ -191,6 +191,8 @@ fn report_schema() -> serde_json::Value {
                     "pointer": {"description": "JSON Pointer into the row as written; empty for the whole row.", "type": "string"},
                     "line": {"description": "1-based line in the input.", "type": "integer", "minimum": 1},
                     "column": {"description": "1-based column, in Unicode characters.", "type": "integer", "minimum": 1},
+                    "offset": {"description": "Byte offset in the input of the row's first byte (for a problem with the file itself, of the problem).", "type": "integer", "minimum": 0},
+                    "length": {"description": "Bytes of the row as written, from offset: input.slice(offset, offset + length) is the row (0 for a problem with the file itself).", "type": "integer", "minimum": 0},
                     "message": {"type": "string", "minLength": 1},
                     "suggestion": {"description": "A proposed fix, when there is one.", "type": "string"}
                 }

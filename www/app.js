@@ -6,7 +6,6 @@ import { chunkFileName, chunkLimits, init } from './lib/browser.js';
 import { reportFileName } from './lib/core.js';
 import { DiagnosticTable } from './table.js';
 import { Detail } from './detail.js';
-import { Lines } from './locate.js';
 import { countByCode, formatBytes, renderChart, renderSummary } from './summary.js';
 import { derivedName, errorRowsCsv, reportCsv, reportJson, save } from './downloads.js';
 import { ZipWriter } from './zip.js';
@@ -200,7 +199,7 @@ function show(result) {
   codeSelect.replaceChildren(new Option('all codes', ''), ...counts.map(([code, count]) => new Option(`${code} (${count})`, code)));
   for (const id of ['filter-severity', 'filter-text']) $(id).value = '';
   table.setData(report.diagnostics, { severity: '', code: '', text: '' });
-  detail.reset(new Lines(file));
+  detail.reset(file);
   offerOutputs();
   const unavailable = $('dl-unavailable');
   unavailable.hidden = !report.summary.file_failed;

@@ -67,6 +67,7 @@ pub fn check_invariants(input: &[u8], cuts: &[usize]) {
     for d in &r.diagnostics {
         assert!(d.line >= 1 && d.line <= lines && d.column >= 1, "bad position {d:?}");
         assert!(d.row.is_none_or(|row| row < s.rows), "row out of range {d:?}");
+        assert!(d.offset + d.length <= input.len() as u64 && (d.row.is_some() || d.length == 0), "bad row span {d:?}");
         assert!(!d.message.is_empty());
     }
     let mut chunk_rows = 0;
