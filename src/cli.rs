@@ -94,7 +94,7 @@ fn check_flags() -> Vec<Flag> {
         flag(
             "threads",
             count(1, Some(256), None),
-            "Threads that check rows [default: the number of CPUs]; results do not depend on it. With `--schema`, and in the npm package, rows are checked on one thread",
+            "Threads that check rows [default: the number of CPUs]; results do not depend on it. The npm package checks on one thread",
         ),
     ]
 }

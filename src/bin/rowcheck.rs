@@ -7,8 +7,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
-use rowcheck::chunk::{PARTIAL_SUFFIX, REPORT_FILE, chunk_file_name, out_dir_refusal};
-use rowcheck::{Checker, Limits, Ontology, Options, Report, UserSchema, cli, parse_key_list};
+use rowcheck::{Checker, Limits, Ontology, Options, PARTIAL_SUFFIX, REPORT_FILE, Report, UserSchema, chunk_file_name, cli, out_dir_refusal, parse_key_list};
 
 /// What every checking command takes, read from its matches.
 struct Common {
