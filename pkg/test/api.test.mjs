@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Checker, RowcheckError, check, init, normalize, split } from 'rowcheck';
+import { Checker, RowcheckError, check, chunkFileName, chunkLimits, init, normalize, split } from 'rowcheck';
 import { argsOf, brokenManifests, manifests, native, root } from './support.mjs';
 
 function cli(args) {
@@ -46,11 +46,11 @@ test('normalize and split: the same bytes as the native CLI', () => {
       cli(['split', path, '--out', out, ...flags]);
       const { chunks, report } = split(input, options);
       assert.equal(chunks.length, report.chunks.length);
+      // chunkFileName() names each chunk as the native split did.
       chunks.forEach((chunk, i) => {
-        const file = join(out, `chunk-${String(i + 1).padStart(4, '0')}.json`);
-        assert.deepEqual(Buffer.from(chunk), readFileSync(file), `${path} chunk ${i}`);
+        assert.deepEqual(Buffer.from(chunk), readFileSync(join(out, chunkFileName(i))), `${path} chunk ${i}`);
       });
-      assert.equal(existsSync(join(out, `chunk-${String(chunks.length + 1).padStart(4, '0')}.json`)), false);
+      assert.equal(existsSync(join(out, chunkFileName(chunks.length))), false);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -96,6 +96,18 @@ test('a Checker streaming a file that then fails: what it handed out is void, an
   checker.finish();
   assert.equal(checker.takeChunks().length, 1);
   assert.equal(checker.progress.fileFailed, false);
+});
+
+test('chunkLimits(): the limits split() applies, and the smallest options may take', () => {
+  const { maxRows, maxRowsWithMetadata, maxBytes, minRows, minBytes } = chunkLimits();
+  const rows = (n, metadata) => Array.from({ length: n }, (_, i) => JSON.stringify({ row_data: `https://h.example/${i}.jpg`, ...(metadata && { metadata_fields: [{ name: 'tag', value: 'x' }] }) })).join('\n');
+  assert.deepEqual(split(rows(maxRowsWithMetadata + 1, true)).report.chunks.map((c) => c.rows), [maxRowsWithMetadata, 1]);
+  assert.ok(maxRows > maxRowsWithMetadata && maxBytes > 1e6);
+  assert.equal(split('[{"row_data":"https://h.example/a.jpg"}]', { maxRows: minRows, maxBytes }).chunks.length, 1);
+  assert.throws(() => check('[]', { maxRows: minRows - 1 }), (e) => e.code === 'INVALID_OPTIONS');
+  assert.throws(() => check('[]', { maxBytes: minBytes - 1 }), (e) => e.code === 'INVALID_OPTIONS');
+  assert.doesNotThrow(() => check('[]', { maxBytes: minBytes }));
+  assert.throws(() => chunkFileName(-1), (e) => e.code === 'INVALID_INPUT');
 });
 
 test('input may be bytes, an ArrayBuffer or a string', () => {

@@ -1,7 +1,7 @@
 // A sample consumer: `tsc -p test/types` must accept it, and every line
 // marked as an expected error must really be one (tsc fails otherwise).
-import { Checker, RowcheckError, check, init, normalize, split } from 'rowcheck';
-import type { Code, Diagnostic, Options, Report } from 'rowcheck';
+import { Checker, RowcheckError, check, chunkFileName, chunkLimits, init, normalize, split } from 'rowcheck';
+import type { ChunkLimits, Code, Diagnostic, Options, Report } from 'rowcheck';
 
 await init();
 await init(new URL('https://example.test/rowcheck.wasm'));
@@ -20,6 +20,10 @@ const unchecked: Uint8Array = bytes;
 const failed: boolean = report.summary.file_failed;
 const { chunks } = split(new ArrayBuffer(2), { schema: { type: 'object' } });
 const firstChunk: Uint8Array | undefined = chunks[0];
+const fileName: string = chunkFileName(0);
+const limits: ChunkLimits = chunkLimits();
+const rowSpan: [number, number] | undefined = first && [first.offset, first.offset + first.length];
+console.log(fileName, limits.maxRowsWithMetadata, rowSpan);
 
 const streaming = new Checker({ strict: true }, { chunks: true });
 streaming.push(new Uint8Array(1));
