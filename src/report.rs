@@ -37,7 +37,7 @@ macro_rules! codes {
 }
 
 codes! {
-    FILE_SYNTAX: "error", r#"JSON syntax error: between rows (reading stops, `row` null) or inside one row (`row` set, other rows still checked)"#;
+    FILE_SYNTAX: "error", r#"JSON syntax error: between rows, or a row the file ends inside (reading stops, `row` null, no normalized output or chunks), or inside one row (`row` set, other rows still checked)"#;
     FILE_ENCODING: "error", r#"not UTF-8 (a UTF-16 file, or invalid bytes inside a row)"#;
     FILE_ROOT: "error", r#"not a manifest: a scalar root, or one object spread over several lines"#;
     FILE_EMPTY: "info", r#"no rows (empty file, blank file, `[]`)"#;
