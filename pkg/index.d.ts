@@ -16,6 +16,15 @@ export interface Diagnostic {
   line: number;
   /** 1-based column, in Unicode characters. */
   column: number;
+  /**
+   * Byte offset of the row in the input (its first byte); with `length`,
+   * `input.subarray(offset, offset + length)` (or `file.slice(…)`) is the
+   * row as written, without scanning for it. For a problem with the file
+   * itself (row null), the byte where it was found.
+   */
+  offset: number;
+  /** Bytes of the row as written; 0 for a problem with the file itself. */
+  length: number;
   message: string;
   /**
    * A suggested fix. For the URL codes it is exactly the replacement URL,
@@ -39,6 +48,12 @@ export interface Report {
     valid_rows: number;
     errors: number;
     warnings: number;
+    /**
+     * The file itself could not be read to its end as a manifest (truncated,
+     * broken between rows, not UTF-8, not a manifest): it has no normalized
+     * form and no chunks. A diagnostic with `row: null` says why.
+     */
+    file_failed: boolean;
     media_types: Partial<Record<MediaType, number>>;
   };
   diagnostics: Diagnostic[];
@@ -67,26 +82,30 @@ export interface Options {
   ontology?: OntologyField[] | string;
   /** An extra JSON Schema every (normalized) row must satisfy (SCHEMA diagnostics), or its JSON text. */
   schema?: object | boolean | string;
-  /** Rows per chunk, overriding 150,000 (30,000 with metadata). */
+  /** Rows per chunk, overriding the defaults (see chunkLimits()). */
   maxRows?: number;
-  /** Bytes of JSON per chunk (default 10,000,000). */
+  /** Bytes of JSON per chunk (the default: chunkLimits().maxBytes). */
   maxBytes?: number;
 }
 
 export type Input = Uint8Array | ArrayBuffer | string;
 
 /**
- * Codes of the errors a caller can cause, and WORKER_FAILED (rowcheck/worker:
- * the worker could not start, load the wasm or read the file, or crashed).
- * Manifest problems are never thrown.
+ * Codes of the errors a caller can cause; WORKER_FAILED (rowcheck/worker:
+ * the worker could not start, load the wasm or read the file, or crashed);
+ * and FILE_FAILED, when output already handed out (by a Checker, or to
+ * splitFile's onChunk) turns out to come from a file that failed, and must
+ * be discarded. Other manifest problems are never thrown.
  */
 export type RowcheckErrorCode =
   | 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE'
-  | 'WORKER_FAILED';
+  | 'WORKER_FAILED' | 'FILE_FAILED';
 
 export class RowcheckError extends Error {
   readonly name: 'RowcheckError';
   readonly code: RowcheckErrorCode;
+  /** With FILE_FAILED from splitFile: the report, whose diagnostics say why. */
+  readonly report?: Report;
 }
 
 /** Load the wasm. Idempotent; resolves at once in Node. */
@@ -95,11 +114,31 @@ export function init(source?: string | URL | Response | BufferSource | WebAssemb
 /** Check a manifest (JSON array, NDJSON or URL list). */
 export function check(input: Input, options?: Options): Report;
 
-/** Check and normalize; bytes hold the normalized manifest in the input's container. */
-export function normalize(input: Input, options?: Options): { bytes: Uint8Array; report: Report };
+/**
+ * Check and normalize; bytes hold the normalized manifest in the input's
+ * container, or are null when the file itself failed (`report.summary.file_failed`).
+ */
+export function normalize(input: Input, options?: Options): { bytes: Uint8Array | null; report: Report };
 
-/** Check and split the valid rows into upload chunks (each a JSON array). */
+/** Check and split the valid rows into upload chunks (each a JSON array); none when the file itself failed. */
 export function split(input: Input, options?: Options): { chunks: Uint8Array[]; report: Report };
+
+/** The file name `rowcheck split` gives chunk `index` (0-based): `chunk-0001.json` for 0. */
+export function chunkFileName(index: number): string;
+
+/** The chunk limits: the defaults and the smallest values `maxRows` and `maxBytes` may take. */
+export interface ChunkLimits {
+  /** Rows per chunk by default. */
+  maxRows: number;
+  /** Rows per chunk by default once a row of the chunk has metadata. */
+  maxRowsWithMetadata: number;
+  /** Bytes of JSON per chunk by default. */
+  maxBytes: number;
+  minRows: number;
+  minBytes: number;
+}
+
+export function chunkLimits(): ChunkLimits;
 
 /** A chunk with its place in the manifest, as `report.chunks[index]` will describe it. */
 export interface DescribedChunk {
@@ -120,6 +159,12 @@ export interface CheckerOutput {
 /**
  * A manifest fed in pieces of any size (file reads, stream chunks, fetch
  * bodies): the same report as check() on the whole input, in bounded memory.
+ *
+ * Output leaves as it is produced, before the end of the input is known to
+ * be sound. Once the file itself fails (`progress.fileFailed`, and
+ * `report.summary.file_failed`), takeChunks() and takeNormalized() throw a
+ * RowcheckError FILE_FAILED: what they gave before is part of a broken file
+ * and must be discarded.
  */
 export class Checker {
   constructor(options?: Options, output?: CheckerOutput);
@@ -132,7 +177,7 @@ export class Checker {
   takeChunks(options: { info: true }): DescribedChunk[];
   /** The normalized manifest produced since the last call. */
   takeNormalized(): Uint8Array;
-  readonly progress: { bytesRead: number; rows: number; errors: number };
+  readonly progress: { bytesRead: number; rows: number; errors: number; fileFailed: boolean };
   /** Release the wasm memory now rather than when garbage-collected. */
   free(): void;
 }

@@ -1,6 +1,7 @@
 import type { ChunkInfo, RowcheckError } from './index.js';
+import type { TransportCode } from './transport-codes.js';
 
-export type { RowcheckError };
+export type { RowcheckError, TransportCode };
 
 /** A chunk from `split()` or `Checker.takeChunks()`, or the same with its place in the manifest. */
 export type UploadChunk = Uint8Array | { bytes: Uint8Array; index?: number; firstRow?: number; rows?: number };
@@ -12,13 +13,8 @@ export type UploadChunk = Uint8Array | { bytes: Uint8Array; index?: number; firs
  */
 export interface TransportRowError {
   position: number | null;
-  /**
-   * From labelboxTransport: `GLOBAL_KEY_DUPLICATE` or `SERVER_REJECTED` for a
-   * row Labelbox refused; `METADATA_UNKNOWN_FIELD`, `METADATA_VALUE`,
-   * `METADATA_SCHEMA_ID` or `EMBEDDING_VALUE` for a row left out because its
-   * metadata or embeddings cannot be converted as the SDK does.
-   */
-  code: string;
+  /** labelboxTransport's codes are TransportCode; a transport of your own may give its own. */
+  code: TransportCode | (string & {});
   message: string;
   globalKey?: string;
 }
@@ -33,7 +29,8 @@ export interface RowError {
   /** Manifest row index (null when the chunk's firstRow or the row's place is unknown). */
   row: number | null;
   chunk: number;
-  code: string;
+  /** The transport's code for the row (TransportCode from labelboxTransport). */
+  code: TransportCode | (string & {});
   message: string;
   globalKey?: string;
 }

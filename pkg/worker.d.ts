@@ -36,9 +36,14 @@ export interface SplitFileOptions extends FileOptions {
 /** Check a File (or any Blob) in a worker; the same report as check(). */
 export function checkFile(file: Blob, options?: FileOptions): Promise<Report>;
 
-/** Check and split in a worker; with onChunk the chunks go there as they fill, and are not kept. */
+/**
+ * Check and split in a worker; with onChunk the chunks go there as they
+ * fill, and are not kept. A file that fails has no chunks; when onChunk had
+ * already taken some, the call rejects with FILE_FAILED (`error.report` is
+ * the report) so they are discarded.
+ */
 export function splitFile(file: Blob, options: SplitFileOptions & { onChunk: NonNullable<SplitFileOptions['onChunk']> }): Promise<{ report: Report }>;
 export function splitFile(file: Blob, options?: SplitFileOptions): Promise<{ chunks: Uint8Array[]; report: Report }>;
 
-/** Check and normalize in a worker; the same bytes and report as normalize(). */
-export function normalizeFile(file: Blob, options?: FileOptions): Promise<{ bytes: Uint8Array; report: Report }>;
+/** Check and normalize in a worker; the same bytes and report as normalize() (bytes null when the file itself failed). */
+export function normalizeFile(file: Blob, options?: FileOptions): Promise<{ bytes: Uint8Array | null; report: Report }>;

@@ -1,63 +1,53 @@
-//! The pipeline every surface drives: bytes in (`push`, `finish`), report,
-//! chunks and normalized manifest out.
+//! Checking rows: the rules that look at one row alone ([`RowRules`]), what
+//! must see the rows in file order ([`InOrder`]), and the [`Runner`]
+//! between them, which checks rows on the caller's thread ([`Inline`]) or
+//! on a pool (`parallel::Pool`) and hands each result to the one
+//! [`InOrder::settle`], in order.
 
 use std::sync::Arc;
 
 use crate::attachment;
-use crate::chunk::{Chunk, Chunker, Limits};
+use crate::chunk::{Chunk, Chunker};
 use crate::embedding;
 use crate::global_key::{self, KeyIndex, Seen};
 use crate::json::{self, Kind};
 use crate::media::{self, MediaType};
 use crate::metadata::{self, Ontology};
 use crate::normalize;
-use crate::reader::{Container, FileProblem, Reader, Sink, Span, SpanKind};
+use crate::reader::{Container, FileProblem, Span, SpanKind};
 use crate::report::{Code, Diagnostic, Findings, Report, quote};
 use crate::row::{self, Field};
 use crate::schema::UserSchema;
 
-/// How a run is configured. Misuse (an unreadable ontology, say) is an
-/// error for the caller; everything about the manifest is a diagnostic.
-#[derive(Debug, Default)]
-pub struct Options {
-    /// `GLOBAL_KEY_CHARS` and `URL_SPACE` become errors.
-    pub strict: bool,
-    /// Keys that already exist in the organization.
-    pub existing_keys: Vec<String>,
-    pub ontology: Option<Ontology>,
-    pub schema: Option<UserSchema>,
-    pub limits: Limits,
-    /// Keep chunk bodies for [`Checker::take_chunk`].
-    pub emit_chunks: bool,
-    /// Build the normalized manifest for [`Checker::take_normalized`].
-    pub emit_normalized: bool,
-    /// Threads that check rows (native builds; 0 or 1 checks on the
-    /// caller's thread). Results are the same for any number.
-    pub threads: usize,
+/// Where the per-row checks run. Either way every row's result reaches
+/// [`InOrder::settle`] in file order, so the results do not depend on it.
+pub(crate) trait Runner {
+    /// Check `span`; its result is settled into `order` now or by a later
+    /// call, in file order.
+    fn row(&mut self, span: Span<'_>, order: &mut InOrder);
+    /// Settle every row given so far.
+    fn drain(&mut self, order: &mut InOrder);
 }
 
-/// `--existing-keys`: one key per line, or a JSON array of strings.
-pub fn parse_key_list(bytes: &[u8]) -> Result<Vec<String>, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("the key list is not UTF-8: {e}"))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim_start().starts_with('[') {
-        return serde_json::from_str(text).map_err(|e| format!("the key list looks like JSON but is not an array of strings: {e}"));
+/// Rows checked on the caller's thread, one at a time.
+pub(crate) struct Inline(pub(crate) RowRules);
+
+impl Runner for Inline {
+    fn row(&mut self, span: Span<'_>, order: &mut InOrder) {
+        let outcome = self.0.check(&span);
+        order.settle(&span, outcome, &mut self.0.findings, &self.0.row_json);
     }
-    Ok(text.lines().map(|l| l.strip_suffix('\r').unwrap_or(l)).filter(|l| !l.is_empty()).map(str::to_string).collect())
+
+    fn drain(&mut self, _: &mut InOrder) {}
 }
 
-pub struct Checker {
-    reader: Reader,
-    rows: RowChecker,
-}
-
-/// Where rows go once the reader has cut them out.
-struct RowChecker {
-    /// Checks rows here, one at a time, when there is no pool.
-    rules: RowRules,
-    #[cfg(not(target_arch = "wasm32"))]
-    pool: Option<crate::parallel::Pool>,
-    order: InOrder,
+/// A URL-list line as the row it stands for, `{"row_data": LINE}`: what the
+/// rules parse and what the schema sees.
+fn url_row(out: &mut Vec<u8>, line: &str) {
+    out.clear();
+    out.extend_from_slice(b"{\"row_data\":");
+    json::write_string(out, line);
+    out.push(b'}');
 }
 
 /// The checks that look at one row alone. They need nothing from other
@@ -112,122 +102,8 @@ pub(crate) struct InOrder {
     chunker: Chunker,
     report: Report,
     normalized: Option<Vec<u8>>,
-}
-
-impl Checker {
-    pub fn new(options: Options) -> Checker {
-        let mut keys = KeyIndex::default();
-        for key in &options.existing_keys {
-            keys.insert_existing(key);
-        }
-        let rules = RowRules::new(options.strict, Arc::new(options.ontology.unwrap_or_default()));
-        // The schema check sees the row as settled (duplicate keys known),
-        // so it keeps rows on one thread.
-        #[cfg(not(target_arch = "wasm32"))]
-        let pool = (options.threads > 1 && options.schema.is_none()).then(|| crate::parallel::Pool::new(options.threads, &rules));
-        Checker {
-            reader: Reader::new(),
-            rows: RowChecker {
-                rules,
-                #[cfg(not(target_arch = "wasm32"))]
-                pool,
-                order: InOrder {
-                    schema: options.schema,
-                    keys,
-                    chunker: Chunker::new(options.limits, options.emit_chunks),
-                    report: Report::new(),
-                    normalized: options.emit_normalized.then(Vec::new),
-                },
-            },
-        }
-    }
-
-    pub fn push(&mut self, bytes: &[u8]) {
-        self.reader.push(bytes, &mut self.rows);
-    }
-
-    /// The input has ended. Calling it again does nothing.
-    pub fn finish(&mut self) {
-        self.reader.finish(&mut self.rows);
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(pool) = &mut self.rows.pool {
-            pool.drain(&mut self.rows.order);
-        }
-        let order = &mut self.rows.order;
-        order.chunker.finish();
-        order.report.chunks = order.chunker.planned().to_vec();
-        if let Some(out) = &mut order.normalized {
-            if self.reader.container() == Some(Container::JsonArray) {
-                out.extend_from_slice(if self.reader.rows() == 0 { b"[]\n" } else { b"\n]\n" });
-            }
-        }
-    }
-
-    /// The next complete chunk (with `emit_chunks`), in order.
-    pub fn take_chunk(&mut self) -> Option<Chunk> {
-        self.rows.order.chunker.take_ready()
-    }
-
-    /// The normalized manifest produced so far (with `emit_normalized`).
-    pub fn take_normalized(&mut self) -> Vec<u8> {
-        self.rows.order.normalized.as_mut().map(std::mem::take).unwrap_or_default()
-    }
-
-    pub fn container(&self) -> Option<Container> {
-        self.reader.container()
-    }
-
-    pub fn bytes_read(&self) -> u64 {
-        self.reader.offset()
-    }
-
-    /// The report so far; with threads, rows still being checked are not in it yet.
-    pub fn report(&self) -> &Report {
-        &self.rows.order.report
-    }
-
-    pub fn into_report(self) -> Report {
-        self.rows.order.report
-    }
-}
-
-/// Check a whole manifest held in memory.
-pub fn check(bytes: &[u8], options: Options) -> Report {
-    let mut checker = Checker::new(options);
-    checker.push(bytes);
-    checker.finish();
-    checker.into_report()
-}
-
-impl Sink for RowChecker {
-    fn file(&mut self, p: FileProblem) {
-        // After every row before it, wherever those are being checked.
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(pool) = &mut self.pool {
-            pool.drain(&mut self.order);
-        }
-        self.order.report.add(Diagnostic {
-            code: p.code,
-            severity: p.severity,
-            row: None,
-            pointer: String::new(),
-            line: p.line,
-            column: p.column,
-            message: p.message,
-            suggestion: None,
-        });
-    }
-
-    fn row(&mut self, span: Span<'_>) {
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(pool) = &mut self.pool {
-            pool.row(span, &mut self.order);
-            return;
-        }
-        let outcome = self.rules.check(&span);
-        let parsed_text = if span.kind == SpanKind::Url { &self.rules.url_row } else { span.bytes };
-        self.order.settle(&span, outcome, &mut self.rules.findings, &self.rules.row_json, parsed_text);
-    }
+    /// Scratch for a URL-list row the schema checks.
+    url_row: Vec<u8>,
 }
 
 impl RowRules {
@@ -276,12 +152,8 @@ impl RowRules {
                 return Outcome::FAILED;
             }
             SpanKind::Url => {
-                // A URL-list line is the row {"row_data": LINE}.
                 let mut row = std::mem::take(&mut self.url_row);
-                row.clear();
-                row.extend_from_slice(b"{\"row_data\":");
-                json::write_string(&mut row, text);
-                row.push(b'}');
+                url_row(&mut row, text);
                 let result = self.check_row(std::str::from_utf8(&row).expect("built from a str"));
                 self.url_row = row;
                 result
@@ -341,10 +213,61 @@ impl RowRules {
 }
 
 impl InOrder {
+    pub(crate) fn new(schema: Option<UserSchema>, keys: KeyIndex, chunker: Chunker, emit_normalized: bool) -> InOrder {
+        InOrder { schema, keys, chunker, report: Report::new(), normalized: emit_normalized.then(Vec::new), url_row: Vec::new() }
+    }
+
+    /// A problem with the file itself, once every row before it is settled.
+    pub(crate) fn file_problem(&mut self, p: FileProblem) {
+        self.report.add(Diagnostic {
+            code: p.code,
+            severity: p.severity,
+            row: None,
+            pointer: String::new(),
+            line: p.line,
+            column: p.column,
+            offset: p.offset,
+            length: 0,
+            message: p.message,
+            suggestion: None,
+        });
+        if self.report.file_failed() {
+            // Output already taken cannot be recalled: the caller learns
+            // from `file_failed` to discard it. What is still here goes.
+            self.chunker.discard();
+            self.normalized = None;
+        }
+    }
+
+    /// Every row is settled: close the last chunk and the array.
+    pub(crate) fn finish(&mut self, container: Option<Container>, rows: u64) {
+        self.chunker.finish();
+        self.report.chunks = self.chunker.planned().to_vec();
+        if let (Some(out), Some(Container::JsonArray)) = (&mut self.normalized, container) {
+            out.extend_from_slice(if rows == 0 { b"[]\n" } else { b"\n]\n" });
+        }
+    }
+
+    pub(crate) fn take_chunk(&mut self) -> Option<Chunk> {
+        self.chunker.take_ready()
+    }
+
+    pub(crate) fn take_normalized(&mut self) -> Vec<u8> {
+        self.normalized.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    pub(crate) fn report(&self) -> &Report {
+        &self.report
+    }
+
+    pub(crate) fn into_report(self) -> Report {
+        self.report
+    }
+
     /// The checks that depend on earlier rows, then the row's output.
-    /// `findings` and `row_json` are what [`RowRules::check`] left;
-    /// `parsed_text` is the JSON it parsed (only the schema reads it).
-    pub(crate) fn settle(&mut self, span: &Span<'_>, outcome: Outcome, findings: &mut Findings, row_json: &[u8], parsed_text: &[u8]) {
+    /// `findings` and `row_json` are what [`RowRules::check`] left.
+    pub(crate) fn settle(&mut self, span: &Span<'_>, outcome: Outcome, findings: &mut Findings, row_json: &[u8]) {
+        debug_assert!(!self.report.file_failed(), "the reader hands on no row after a file-level error");
         self.report.summary.rows += 1;
         let mut valid = outcome.valid;
         if let Some(key) = outcome.key {
@@ -355,7 +278,15 @@ impl InOrder {
         }
         let row_json: &[u8] = if valid { row_json } else { &[] };
         if let (Some(schema), true) = (&self.schema, outcome.parsed) {
-            let text = std::str::from_utf8(parsed_text).expect("a parsed row is UTF-8");
+            // The JSON the rules parsed, rebuilt from the span wherever they ran.
+            let text = std::str::from_utf8(span.bytes).expect("a parsed row is UTF-8");
+            let text = match span.kind {
+                SpanKind::Json => text,
+                SpanKind::Url => {
+                    url_row(&mut self.url_row, text);
+                    std::str::from_utf8(&self.url_row).expect("built from a str")
+                }
+            };
             let instance = if valid { std::str::from_utf8(row_json).expect("normalized JSON is UTF-8") } else { text };
             schema.check(instance, text, findings);
             valid = valid && !findings.has_errors();
@@ -430,6 +361,8 @@ impl InOrder {
                 pointer: f.pointer,
                 line,
                 column,
+                offset: span.offset,
+                length: span.bytes.len() as u64,
                 message: f.message,
                 suggestion: f.suggestion,
             });

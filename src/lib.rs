@@ -4,30 +4,40 @@
 //! the Worker, the page): bytes go in through [`Checker::push`] and
 //! [`Checker::finish`]; a [`Report`] of positioned diagnostics, the chunks
 //! and the normalized manifest come out. The rules live here and only here.
+//!
+//! The public API is what this file re-exports, and two modules: [`cli`],
+//! the command line's flags, and (in the wasm build) `wasm`, the
+//! JavaScript surface. Every other module is internal.
 
-pub mod attachment;
-pub mod checker;
-pub mod chunk;
-pub mod datetime;
-pub mod embedding;
-pub mod global_key;
-pub mod json;
-pub mod media;
-pub mod metadata;
-pub mod normalize;
+mod attachment;
+mod checker;
+mod chunk;
+pub mod cli;
+mod datetime;
+mod embedding;
+mod global_key;
+mod json;
+mod media;
+mod metadata;
+mod normalize;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
-pub mod reader;
-pub mod report;
-pub mod row;
-pub mod schema;
-pub mod url;
+mod pipeline;
+mod reader;
+mod report;
+mod row;
+mod schema;
+mod url;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use checker::{Checker, Options, check, parse_key_list};
-pub use chunk::{Chunk, Limits};
+pub use chunk::{
+    Chunk, Limits, MAX_BYTES, MAX_ROWS, MAX_ROWS_WITH_METADATA, MIN_BYTES, MIN_ROWS, PARTIAL_SUFFIX, REPORT_FILE, chunk_file_name,
+    out_dir_refusal,
+};
+pub use media::MediaType;
 pub use metadata::Ontology;
+pub use pipeline::{Checker, Options, check, parse_key_list};
 pub use reader::Container;
 pub use report::{ChunkInfo, Code, Diagnostic, Report, Severity, Summary};
 pub use schema::UserSchema;

@@ -92,8 +92,9 @@ fn def(id: Option<&str>, name: &str, kind: Kind, options: &[(&str, &str)]) -> Fi
     }
 }
 
+/// One field of an organization's metadata schema, as `--ontology` lists it.
 #[derive(Deserialize)]
-struct OntologyEntry {
+pub struct OntologyEntry {
     schema_id: Option<String>,
     #[serde(alias = "schemaId", alias = "uid")]
     id: Option<String>,
@@ -154,8 +155,16 @@ impl Ontology {
     /// The organization's metadata schema: a JSON array of
     /// `{schema_id, name, kind, options?}`. Reserved fields are always known.
     pub fn from_json(bytes: &[u8]) -> Result<Ontology, String> {
-        let entries: Vec<OntologyEntry> = serde_json::from_slice(bytes)
-            .map_err(|e| format!("the ontology is not a JSON array of {{schema_id, name, kind, options?}}: {e}"))?;
+        Ontology::from_entries(serde_json::from_slice(bytes).map_err(Ontology::not_a_list)?)
+    }
+
+    /// Why what was read (by any serde deserializer) is no ontology.
+    pub fn not_a_list(error: impl std::fmt::Display) -> String {
+        format!("the ontology is not a JSON array of {{schema_id, name, kind, options?}}: {error}")
+    }
+
+    /// The ontology from its entries, however they were read.
+    pub fn from_entries(entries: Vec<OntologyEntry>) -> Result<Ontology, String> {
         let mut fields = Ontology::reserved().fields;
         for e in entries {
             let kind = Kind::parse(&e.kind).ok_or_else(|| {

@@ -12,7 +12,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 
-use crate::checker::{InOrder, Outcome, RowRules};
+use crate::checker::{InOrder, Outcome, RowRules, Runner};
 use crate::reader::{Container, Span, SpanKind};
 use crate::report::{Finding, Findings};
 
@@ -85,7 +85,7 @@ pub(crate) struct Pool {
 }
 
 impl Pool {
-    pub(crate) fn new(threads: usize, rules: &RowRules) -> Pool {
+    pub(crate) fn new(threads: usize, rules: RowRules) -> Pool {
         let (jobs, queue) = mpsc::channel::<Batch>();
         let queue = Arc::new(Mutex::new(queue));
         let (report, done) = mpsc::channel::<Done>();
@@ -116,25 +116,6 @@ impl Pool {
         Pool { jobs: Some(jobs), done, threads, filling: Batch::default(), sent: 0, settled: 0, early: BTreeMap::new(), limit }
     }
 
-    pub(crate) fn row(&mut self, span: Span<'_>, order: &mut InOrder) {
-        let batch = &mut self.filling;
-        let start = batch.bytes.len();
-        batch.bytes.extend_from_slice(span.bytes);
-        batch.spans.push(SpanAt {
-            start,
-            end: batch.bytes.len(),
-            index: span.index,
-            offset: span.offset,
-            line: span.line,
-            column: span.column,
-            kind: span.kind,
-            container: span.container,
-        });
-        if batch.bytes.len() >= BATCH_BYTES || batch.spans.len() >= BATCH_ROWS {
-            self.send(order);
-        }
-    }
-
     fn send(&mut self, order: &mut InOrder) {
         if self.sent - self.settled >= self.limit {
             self.settle_next(order);
@@ -148,16 +129,6 @@ impl Pool {
             self.early.insert(seq, unwrap(result));
         }
         while self.early.contains_key(&self.settled) {
-            self.settle_next(order);
-        }
-    }
-
-    /// Every row pushed so far is checked and settled.
-    pub(crate) fn drain(&mut self, order: &mut InOrder) {
-        if !self.filling.spans.is_empty() {
-            self.send(order);
-        }
-        while self.settled < self.sent {
             self.settle_next(order);
         }
     }
@@ -177,8 +148,38 @@ impl Pool {
         for (at, checked) in batch.spans.iter().zip(checked) {
             let span = batch.span(at);
             findings.list = checked.findings;
-            order.settle(&span, checked.outcome, &mut findings, &batch.json[json_start..checked.json_end], span.bytes);
+            order.settle(&span, checked.outcome, &mut findings, &batch.json[json_start..checked.json_end]);
             json_start = checked.json_end;
+        }
+    }
+}
+
+impl Runner for Pool {
+    fn row(&mut self, span: Span<'_>, order: &mut InOrder) {
+        let batch = &mut self.filling;
+        let start = batch.bytes.len();
+        batch.bytes.extend_from_slice(span.bytes);
+        batch.spans.push(SpanAt {
+            start,
+            end: batch.bytes.len(),
+            index: span.index,
+            offset: span.offset,
+            line: span.line,
+            column: span.column,
+            kind: span.kind,
+            container: span.container,
+        });
+        if batch.bytes.len() >= BATCH_BYTES || batch.spans.len() >= BATCH_ROWS {
+            self.send(order);
+        }
+    }
+
+    fn drain(&mut self, order: &mut InOrder) {
+        if !self.filling.spans.is_empty() {
+            self.send(order);
+        }
+        while self.settled < self.sent {
+            self.settle_next(order);
         }
     }
 }

@@ -42,6 +42,8 @@ pub struct FileProblem {
     pub severity: Severity,
     pub line: u64,
     pub column: u64,
+    /// Byte offset of the problem in the input.
+    pub offset: u64,
     pub message: String,
 }
 
@@ -247,7 +249,7 @@ impl Reader {
     }
 
     fn problem(&self, sink: &mut impl Sink, code: Code, severity: Severity, at: Pos, message: String) {
-        sink.file(FileProblem { code, severity, line: at.line, column: at.column, message });
+        sink.file(FileProblem { code, severity, line: at.line, column: at.column, offset: at.offset, message });
     }
 
     fn stop(&mut self, sink: &mut impl Sink, code: Code, message: String) {
@@ -360,11 +362,11 @@ impl Reader {
         match memchr::memchr(b'\n', bytes) {
             Some(nl) => {
                 if self.carry.is_empty() {
-                    self.line(&bytes[..nl], sink);
+                    self.line(&bytes[..nl], false, sink);
                 } else {
                     let mut line = std::mem::take(&mut self.carry);
                     line.extend_from_slice(&bytes[..nl]);
-                    self.line(&line, sink);
+                    self.line(&line, false, sink);
                     line.clear();
                     self.carry = line;
                 }
@@ -384,8 +386,9 @@ impl Reader {
         }
     }
 
-    /// One line of NDJSON or of a URL list, without its `\n`.
-    fn line(&mut self, line: &[u8], sink: &mut impl Sink) {
+    /// One line of NDJSON or of a URL list, without its `\n`; `last` when
+    /// the input ended on it, with no `\n`.
+    fn line(&mut self, line: &[u8], last: bool, sink: &mut impl Sink) {
         if self.state == State::Stopped {
             return;
         }
@@ -407,6 +410,15 @@ impl Reader {
             self.container = Some(Container::UrlList);
         }
         let kind = if self.container == Some(Container::UrlList) { SpanKind::Url } else { SpanKind::Json };
+        // An object still open where the input ends was cut short: the
+        // file is incomplete, not one broken row among good ones.
+        if kind == SpanKind::Json && last && Scan::default().feed(content).is_none() {
+            let row_start = self.pos;
+            self.pos = line_start;
+            self.pos.advance(line);
+            self.truncated(sink, row_start);
+            return;
+        }
         if kind == SpanKind::Json && self.rows == 0 && Scan::default().feed(content).is_none() {
             self.stop(
                 sink,
@@ -419,6 +431,14 @@ impl Reader {
         self.emit(content, kind, sink);
         self.pos = line_start;
         self.pos.advance(line);
+    }
+
+    /// The input ended inside the row that starts at `row_start`; that row
+    /// is not handed on, since only its beginning is there.
+    fn truncated(&mut self, sink: &mut impl Sink, row_start: Pos) {
+        let message =
+            format!("the file ends inside row {} (which starts at line {}, column {}); is it truncated?", self.rows, row_start.line, row_start.column);
+        self.stop(sink, Code::FILE_SYNTAX, message);
     }
 
     /// The input has ended: flush what is pending and report what is
@@ -435,17 +455,19 @@ impl Reader {
             State::Lines => {
                 if !self.carry.is_empty() {
                     let line = std::mem::take(&mut self.carry);
-                    self.line(&line, sink);
+                    self.line(&line, true, sink);
                 }
             }
             State::InRow => {
-                // A bare number or literal ends at the end of input; any
-                // other value is cut short and the row parser says where.
-                let complete = self.scan.scalar;
                 let span = std::mem::take(&mut self.carry);
-                self.emit(&span, SpanKind::Json, sink);
-                if complete {
+                if self.scan.scalar {
+                    // A bare number or literal ends at the end of input.
+                    self.emit(&span, SpanKind::Json, sink);
                     self.problem(sink, Code::FILE_SYNTAX, Severity::Error, self.pos, "the file ends before the closing ']' of the array".into());
+                } else {
+                    let row_start = self.row_start;
+                    self.pos.advance(&span);
+                    self.truncated(sink, row_start);
                 }
             }
             State::ArrayOpen | State::ArrayNext | State::ArrayAfter => {
@@ -571,11 +593,11 @@ mod tests {
 
     #[test]
     fn ndjson_and_url_lists() {
-        let c = read_cut_everywhere(b"{\"a\":1}\r\n\n  {\"b\":2}  \n{\"c\"");
+        let c = read_cut_everywhere(b"{\"a\":1}\r\n\n  {\"b\":2}  \n{\"c\"}");
         assert_eq!(c.rows.iter().map(|r| (r.0.as_str(), r.2, r.3)).collect::<Vec<_>>(), vec![
             (r#"{"a":1}"#, 1, 1),
             (r#"{"b":2}"#, 3, 3),
-            (r#"{"c""#, 4, 1)
+            (r#"{"c"}"#, 4, 1)
         ]);
         let c = read_cut_everywhere(b"https://a.example/1.jpg\n\n https://a.example/2.jpg \n");
         assert_eq!(c.rows.len(), 2);
@@ -624,9 +646,15 @@ mod tests {
         assert_eq!((c.rows.len(), c.problems.len()), (2, 0));
         let long_text = format!("{} https://a.example/1.jpg\n", "word ".repeat(1000));
         assert_eq!(read_cut_everywhere(long_text.as_bytes()).problems, vec![(Code::FILE_ROOT, 1, 1)]);
-        // A cut-short row is handed on so the parser can say where it broke.
-        let c = read(b"[{\"a\": [1");
+        // A row the input ends inside is not a row: the file is truncated.
+        let c = read_cut_everywhere(b"[{\"a\": 1},\n {\"a\": [1");
         assert_eq!(c.rows.len(), 1);
-        assert!(c.problems.is_empty());
+        assert_eq!(c.problems, vec![(Code::FILE_SYNTAX, 2, 10)]);
+        let c = read_cut_everywhere(b"{\"a\": 1}\n{\"a\": \"x");
+        assert_eq!(c.rows.len(), 1);
+        assert_eq!(c.problems, vec![(Code::FILE_SYNTAX, 2, 9)]);
+        // A broken line that is complete, or ends with its newline, is one bad row.
+        assert!(read_cut_everywhere(b"{\"a\": 1}\n{\"a\": }").problems.is_empty());
+        assert!(read_cut_everywhere(b"{\"a\": 1}\n{\"a\": \n").problems.is_empty());
     }
 }

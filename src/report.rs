@@ -37,7 +37,7 @@ macro_rules! codes {
 }
 
 codes! {
-    FILE_SYNTAX: "error", r#"JSON syntax error: between rows (reading stops, `row` null) or inside one row (`row` set, other rows still checked)"#;
+    FILE_SYNTAX: "error", r#"JSON syntax error: between rows, or a row the file ends inside (reading stops, `row` null, no normalized output or chunks), or inside one row (`row` set, other rows still checked)"#;
     FILE_ENCODING: "error", r#"not UTF-8 (a UTF-16 file, or invalid bytes inside a row)"#;
     FILE_ROOT: "error", r#"not a manifest: a scalar root, one object spread over several lines, or a first line that is not a URL (CSV, `null`, broken JSON, plain text); the message says what the file looks like"#;
     FILE_EMPTY: "info", r#"no rows (empty file, blank file, `[]`)"#;
@@ -183,6 +183,13 @@ pub struct Diagnostic {
     pub line: u64,
     /// 1-based column, counted in Unicode characters.
     pub column: u64,
+    /// Where the row is in the input: its first byte (the opening brace of
+    /// a JSON row, the first non-blank byte of a line) and its length in
+    /// bytes, so a surface can read the row as written without scanning
+    /// for it. For a problem with the file itself, the byte where it was
+    /// found, and 0.
+    pub offset: u64,
+    pub length: u64,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
@@ -194,6 +201,10 @@ pub struct Summary {
     pub valid_rows: u64,
     pub errors: u64,
     pub warnings: u64,
+    /// The file itself could not be read to its end as a manifest
+    /// (truncated, broken between rows, not UTF-8, not a manifest): it has
+    /// no normalized form and no chunks, whatever its rows say.
+    pub file_failed: bool,
     pub media_types: BTreeMap<&'static str, u64>,
 }
 
@@ -221,7 +232,10 @@ impl Report {
 
     pub fn add(&mut self, diagnostic: Diagnostic) {
         match diagnostic.severity {
-            Severity::Error => self.summary.errors += 1,
+            Severity::Error => {
+                self.summary.errors += 1;
+                self.summary.file_failed |= diagnostic.row.is_none();
+            }
             Severity::Warning => self.summary.warnings += 1,
             Severity::Info => {}
         }
@@ -233,9 +247,9 @@ impl Report {
     }
 
     /// The file itself could not be read to its end, so it has no faithful
-    /// normalized form.
+    /// normalized form and no chunks: an error with no row.
     pub fn file_failed(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.row.is_none() && d.severity == Severity::Error)
+        self.summary.file_failed
     }
 
     pub fn to_json(&self) -> String {
@@ -351,11 +365,13 @@ mod tests {
             pointer: "/row_data".into(),
             line: 2,
             column: 3,
+            offset: 10,
+            length: 20,
             message: "m".into(),
             suggestion: None,
         });
         r.summary.rows = 1;
         let json = r.to_json();
-        assert!(json.starts_with(r#"{"version":1,"summary":{"rows":1,"valid_rows":0,"errors":0,"warnings":1,"media_types":{}},"diagnostics":[{"code":"URL_INSECURE","severity":"warning","row":0,"pointer":"/row_data","line":2,"column":3,"message":"m"}],"chunks":[]}"#), "{json}");
+        assert!(json.starts_with(r#"{"version":1,"summary":{"rows":1,"valid_rows":0,"errors":0,"warnings":1,"file_failed":false,"media_types":{}},"diagnostics":[{"code":"URL_INSECURE","severity":"warning","row":0,"pointer":"/row_data","line":2,"column":3,"offset":10,"length":20,"message":"m"}],"chunks":[]}"#), "{json}");
     }
 }

@@ -19,7 +19,12 @@ impl UserSchema {
     pub fn from_json(bytes: &[u8]) -> Result<UserSchema, String> {
         let schema: serde_json::Value =
             serde_json::from_slice(bytes).map_err(|e| format!("the schema is not valid JSON: {e}"))?;
-        let validator = jsonschema::validator_for(&schema).map_err(|e| format!("the schema is not a valid JSON Schema: {e}"))?;
+        UserSchema::from_value(&schema)
+    }
+
+    /// A schema already read (from a JavaScript object, say).
+    pub fn from_value(schema: &serde_json::Value) -> Result<UserSchema, String> {
+        let validator = jsonschema::validator_for(schema).map_err(|e| format!("the schema is not a valid JSON Schema: {e}"))?;
         Ok(UserSchema { validator })
     }
 

@@ -640,6 +640,9 @@ pub fn extension(url: &str) -> Option<&str> {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

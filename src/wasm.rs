@@ -2,23 +2,28 @@
 //!
 //! One class: bytes go in through `push`, compact results come out: the
 //! report as one JSON (or text) string, chunks and the normalized manifest
-//! as byte buffers. Options arrive as one JSON string the JS layer builds,
-//! so no JS object is walked from Rust and none is made per row.
+//! as byte buffers. Options come in as the JavaScript object the caller
+//! gave, read by serde-wasm-bindgen; a caller's mistake goes out as a
+//! JavaScript `Error` whose `code` says which.
 
 use serde::Deserialize;
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+use crate::metadata::OntologyEntry;
 use crate::{Limits, Ontology, Options, UserSchema, parse_key_list};
 
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct JsOptions {
     #[serde(default)]
     strict: bool,
-    existing_keys: Option<KeyList>,
-    ontology: Option<Value>,
-    schema: Option<Value>,
+    /// Read below, by what it turns out to be.
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    existing_keys: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    ontology: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    schema: JsValue,
     max_rows: Option<u64>,
     max_bytes: Option<u64>,
     #[serde(default)]
@@ -27,58 +32,81 @@ struct JsOptions {
     emit_normalized: bool,
 }
 
-/// Existing keys as a list, or as the text of a key-list file (one key per
-/// line or a JSON array), read exactly as the native CLI reads one.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum KeyList {
-    Keys(Vec<String>),
-    FileText(String),
+/// The keys of [`JsOptions`]: serde-wasm-bindgen reads a struct by its
+/// fields' names, so it never sees another key to refuse.
+const OPTION_KEYS: [&str; 8] = ["strict", "existingKeys", "ontology", "schema", "maxRows", "maxBytes", "emitChunks", "emitNormalized"];
+
+/// A caller's mistake, as a JavaScript `Error` with a `code` (the JS layer
+/// makes it a `RowcheckError` with that code).
+fn misuse(code: &str, message: impl std::fmt::Display) -> JsValue {
+    let error = js_sys::Error::new(&message.to_string());
+    js_sys::Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code)).expect("an Error takes properties");
+    error.into()
 }
 
-/// A caller's mistake: the JS layer turns `CODE: message` into a
-/// `RowcheckError` with that code.
-fn misuse(code: &str, message: impl std::fmt::Display) -> JsError {
-    JsError::new(&format!("{code}: {message}"))
+/// A value given as the text of its file (read exactly as the native CLI
+/// reads that file), or as the value itself; `None` when not given.
+enum Given {
+    Text(String),
+    Value(JsValue),
 }
 
-/// An ontology or schema given as a JSON value, or as the text of its file
-/// (then its errors read exactly as the native CLI's).
-fn json_text(value: Value) -> Vec<u8> {
-    match value {
-        Value::String(text) => text.into_bytes(),
-        other => other.to_string().into_bytes(),
+fn given(value: JsValue) -> Option<Given> {
+    if value.is_undefined() || value.is_null() {
+        return None;
     }
+    Some(match value.as_string() {
+        Some(text) => Given::Text(text),
+        None => Given::Value(value),
+    })
 }
 
-fn options(json: &str) -> Result<Options, JsError> {
-    let o: JsOptions = if json.is_empty() {
-        JsOptions::default()
-    } else {
-        serde_json::from_str(json).map_err(|e| misuse("INVALID_OPTIONS", e))?
-    };
-    let existing_keys = match o.existing_keys {
+fn options(value: JsValue) -> Result<Options, JsValue> {
+    // serde would read an array as a struct's fields in order.
+    if !value.is_undefined() && (!value.is_object() || js_sys::Array::is_array(&value)) {
+        return Err(misuse("INVALID_OPTIONS", "options must be an object"));
+    }
+    if !value.is_undefined() {
+        for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()) {
+            let key = key.as_string().unwrap_or_default();
+            if !OPTION_KEYS.contains(&key.as_str()) {
+                return Err(misuse("INVALID_OPTIONS", format!("unknown option \"{key}\"; the options are {}", OPTION_KEYS.join(", "))));
+            }
+        }
+    }
+    let o: JsOptions =
+        if value.is_undefined() { JsOptions::default() } else { serde_wasm_bindgen::from_value(value).map_err(|e| misuse("INVALID_OPTIONS", e))? };
+    let existing_keys = match given(o.existing_keys) {
         None => Vec::new(),
-        Some(KeyList::Keys(keys)) => keys,
-        Some(KeyList::FileText(text)) => parse_key_list(text.as_bytes()).map_err(|e| misuse("INVALID_OPTIONS", e))?,
+        Some(Given::Text(text)) => parse_key_list(text.as_bytes()).map_err(|e| misuse("INVALID_OPTIONS", e))?,
+        Some(Given::Value(keys)) => serde_wasm_bindgen::from_value(keys)
+            .map_err(|e| misuse("INVALID_OPTIONS", format!("existingKeys must be strings, or the text of a key-list file: {e}")))?,
     };
-    let ontology = match o.ontology {
-        Some(v) => Some(Ontology::from_json(&json_text(v)).map_err(|e| misuse("INVALID_ONTOLOGY", e))?),
+    let ontology = match given(o.ontology) {
         None => None,
+        Some(Given::Text(text)) => Some(Ontology::from_json(text.as_bytes())),
+        Some(Given::Value(entries)) => {
+            Some(serde_wasm_bindgen::from_value::<Vec<OntologyEntry>>(entries).map_err(Ontology::not_a_list).and_then(Ontology::from_entries))
+        }
     };
-    let schema = match o.schema {
-        Some(v) => Some(UserSchema::from_json(&json_text(v)).map_err(|e| misuse("INVALID_SCHEMA", e))?),
+    let ontology = ontology.transpose().map_err(|e| misuse("INVALID_ONTOLOGY", e))?;
+    let schema = match given(o.schema) {
         None => None,
+        Some(Given::Text(text)) => Some(UserSchema::from_json(text.as_bytes())),
+        Some(Given::Value(schema)) => Some(
+            serde_wasm_bindgen::from_value::<serde_json::Value>(schema)
+                .map_err(|e| format!("the schema is not a JSON value: {e}"))
+                .and_then(|schema| UserSchema::from_value(&schema)),
+        ),
     };
-    if o.max_rows == Some(0) || o.max_bytes.is_some_and(|b| b < 3) {
-        return Err(misuse("INVALID_OPTIONS", "maxRows must be at least 1 and maxBytes at least 3"));
-    }
+    let schema = schema.transpose().map_err(|e| misuse("INVALID_SCHEMA", e))?;
+    let limits = Limits::new(o.max_rows, o.max_bytes).map_err(|e| misuse("INVALID_OPTIONS", e))?;
     Ok(Options {
         strict: o.strict,
         existing_keys,
         ontology,
         schema,
-        limits: Limits { max_rows: o.max_rows, max_bytes: o.max_bytes.unwrap_or(crate::chunk::MAX_BYTES) },
+        limits,
         emit_chunks: o.emit_chunks,
         emit_normalized: o.emit_normalized,
         // wasm32-unknown-unknown has no threads; a Worker is the way off the page's thread.
@@ -96,11 +124,11 @@ pub struct Checker {
 
 #[wasm_bindgen]
 impl Checker {
-    /// `options_json`: `{strict, existingKeys, ontology, schema, maxRows,
+    /// `options`: `{strict, existingKeys, ontology, schema, maxRows,
     /// maxBytes, emitChunks, emitNormalized}`, every field optional.
     #[wasm_bindgen(constructor)]
-    pub fn new(options_json: &str) -> Result<Checker, JsError> {
-        Ok(Checker { inner: crate::Checker::new(options(options_json)?), taken: None })
+    pub fn new(options: JsValue) -> Result<Checker, JsValue> {
+        Ok(Checker { inner: crate::Checker::new(self::options(options)?), taken: None })
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
@@ -165,4 +193,60 @@ impl Checker {
     pub fn file_failed(&self) -> bool {
         self.inner.report().file_failed()
     }
+}
+
+/// The chunk limits every surface uses: the defaults, and the smallest a
+/// caller may set.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChunkLimits {
+    max_rows: f64,
+    max_rows_with_metadata: f64,
+    max_bytes: f64,
+    min_rows: f64,
+    min_bytes: f64,
+}
+
+/// `{maxRows, maxRowsWithMetadata, maxBytes, minRows, minBytes}`.
+#[wasm_bindgen(js_name = chunkLimits)]
+pub fn chunk_limits() -> JsValue {
+    use crate::chunk::{MAX_BYTES, MAX_ROWS, MAX_ROWS_WITH_METADATA, MIN_BYTES, MIN_ROWS};
+    let limits = ChunkLimits {
+        max_rows: MAX_ROWS as f64,
+        max_rows_with_metadata: MAX_ROWS_WITH_METADATA as f64,
+        max_bytes: MAX_BYTES as f64,
+        min_rows: MIN_ROWS as f64,
+        min_bytes: MIN_BYTES as f64,
+    };
+    serde_wasm_bindgen::to_value(&limits).expect("numbers always convert")
+}
+
+/// What `split` names chunk `index` (0-based): `chunk-0001.json` for 0.
+#[wasm_bindgen(js_name = chunkFileName)]
+pub fn chunk_file_name(index: f64) -> String {
+    crate::chunk::chunk_file_name(index as u64)
+}
+
+/// What a chunk file's name ends with while the input is still being read.
+#[wasm_bindgen(js_name = partialSuffix)]
+pub fn partial_suffix() -> String {
+    crate::chunk::PARTIAL_SUFFIX.to_string()
+}
+
+/// The report's file name beside the chunks.
+#[wasm_bindgen(js_name = reportFileName)]
+pub fn report_file_name() -> String {
+    crate::chunk::REPORT_FILE.to_string()
+}
+
+/// Why `split` refuses the output directory, or `undefined` when it may write there.
+#[wasm_bindgen(js_name = outDirRefusal)]
+pub fn out_dir_refusal(dir: &str, empty: bool) -> Option<String> {
+    crate::chunk::out_dir_refusal(dir, empty)
+}
+
+/// A whole-number flag's value, read as the native CLI reads it.
+#[wasm_bindgen(js_name = parseCount)]
+pub fn parse_count(text: &str, min: f64, max: Option<f64>) -> Result<f64, JsValue> {
+    crate::cli::parse_count(text, min as u64, max.map(|m| m as u64)).map(|n| n as f64).map_err(|e| misuse("INVALID_OPTIONS", e))
 }

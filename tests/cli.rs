@@ -140,11 +140,65 @@ fn normalize_keeps_the_container_and_is_idempotent() {
         "rows with errors are copied as written"
     );
 
-    let truncated = dir.join("cut.json");
-    std::fs::write(&truncated, "[{\"row_data\":\"https://h.example/a.png\"},").unwrap();
-    let out = rowcheck(&["normalize", truncated.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty(), "no partial manifest for a broken file");
+}
+
+/// Files that cannot be read to their end as a manifest, each after rows
+/// enough to fill chunks (at two rows a chunk) before the break.
+fn broken_files() -> Vec<(&'static str, Vec<u8>)> {
+    let rows: String = (0..7).map(|i| format!("{{\"row_data\":\"https://h.example/{i}.png\"}},\n")).collect();
+    let lines = rows.replace("},\n", "}\n");
+    vec![
+        ("cut-between-rows.json", format!("[\n{rows}").into_bytes()),
+        ("cut-inside-a-row.json", format!("[\n{rows}{{\"row_data\":\"https://h.exa").into_bytes()),
+        ("cut-inside-a-line.ndjson", format!("{lines}{{\"row_data\":\"https://h.exa").into_bytes()),
+        ("missing-comma.json", format!("[\n{}\n{{\"row_data\":\"https://h.example/x.png\"}}]", rows.trim_end_matches(",\n")).into_bytes()),
+        ("text-after-the-array.json", format!("[\n{}]\nmore", rows.trim_end_matches(",\n")).into_bytes()),
+        ("utf16.json", b"\xFF\xFE[\x00{\x00".to_vec()),
+        ("scalar.json", b"\"https://h.example/a.png\"".to_vec()),
+    ]
+}
+
+#[test]
+fn a_broken_file_gets_no_normalized_manifest_and_no_chunks() {
+    let dir = scratch("broken");
+    for (name, bytes) in broken_files() {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let path = path.to_str().unwrap();
+
+        let out = rowcheck(&["normalize", path]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        assert!(out.stdout.is_empty(), "{name}: no partial manifest on standard output");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not writing a normalized manifest"), "{name}");
+        let target = dir.join(format!("{name}.normalized"));
+        assert_eq!(rowcheck(&["normalize", path, "-o", target.to_str().unwrap()]).status.code(), Some(1));
+        assert!(!target.exists(), "{name}: no output file");
+
+        let out_dir = dir.join(format!("{name}.chunks"));
+        let run = rowcheck(&["split", path, "--out", out_dir.to_str().unwrap(), "--max-rows", "2", "--format", "json"]);
+        assert_eq!(run.status.code(), Some(1), "{name}");
+        assert!(String::from_utf8_lossy(&run.stderr).contains("no chunks written"), "{name}");
+        let files: Vec<String> = std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        assert_eq!(files, vec!["report.json"], "{name}: the report and nothing else");
+        let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out_dir.join("report.json")).unwrap()).unwrap();
+        assert_eq!(report["summary"]["file_failed"], true, "{name}");
+        assert_eq!(report["chunks"], serde_json::json!([]), "{name}");
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap(), report, "{name}");
+    }
+}
+
+#[test]
+fn split_names_its_chunks_only_once_the_file_is_read_to_its_end() {
+    // Chunks are written as they fill; a good file ends with every one named.
+    let dir = scratch("split-names");
+    let path = dir.join("m.ndjson");
+    let rows: String = (0..7).map(|i| format!("{{\"row_data\":\"https://h.example/{i}.png\"}}\n")).collect();
+    std::fs::write(&path, rows).unwrap();
+    let out = dir.join("out");
+    assert_eq!(rowcheck(&["split", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--max-rows", "2"]).status.code(), Some(0));
+    let mut files: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    files.sort();
+    assert_eq!(files, ["chunk-0001.json", "chunk-0002.json", "chunk-0003.json", "chunk-0004.json", "report.json"]);
 }
 
 #[test]

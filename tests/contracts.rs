@@ -45,3 +45,211 @@ fn typescript_code_union_is_generated_from_the_code_list() {
     ts.push_str(";\n");
     check_generated("pkg/codes.d.ts", &ts.replace("\n;\n", ";\n"));
 }
+
+/// The help clap renders for the top level (`top`) and each command.
+fn rendered_help() -> serde_json::Map<String, serde_json::Value> {
+    let mut command = rowcheck::cli::clap_command();
+    command.build();
+    let mut help = serde_json::Map::new();
+    help.insert("top".into(), command.render_help().to_string().trim_end().into());
+    for sub in command.get_subcommands_mut() {
+        help.insert(sub.get_name().to_string(), sub.render_help().to_string().trim_end().into());
+    }
+    help
+}
+
+#[test]
+fn the_npm_command_reads_the_native_flags() {
+    let mut spec = serde_json::to_value(rowcheck::cli::spec()).unwrap();
+    spec["help"] = rendered_help().into();
+    let mut json = String::from("");
+    json.push_str(&serde_json::to_string_pretty(&spec).unwrap());
+    json.push('\n');
+    check_generated("pkg/cli.json", &json);
+}
+
+/// Replace what lies between `<!-- BEGIN name -->` and `<!-- END name -->`
+/// in `relative`, leaving the prose around it as written.
+fn check_generated_section(relative: &str, name: &str, want: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    let have = std::fs::read_to_string(&path).unwrap();
+    let (begin, end) = (format!("<!-- BEGIN {name} -->\n"), format!("<!-- END {name} -->"));
+    let from = have.find(&begin).unwrap_or_else(|| panic!("{relative} has no {begin}")) + begin.len();
+    let to = have[from..].find(&end).unwrap_or_else(|| panic!("{relative} has no {end}")) + from;
+    let mut updated = have.clone();
+    updated.replace_range(from..to, want);
+    check_generated(relative, &updated);
+}
+
+#[test]
+fn the_cli_reference_is_generated_from_the_flags() {
+    let spec = rowcheck::cli::spec();
+    let mut md = String::from("<!-- Generated from `src/cli.rs` by `ROWCHECK_BLESS=1 cargo test --test contracts`; edit there. -->\n\n");
+    for c in &spec.commands {
+        md.push_str(&format!("### `rowcheck {}`\n\n{}.", c.name, c.about));
+        if !c.native {
+            md.push_str(" A command of the npm package's `rowcheck` only (`npx rowcheck`).");
+        }
+        md.push_str("\n\n```\n");
+        let usage = c.usage.map(str::to_string).unwrap_or_else(|| {
+            let required: String = c.flags.iter().filter(|f| f.required).map(|f| format!(" --{} <{}>", f.long, value_name(f))).collect();
+            format!("rowcheck {} [OPTIONS]{required}{}", c.name, if c.file.is_some() { " <FILE>" } else { "" })
+        });
+        md.push_str(&usage);
+        md.push_str("\n```\n\n| argument | meaning | values | default |\n|---|---|---|---|\n");
+        if let Some(file) = c.file {
+            md.push_str(&format!("| `<FILE>` | {} | | |\n", cell(file)));
+        }
+        for f in &c.flags {
+            use rowcheck::cli::Value;
+            let short = f.short.map(|s| format!("`-{s}`, ")).unwrap_or_default();
+            let value = if matches!(f.value, Value::Switch) { String::new() } else { format!(" <{}>", value_name(f)) };
+            let (values, default) = match &f.value {
+                Value::Switch => (String::new(), String::new()),
+                Value::Text { default, .. } => (String::new(), default.map(|d| format!("`{d}`")).unwrap_or_default()),
+                Value::Choice { choices, default, .. } => (choices.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "), format!("`{default}`")),
+                Value::Count { min, max, default, .. } => (
+                    match max {
+                        Some(max) => format!("{} to {}", grouped(*min), grouped(*max)),
+                        None => format!("{} or more", grouped(*min)),
+                    },
+                    default.map(grouped).unwrap_or_default(),
+                ),
+            };
+        let again = if f.repeatable { " (repeatable)" } else { "" };
+            let required = if f.required { " (required)" } else { "" };
+            md.push_str(&format!("| {short}`--{}{value}`{again}{required} | {} | {values} | {default} |\n", f.long, cell(&f.help)));
+        }
+        if let Some(after) = c.after_help {
+            md.push_str(&format!("\n{}\n", after.replace('\n', " ")));
+        }
+        md.push('\n');
+    }
+    check_generated_section("docs/cli.md", "flags", &md);
+}
+
+/// `n` with its thousands grouped, as the docs write numbers.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn value_name(f: &rowcheck::cli::Flag) -> &'static str {
+    match &f.value {
+        rowcheck::cli::Value::Switch => "",
+        rowcheck::cli::Value::Text { value_name, .. } | rowcheck::cli::Value::Choice { value_name, .. } | rowcheck::cli::Value::Count { value_name, .. } => value_name,
+    }
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The report's JSON Schema, from the code list and media types, with
+/// every object closed: a field the Rust types gain and the schema lacks
+/// fails `reports_satisfy_their_schema`.
+fn report_schema() -> serde_json::Value {
+    use serde_json::json;
+    let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let media: Vec<&str> = rowcheck::MediaType::ALL.iter().map(|t| t.name()).collect();
+    let count = json!({"type": "integer", "minimum": 0});
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://rowcheck.dev/schemas/v1/report.schema.json",
+        "title": "rowcheck report",
+        "description": "What `rowcheck check --format json` prints, `split` writes as report.json and the JavaScript API returns. Generated from src/report.rs by `ROWCHECK_BLESS=1 cargo test --test contracts`.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["version", "summary", "diagnostics", "chunks"],
+        "properties": {
+            "version": {"const": 1, "description": "The report format's version."},
+            "summary": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["rows", "valid_rows", "errors", "warnings", "file_failed", "media_types"],
+                "properties": {
+                    "rows": {"description": "Rows read.", "type": "integer", "minimum": 0},
+                    "valid_rows": {"description": "Rows without errors: the rows the chunks hold, unless the file failed.", "type": "integer", "minimum": 0},
+                    "errors": {"description": "Diagnostics of severity error.", "type": "integer", "minimum": 0},
+                    "warnings": {"description": "Diagnostics of severity warning.", "type": "integer", "minimum": 0},
+                    "file_failed": {"description": "The file itself could not be read to its end as a manifest (a diagnostic with no row says why): it has no normalized form and no chunks.", "type": "boolean"},
+                    "media_types": {
+                        "description": "Rows per media type, given or inferred.",
+                        "type": "object",
+                        "propertyNames": {"enum": media},
+                        "additionalProperties": count
+                    }
+                }
+            },
+            "diagnostics": {"type": "array", "items": {"$ref": "#/$defs/diagnostic"}},
+            "chunks": {"description": "The upload chunks, in order; empty when the file failed.", "type": "array", "items": {"$ref": "#/$defs/chunk"}}
+        },
+        "$defs": {
+            "diagnostic": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["code", "severity", "row", "pointer", "line", "column", "offset", "length", "message"],
+                "properties": {
+                    "code": {"description": "See docs/codes.md.", "enum": codes},
+                    "severity": {"enum": ["error", "warning", "info"]},
+                    "row": {"description": "0-based row index; null for a problem with the file itself.", "type": ["integer", "null"], "minimum": 0},
+                    "pointer": {"description": "JSON Pointer into the row as written; empty for the whole row.", "type": "string"},
+                    "line": {"description": "1-based line in the input.", "type": "integer", "minimum": 1},
+                    "column": {"description": "1-based column, in Unicode characters.", "type": "integer", "minimum": 1},
+                    "offset": {"description": "Byte offset in the input of the row's first byte (for a problem with the file itself, of the problem).", "type": "integer", "minimum": 0},
+                    "length": {"description": "Bytes of the row as written, from offset: input.slice(offset, offset + length) is the row (0 for a problem with the file itself).", "type": "integer", "minimum": 0},
+                    "message": {"type": "string", "minLength": 1},
+                    "suggestion": {"description": "A proposed fix, when there is one.", "type": "string"}
+                }
+            },
+            "chunk": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["index", "first_row", "rows", "bytes"],
+                "properties": {
+                    "index": {"description": "0-based; `rowcheck split` writes chunk 0 to chunk-0001.json.", "type": "integer", "minimum": 0},
+                    "first_row": {"description": "Index of the chunk's first row in the manifest.", "type": "integer", "minimum": 0},
+                    "rows": {"type": "integer", "minimum": 1},
+                    "bytes": {"description": "Bytes of the chunk's JSON array.", "type": "integer", "minimum": 3}
+                }
+            }
+        }
+    })
+}
+
+#[test]
+fn the_report_schema_is_generated_from_the_report_types() {
+    check_generated("schemas/report.schema.json", &(serde_json::to_string_pretty(&report_schema()).unwrap() + "\n"));
+}
+
+#[test]
+fn reports_satisfy_their_schema() {
+    let validator = jsonschema::validator_for(&report_schema()).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // What the reports tried must include, so that every part of the schema is exercised.
+    let (mut suggestion, mut file_level, mut failed, mut chunks) = (false, false, false, false);
+    for dir in ["tests/corpus", "tests/realworld", "examples"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+            let path = entry.path();
+            if !matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "ndjson" | "txt")) {
+                continue;
+            }
+            let report = rowcheck::check(&std::fs::read(&path).unwrap(), rowcheck::Options { limits: rowcheck::Limits { max_rows: Some(2), ..Default::default() }, ..Default::default() });
+            let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+            let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{} {e}", e.instance_path().as_str())).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+            suggestion |= report.diagnostics.iter().any(|d| d.suggestion.is_some());
+            file_level |= report.diagnostics.iter().any(|d| d.row.is_none());
+            failed |= report.file_failed();
+            chunks |= report.chunks.len() > 1;
+        }
+    }
+    assert!(suggestion && file_level && failed && chunks);
+}

@@ -102,3 +102,30 @@ fn corpus_files_stream_like_whole_files() {
         invariants::check_invariants(&bytes, &[n / 3, n / 2, n - n / 5]);
     }
 }
+
+#[test]
+fn each_diagnostic_names_its_row_as_written() {
+    let mut checked = 0;
+    for path in manifests() {
+        let input = std::fs::read(&path).unwrap();
+        let report = rowcheck::check(&input, rowcheck::Options::default());
+        // Where the file parses, the row each diagnostic names is that row's JSON.
+        let rows: Option<Vec<serde_json::Value>> = match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => serde_json::from_slice(&input).ok(),
+            Some("ndjson") => std::str::from_utf8(&input).ok().and_then(|t| t.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).ok()).collect()),
+            _ => None,
+        };
+        for d in &report.diagnostics {
+            let span = &input[d.offset as usize..(d.offset + d.length) as usize];
+            match (d.row, &rows) {
+                (Some(row), Some(rows)) => {
+                    assert_eq!(serde_json::from_slice::<serde_json::Value>(span).ok().as_ref(), rows.get(row as usize), "{}: {d:?}", path.display());
+                    checked += 1;
+                }
+                (Some(_), None) => assert!(!span.is_empty() && !span[0].is_ascii_whitespace() && !span[span.len() - 1].is_ascii_whitespace(), "{}: {d:?}", path.display()),
+                (None, _) => assert_eq!(d.length, 0),
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} rows compared");
+}

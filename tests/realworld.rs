@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use rowcheck::media::MediaType;
+use rowcheck::MediaType;
 
 /// Rows the corpus must hold at least.
 const MIN_ROWS: u64 = 250;

@@ -7,7 +7,13 @@
 
 use rowcheck::wasm::Checker;
 use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
+
+/// Options as a JavaScript caller gives them: an object (here from JSON), or none.
+fn options(json: &str) -> JsValue {
+    if json.is_empty() { JsValue::UNDEFINED } else { js_sys::JSON::parse(json).expect("the test's options are JSON") }
+}
 
 const EXAMPLES: [(&str, &[u8]); 5] = [
     ("seed-image", include_bytes!("../examples/seed-image.json")),
@@ -18,7 +24,7 @@ const EXAMPLES: [(&str, &[u8]); 5] = [
 ];
 
 fn report_in_pieces(input: &[u8], options: &str, piece: usize) -> Value {
-    let mut checker = Checker::new(options).expect("valid options");
+    let mut checker = Checker::new(self::options(options)).expect("valid options");
     for part in input.chunks(piece.max(1)) {
         checker.push(part);
     }
@@ -78,19 +84,33 @@ fn any_cut_of_the_input_gives_the_same_report() {
 
 #[wasm_bindgen_test]
 fn caller_mistakes_are_errors() {
-    for bad in [
-        "{",
-        "{\"bogus\":true}",
-        "{\"maxRows\":0}",
-        "{\"maxBytes\":2}",
-        "{\"strict\":\"yes\"}",
-        "{\"ontology\":{\"not\":\"a list\"}}",
-        "{\"ontology\":\"not json\"}",
-        "{\"schema\":{\"type\":12}}",
-        "{\"existingKeys\":\"[1, 2]\"}",
+    for (bad, code) in [
+        ("42", "INVALID_OPTIONS"),
+        ("[]", "INVALID_OPTIONS"),
+        ("{\"bogus\":true}", "INVALID_OPTIONS"),
+        ("{\"maxRows\":0}", "INVALID_OPTIONS"),
+        ("{\"maxRows\":1.5}", "INVALID_OPTIONS"),
+        ("{\"maxBytes\":2}", "INVALID_OPTIONS"),
+        ("{\"strict\":\"yes\"}", "INVALID_OPTIONS"),
+        ("{\"existingKeys\":[1, 2]}", "INVALID_OPTIONS"),
+        ("{\"existingKeys\":\"[1, 2]\"}", "INVALID_OPTIONS"),
+        ("{\"ontology\":{\"not\":\"a list\"}}", "INVALID_ONTOLOGY"),
+        ("{\"ontology\":[{\"name\":\"a\",\"kind\":\"color\"}]}", "INVALID_ONTOLOGY"),
+        ("{\"ontology\":\"not json\"}", "INVALID_ONTOLOGY"),
+        ("{\"schema\":{\"type\":12}}", "INVALID_SCHEMA"),
+        ("{\"schema\":\"{\"}", "INVALID_SCHEMA"),
     ] {
-        assert!(Checker::new(bad).is_err(), "{bad} must be refused");
+        let error = Checker::new(options(bad)).err().unwrap_or_else(|| panic!("{bad} must be refused"));
+        assert!(error.is_instance_of::<js_sys::Error>(), "{bad}: an Error");
+        let got = js_sys::Reflect::get(&error, &JsValue::from_str("code")).unwrap().as_string();
+        assert_eq!(got.as_deref(), Some(code), "{bad}");
+        let message = error.unchecked_into::<js_sys::Error>().message().as_string().unwrap();
+        assert!(!message.is_empty() && !message.starts_with(code), "{bad}: the message is the message alone: {message}");
     }
+    // Given as objects, the ontology and schema mean what their files mean.
+    let ontology = "{\"ontology\":[{\"schema_id\":\"cl00000000000000000000001\",\"name\":\"camera\",\"kind\":\"string\"}],\"schema\":{\"required\":[\"global_key\"]}}";
+    let r = report_in_pieces(b"[{\"row_data\":\"https://h.example/a.jpg\",\"metadata_fields\":[{\"name\":\"lens\",\"value\":\"x\"}]}]", ontology, usize::MAX);
+    assert!(codes(&r).contains(&"METADATA_UNKNOWN_FIELD") && codes(&r).contains(&"SCHEMA"), "{r}");
     let taken = b"[{\"row_data\":\"https://h.example/a.jpg\",\"global_key\":\"Taken\"}]";
     for keys in ["{\"existingKeys\":[\"taken\"]}", "{\"existingKeys\":\"other\\ntaken\\n\"}"] {
         assert!(codes(&report_in_pieces(taken, keys, usize::MAX)).contains(&"GLOBAL_KEY_EXISTS"), "{keys}");
@@ -101,7 +121,7 @@ fn caller_mistakes_are_errors() {
 fn split_hands_out_every_valid_row_in_order() {
     let rows: Vec<String> = (0..25).map(|i| format!("{{\"row_data\":\"https://h.example/{i}.jpg\",\"global_key\":\"k{i}\"}}")).collect();
     let input = format!("[{}]", rows.join(","));
-    let mut checker = Checker::new("{\"maxRows\":10,\"emitChunks\":true}").unwrap();
+    let mut checker = Checker::new(options("{\"maxRows\":10,\"emitChunks\":true}")).unwrap();
     checker.push(input.as_bytes());
     checker.finish();
     let mut keys = Vec::new();
@@ -119,7 +139,7 @@ fn split_hands_out_every_valid_row_in_order() {
 #[wasm_bindgen_test]
 fn normalize_and_text_report() {
     let input = b"[{\"rowData\":\"https://h.example/a.jpg\",\"media_type\":\"image\"}]";
-    let mut checker = Checker::new("{\"emitNormalized\":true}").unwrap();
+    let mut checker = Checker::new(options("{\"emitNormalized\":true}")).unwrap();
     checker.push(input);
     checker.finish();
     let normalized = String::from_utf8(checker.take_normalized()).unwrap();

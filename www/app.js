@@ -2,11 +2,12 @@
 // Every rule is in the wasm core; the page picks the file, shows what the
 // worker reports, and builds downloads from the worker's output.
 import { checkFile, normalizeFile, splitFile } from './lib/worker.js';
+import { chunkFileName, chunkLimits, init } from './lib/browser.js';
+import { reportFileName } from './lib/core.js';
 import { DiagnosticTable } from './table.js';
 import { Detail } from './detail.js';
-import { Lines } from './locate.js';
 import { countByCode, formatBytes, renderChart, renderSummary } from './summary.js';
-import { chunkName, derivedName, errorRowsCsv, reportCsv, reportJson, save } from './downloads.js';
+import { derivedName, errorRowsCsv, reportCsv, reportJson, save } from './downloads.js';
 import { ZipWriter } from './zip.js';
 import { UploadPanel } from './upload.js';
 
@@ -76,6 +77,18 @@ $('check').addEventListener('click', () => (source ? check() : showError('Choose
 $('cancel').addEventListener('click', () => running?.abort());
 
 // ---- options ----
+
+// The chunk limits are the core's: the page loads it (the worker has its own
+// copy) to show the defaults and refuse what no chunk could hold.
+init().then(() => {
+  const limits = chunkLimits();
+  const grouped = (n) => n.toLocaleString('en-US');
+  $('max-rows-default').textContent = `(default ${grouped(limits.maxRows)}; ${grouped(limits.maxRowsWithMetadata)} with metadata)`;
+  $('max-bytes-default').textContent = `(default ${grouped(limits.maxBytes)})`;
+  $('max-rows').min = limits.minRows;
+  $('max-bytes').min = limits.minBytes;
+  $('max-bytes').placeholder = limits.maxBytes;
+}, (e) => showError(`The checker could not load its core: ${e?.message ?? e}`));
 
 async function textOf(id, what) {
   const file = $(id).files[0];
@@ -186,7 +199,11 @@ function show(result) {
   codeSelect.replaceChildren(new Option('all codes', ''), ...counts.map(([code, count]) => new Option(`${code} (${count})`, code)));
   for (const id of ['filter-severity', 'filter-text']) $(id).value = '';
   table.setData(report.diagnostics, { severity: '', code: '', text: '' });
-  detail.reset(new Lines(file));
+  detail.reset(file);
+  offerOutputs();
+  const unavailable = $('dl-unavailable');
+  unavailable.hidden = !report.summary.file_failed;
+  unavailable.textContent = report.summary.file_failed ? NO_OUTPUT : '';
   $('dl-status').textContent = '';
   for (const link of $('chunk-links').querySelectorAll('a')) URL.revokeObjectURL(link.href);
   $('chunk-links').replaceChildren();
@@ -211,6 +228,14 @@ $('sort-row').addEventListener('click', async () => {
 
 // ---- downloads ----
 
+const NO_OUTPUT =
+  'The file itself cannot be read to its end as a manifest (the error with no row above): there is no normalized manifest and there are no upload chunks, since they would hold only part of it. Fix the file and check it again.';
+
+/** A file that failed has no normalized form and no chunks: those downloads are off. */
+function offerOutputs() {
+  for (const id of ['dl-normalized', 'dl-chunks']) $(id).disabled = job.report.summary.file_failed;
+}
+
 /** Run a download job with its button disabled and its progress told. */
 async function busy(button, work) {
   button.disabled = true;
@@ -220,6 +245,7 @@ async function busy(button, work) {
     $('dl-status').textContent = `${button.textContent} failed: ${e?.message ?? e}`;
   } finally {
     button.disabled = false;
+    offerOutputs();
   }
 }
 
@@ -249,13 +275,13 @@ $('dl-chunks').addEventListener('click', (event) =>
     const { report } = await splitFile(file, {
       ...options,
       onChunk: (bytes, index) => {
-        zip.add(chunkName(index), bytes);
+        zip.add(chunkFileName(index), bytes);
         links.push(chunkLink(bytes, index));
         $('dl-status').textContent = `Splitting: ${index + 1} chunks so far…`;
       },
     });
     // The same files `rowcheck split --out DIR` writes: the chunks, then report.json.
-    zip.add('report.json', new Uint8Array(await reportJson(report).arrayBuffer()));
+    zip.add(reportFileName(), new Uint8Array(await reportJson(report).arrayBuffer()));
     $('chunk-links').replaceChildren(...links);
     $('dl-status').textContent = `${report.chunks.length} chunks of ${report.summary.valid_rows} valid rows, in ${derivedName(file.name, 'chunks', '.zip')}; or save them one by one below.`;
     save(zip.blob(), derivedName(file.name, 'chunks', '.zip'));
@@ -266,8 +292,8 @@ function chunkLink(bytes, index) {
   const li = document.createElement('li');
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([bytes], { type: 'application/json' }));
-  a.download = chunkName(index);
-  a.textContent = chunkName(index);
+  a.download = chunkFileName(index);
+  a.textContent = chunkFileName(index);
   li.append(a, ` ${formatBytes(bytes.length)}`);
   return li;
 }

@@ -4,16 +4,16 @@ import { rowOf } from './locate.js';
 
 export class Detail {
   #els;
-  #lines;
+  #file;
   #shown = 0; // a newer selection wins over a slower read
 
   constructor(els) {
     this.#els = els;
   }
 
-  /** The file rows are read from (a Lines index over it); clears the panel. */
-  reset(lines) {
-    this.#lines = lines;
+  /** The file rows are read from; clears the panel. */
+  reset(file) {
+    this.#file = file;
     this.#shown++;
     this.#els.empty.hidden = false;
     this.#els.body.hidden = true;
@@ -34,7 +34,7 @@ export class Detail {
     row.replaceChildren();
     let found;
     try {
-      found = await rowOf(this.#lines, d);
+      found = await rowOf(this.#file, d);
     } catch (e) {
       if (ticket === this.#shown) note.textContent = `The row could not be read from the file: ${e.message}`;
       return;
@@ -48,7 +48,9 @@ export class Detail {
     const marked = document.createElement('mark');
     marked.textContent = text.slice(mark[0], mark[1]);
     row.replaceChildren(text.slice(0, mark[0]), marked, text.slice(mark[1]));
-    note.textContent = whole ? 'The row as written, the value in question highlighted:' : 'An excerpt of the file around the position, highlighted:';
+    note.textContent = whole
+      ? 'The row as written, the member in question highlighted:'
+      : d.row === null ? 'An excerpt of the file around the position, highlighted:' : 'An excerpt of the row, the member in question highlighted:';
     marked.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
   }
 }

@@ -85,11 +85,6 @@ export function errorRowsCsv(diagnostics) {
   return { blob: new Blob(parts, { type: 'text/csv' }), rows: rows.size };
 }
 
-/** `chunk-0001.json` for chunk index 0, as `rowcheck split` names them. */
-export function chunkName(index) {
-  return `chunk-${String(index + 1).padStart(4, '0')}.json`;
-}
-
 /** `manifest.ndjson` → `manifest.normalized.ndjson`. */
 export function derivedName(name, suffix, extension) {
   const dot = name.lastIndexOf('.');

@@ -1,15 +1,12 @@
-// A diagnostic's row, read from the File itself: the page never holds the
-// manifest, so it reads only bounded slices (file.slice) around the
-// diagnostic's line and column and finds the row's brackets there. JSON
-// strings cannot hold a raw newline, so every line starts outside a string:
-// scanning from a line start is always in step with the JSON.
+// A diagnostic's row, read from the File itself. The report gives each
+// diagnostic the byte offset and length of its row in the input, so the
+// page reads exactly those bytes (file.slice) and never scans the file; in
+// them it follows the diagnostic's JSON Pointer to the member or element it
+// names. The page never holds the manifest.
 
-const SLICE = 1 << 20;
-const MAX_BEHIND = 4 << 20; // bytes read before the position, at most
-const AHEAD = 1 << 20; // bytes read after it
-const SHOW = 64 * 1024; // characters of a row shown around the value
-const EXCERPT = 2048;
-const NEWLINE = 10;
+const READ_MAX = 4 << 20; // bytes of a row read at most
+const SHOW = 64 * 1024; // characters of a row shown around the mark
+const EXCERPT = 2048; // bytes shown either side of a problem with the file itself
 
 const decoder = new TextDecoder();
 
@@ -18,161 +15,101 @@ async function read(file, start, end) {
 }
 
 /**
- * Where lines start, learnt by scanning forward only as far as a lookup
- * needs and remembered every megabyte or so, so the next lookup starts
- * from a nearby line instead of the top of the file.
+ * The row a diagnostic is about: `{ text, mark: [from, to], whole }` where
+ * `text` is the row as written (or an excerpt), `mark` the member or
+ * element its pointer names, and `whole` whether `text` is the complete row;
+ * undefined when the diagnostic lies past the end of the file.
  */
-export class Lines {
-  #file;
-  #marks = [{ offset: 0, line: 1 }]; // line starts, in increasing order
-
-  constructor(file) {
-    this.#file = file;
-  }
-
-  get file() {
-    return this.#file;
-  }
-
-  /** The byte offset where 1-based `line` starts, or undefined past the end. */
-  async start(line) {
-    const marks = this.#marks;
-    let lo = 0;
-    let hi = marks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (marks[mid].line <= line) lo = mid;
-      else hi = mid - 1;
-    }
-    let { offset, line: at } = marks[lo];
-    let lastMark = offset;
-    const extending = lo === marks.length - 1;
-    while (at < line) {
-      if (offset >= this.#file.size) return undefined;
-      const bytes = await read(this.#file, offset, offset + SLICE);
-      let i = 0;
-      for (; at < line; ) {
-        const n = bytes.indexOf(NEWLINE, i);
-        if (n < 0) break;
-        i = n + 1;
-        at += 1;
-        if (extending && offset + i - lastMark >= SLICE) {
-          lastMark = offset + i;
-          marks.push({ offset: lastMark, line: at });
-        }
-      }
-      offset += at < line ? bytes.length : i;
-    }
-    return offset;
-  }
-
-  /** The byte offset of 1-based `line` and `column` (columns count characters). */
-  async offset(line, column) {
-    let offset = await this.start(line);
-    if (offset === undefined) return undefined;
-    for (let left = column - 1; left > 0 && offset < this.#file.size; ) {
-      const bytes = await read(this.#file, offset, offset + SLICE);
-      let i = 0;
-      // A character starts at every byte that is not a UTF-8 continuation byte.
-      for (; i < bytes.length; i++) {
-        if ((bytes[i] & 0xc0) !== 0x80) {
-          if (left === 0) break;
-          left -= 1;
-        }
-      }
-      offset += i;
-      if (i < bytes.length) break;
-    }
-    return offset;
-  }
+export async function rowOf(file, d) {
+  if (d.offset > file.size) return undefined;
+  if (d.row === null) return excerpt(file, d.offset);
+  const bytes = await read(file, d.offset, d.offset + Math.min(d.length, READ_MAX));
+  const text = decoder.decode(bytes);
+  const [from, to] = follow(text, d.pointer);
+  return cut(text, from, to, d.length <= READ_MAX);
 }
 
-/**
- * The row a diagnostic is about: `{ text, mark: [from, to], whole }` where
- * `text` is the row as written (or an excerpt), `mark` the offending value
- * within it and `whole` whether `text` is the complete row.
- */
-export async function rowOf(lines, d) {
-  const file = lines.file;
-  const position = await lines.offset(d.line, d.column);
-  if (position === undefined) return undefined;
-  if (d.row !== null) {
-    const depth = d.pointer ? d.pointer.split('/').length - 1 : 0;
-    let previous = -1;
-    for (const back of [0, 64, 4096, 65536]) {
-      const from = Math.max(1, d.line - back);
-      const start = await lines.start(from);
-      if (position - start > MAX_BEHIND) break;
-      const behind = decoder.decode(await read(file, start, position));
-      const text = behind + decoder.decode(await read(file, position, position + AHEAD));
-      const at = behind.length;
-      const open = openers(text, at);
-      const enough = depth === 0 || open.length >= depth || open.length === previous || from === 1;
-      if (enough) return cut(text, rowStart(text, at, open, depth), at);
-      previous = open.length;
-    }
-  }
-  // A file-level problem, or a row too long to place: the text around the position.
-  const from = Math.max(0, position - EXCERPT);
-  const bytes = await read(file, from, position + EXCERPT);
+/** The text around `offset`, for a problem with the file rather than a row. */
+async function excerpt(file, offset) {
+  const from = Math.max(0, offset - EXCERPT);
+  const bytes = await read(file, from, offset + EXCERPT);
   let skip = 0;
-  while (skip < bytes.length && skip < position - from && (bytes[skip] & 0xc0) === 0x80) skip++; // no half character
-  const behind = decoder.decode(bytes.subarray(skip, position - from));
-  const text = behind + decoder.decode(bytes.subarray(position - from));
+  while (skip < bytes.length && skip < offset - from && (bytes[skip] & 0xc0) === 0x80) skip++; // no half character
+  const behind = decoder.decode(bytes.subarray(skip, offset - from));
+  const text = behind + decoder.decode(bytes.subarray(offset - from));
   return { text, mark: [behind.length, valueEnd(text, behind.length)], whole: false };
 }
 
-/** Positions of the brackets still open at `at`, outermost first. */
-function openers(text, at) {
-  const stack = [];
-  for (let i = 0; i < at; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) i = stringEnd(text, i) - 1;
-    else if (c === 0x7b || c === 0x5b) stack.push(i);
-    else if (c === 0x7d || c === 0x5d) stack.pop(); // a closer of something begun before the window: nothing to pop
-  }
-  return stack;
-}
-
 /**
- * Each pointer segment is one level of nesting, so the row opens `depth`
- * brackets out. A member that is missing is reported at the object that
- * lacks it, one level in from where the pointer points: so step inwards to
- * the nearest object, or to the value at the position itself.
+ * Where `pointer` leads in `text`, a row as written: `[from, to)` of the
+ * member (key and value) or array element it names, or of the deepest one
+ * that exists; the whole row for the empty pointer or a row that is not
+ * JSON. Of a key given twice, the last: a repeat is what a finding names.
  */
-function rowStart(text, at, open, depth) {
-  if (depth === 0) return at;
-  let j = Math.max(0, open.length - depth);
-  while (j < open.length && text[open[j]] !== '{') j++;
-  if (j < open.length) return open[j];
-  return text[at] === '{' ? at : lineStart(text, at);
-}
-
-function lineStart(text, at) {
-  return text.lastIndexOf('\n', at - 1) + 1;
-}
-
-/** The row from `start`, with the value at `at` marked, shortened around the mark when huge. */
-function cut(text, start, at) {
-  const bracket = text[start] === '{' || text[start] === '[';
-  let end = bracket ? valueEnd(text, start) : text.indexOf('\n', at);
-  if (end < 0 || end > text.length) end = text.length;
-  const complete = bracket ? end <= text.length && closes(text, end) : true;
-  let from = start;
-  let to = end;
-  let whole = complete;
-  if (to - from > SHOW) {
-    from = Math.max(start, at - SHOW / 2);
-    to = Math.min(end, from + SHOW);
-    whole = false;
+function follow(text, pointer) {
+  let start = skipBlank(text, 0);
+  let span = [0, text.length];
+  for (const raw of pointer ? pointer.split('/').slice(1) : []) {
+    const segment = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    const found = text[start] === '{' ? member(text, start, segment) : text[start] === '[' ? element(text, start, Number(segment)) : undefined;
+    if (!found) break;
+    span = found.span;
+    start = found.value;
   }
-  const markEnd = Math.min(valueEnd(text, at), to);
-  return { text: text.slice(from, to).replace(/\r$/, ''), mark: [at - from, markEnd - from], whole };
+  return span;
 }
 
-function closes(text, end) {
-  const c = text[end - 1];
-  return c === '}' || c === ']';
+function member(text, open, name) {
+  let found;
+  for (let i = skipBlank(text, open + 1); text[i] === '"'; ) {
+    const keyEnd = stringEnd(text, i);
+    const colon = skipBlank(text, keyEnd);
+    if (text[colon] !== ':') break;
+    const value = skipBlank(text, colon + 1);
+    const end = valueEnd(text, value);
+    if (keyOf(text.slice(i, keyEnd)) === name) found = { span: [i, end], value };
+    const next = skipBlank(text, end);
+    if (text[next] !== ',') break;
+    i = skipBlank(text, next + 1);
+  }
+  return found;
+}
+
+function element(text, open, index) {
+  if (!Number.isInteger(index)) return undefined;
+  for (let i = skipBlank(text, open + 1), n = 0; i < text.length && text[i] !== ']'; n++) {
+    const end = valueEnd(text, i);
+    if (n === index) return { span: [i, end], value: i };
+    const next = skipBlank(text, end);
+    if (text[next] !== ',') break;
+    i = skipBlank(text, next + 1);
+  }
+  return undefined;
+}
+
+function keyOf(token) {
+  try {
+    return JSON.parse(token);
+  } catch {
+    return token.slice(1, -1);
+  }
+}
+
+function skipBlank(text, i) {
+  while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
+  return i;
+}
+
+/** The row, shortened around the mark when huge. */
+function cut(text, from, to, complete) {
+  let start = 0;
+  let end = text.length;
+  if (end - start > SHOW) {
+    start = Math.max(0, Math.min(from, text.length - SHOW));
+    end = Math.min(text.length, start + SHOW);
+  }
+  const whole = complete && start === 0 && end === text.length;
+  return { text: text.slice(start, end), mark: [from - start, Math.min(to, end) - start], whole };
 }
 
 /** Index just past the string that opens at `i`, or the text's end. */

@@ -27,6 +27,7 @@ const FILES = [
   'lib/labelbox.js',
   'lib/options.js',
   'lib/retry.js',
+  'lib/transport-codes.js',
   'lib/uploader.js',
   'lib/worker-thread.js',
   'lib/worker.js',

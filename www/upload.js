@@ -114,10 +114,12 @@ export class UploadPanel {
     this.#controller?.abort(new DOMException('a new check started', 'AbortError'));
     this.#job = job;
     this.#checkpoint = { for: '', keys: new Set() };
-    const { valid_rows: valid } = job.report.summary;
+    const { valid_rows: valid, file_failed: failed } = job.report.summary;
     this.#els.start.textContent = 'Upload';
-    this.#els.start.disabled = valid === 0;
-    this.#els.status.textContent = valid ? `${valid} valid rows in ${job.report.chunks.length} chunks are ready to send.` : 'There are no valid rows to send.';
+    this.#els.start.disabled = valid === 0 || failed;
+    this.#els.status.textContent = failed
+      ? 'Nothing can be sent: the file itself cannot be read to its end as a manifest.'
+      : valid ? `${valid} valid rows in ${job.report.chunks.length} chunks are ready to send.` : 'There are no valid rows to send.';
     this.#els.failed.replaceChildren();
     this.#els.progress.hidden = true;
   }

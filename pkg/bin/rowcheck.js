@@ -2,109 +2,18 @@
 // The package's command line: the native CLI's subcommands, flags, output
 // and exit codes (0 clean, 1 errors found, 2 usage or I/O error), over the
 // wasm core. Input is streamed; split writes each chunk as it fills.
-import { createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../lib/node.js';
-import { RowcheckError, openChecker, takeReadyChunks } from '../lib/core.js';
+import { RowcheckError, chunkFileName, openChecker, outDirRefusal, parseCount, partialSuffix, reportFileName, takeReadyChunks } from '../lib/core.js';
 import { runUpload, transportFrom } from './upload.js';
 import { originOf, serve } from './serve.js';
 
-const COMMANDS = {
-  check: 'Check a manifest and print every finding',
-  split: 'Check, then write the valid rows as upload chunks plus report.json',
-  normalize: 'Write the normalized manifest, in the same container as the input',
-  upload: 'Check, split and send the valid rows to an HTTP endpoint, with retries and resume',
-  serve: 'Serve the checker page (check, fix and upload in a browser) on this machine',
-};
-
-const COMMON = `Options:
-      --format <FORMAT>       Report format [default: text] [possible values: text, json]
-      --strict                Treat global-key characters outside the recommended set, and raw spaces in URLs, as errors
-      --existing-keys <FILE>  Keys that already exist in the organization: one per line, or a JSON array
-      --ontology <FILE>       The organization's metadata schema: JSON [{schema_id, name, kind, options?}]
-      --schema <FILE>         An extra JSON Schema every (normalized) row must satisfy
-      --max-rows <N>          Rows per chunk, overriding 150,000 (30,000 with metadata)
-      --threads <N>           Accepted as the native CLI takes it; this command checks on one thread
-      --max-bytes <N>         Bytes of JSON per chunk [default: 10000000]
-  -h, --help                  Print help`;
-
-const HELP = {
-  top: `Validate, normalize and chunk data-row import manifests
-
-Usage: rowcheck <COMMAND>
-
-Commands:
-${Object.entries(COMMANDS).map(([c, about]) => `  ${c.padEnd(10)} ${about}`).join('\n')}
-
-Options:
-  -h, --help     Print help
-  -V, --version  Print version
-
-Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O error.`,
-  check: `${COMMANDS.check}
-
-Usage: rowcheck check [OPTIONS] <FILE>
-
-Arguments:
-  <FILE>  The manifest (JSON array, NDJSON or URL list); \`-\` reads standard input
-
-${COMMON}`,
-  split: `${COMMANDS.split}
-
-Usage: rowcheck split [OPTIONS] --out <OUT> <FILE>
-
-Arguments:
-  <FILE>  The manifest; \`-\` reads standard input
-
-${COMMON.replace('Options:\n', 'Options:\n      --out <OUT>             Directory for chunk-0001.json, … and report.json; must be new or empty\n')}`,
-  normalize: `${COMMANDS.normalize}
-
-Usage: rowcheck normalize [OPTIONS] <FILE>
-
-Arguments:
-  <FILE>  The manifest; \`-\` reads standard input
-
-${COMMON.replace('Options:\n', 'Options:\n  -o, --output <OUTPUT>       Output file (default: standard output); the report goes to standard error\n')}`,
-  upload: `${COMMANDS.upload}
-
-Usage: rowcheck upload [OPTIONS] --endpoint <URL> <FILE>
-       rowcheck upload [OPTIONS] --labelbox-dataset <ID> <FILE>
-
-Arguments:
-  <FILE>  The manifest (a file: it is checked whole before anything is sent, then read again to send)
-
-With --endpoint, each chunk is POSTed as a JSON array with an Idempotency-Key (the SHA-256 of its bytes).
-With --labelbox-dataset, each chunk's rows are created in that Labelbox dataset as the official SDK does;
-the API key is read from LABELBOX_API_KEY, and --endpoint, if given, replaces Labelbox's API URL.
-A manifest with errors is not uploaded at all unless --skip-invalid is given.
-Exit status: 0 every valid row acknowledged, 1 errors in the manifest (nothing sent), chunks that failed
-or rows the server refused, 2 usage or I/O error, 130 interrupted.
-
-${COMMON.replace('Options:\n', `Options:
-      --endpoint <URL>        Where chunks are POSTed
-      --header <HEADER>       An HTTP header for every request, 'Name: value'; repeat for more
-      --labelbox-dataset <ID> Create the rows in this existing Labelbox dataset (key: LABELBOX_API_KEY)
-      --concurrency <N>       Chunks in flight at once [default: 4]
-      --retries <N>           Retries per chunk for 408, 429, 5xx, timeouts and dropped connections [default: 6]
-      --timeout-ms <N>        Per attempt, body and answer included [default: 60000]
-      --resume <FILE>         Record acknowledged chunks in FILE and skip those it already holds
-      --skip-invalid          Upload the valid rows of a manifest that has errors; the report lists the skipped rows
-`)}`,
-  serve: `${COMMANDS.serve}
-
-Usage: rowcheck serve [OPTIONS]
-
-Files are checked in the browser tab; nothing is sent anywhere unless you
-press Upload. The page may connect only to this server and to localhost,
-unless --allow-origin adds an upload endpoint.
-
-Options:
-      --port <N>              Port to listen on; 0 picks a free one [default: 8080]
-      --host <HOST>           Address to listen on [default: 127.0.0.1]
-      --allow-origin <URL>    An upload endpoint's origin the page may connect to (repeatable)
-  -h, --help                  Print help`,
-};
+// Commands, flags and help are defined once, in the core (src/cli.rs), and
+// shipped as cli.json: this file parses by it and prints its help.
+const SPEC = JSON.parse(readFileSync(new URL('../cli.json', import.meta.url), 'utf8'));
+const COMMANDS = new Map(SPEC.commands.map((c) => [c.name, c]));
 
 /** A failure that is the caller's or the system's, not the manifest's: exit 2. */
 class Fatal extends Error {}
@@ -118,94 +27,64 @@ function version() {
   return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 }
 
+const shown = (flag) => (flag.kind === 'switch' ? `--${flag.long}` : `--${flag.long} <${flag.value_name}>`);
+
+/** The command line as the spec reads it: `{ command, file, values }`, each value by its long name, counts as numbers. */
 function parse(argv) {
-  const [command, ...rest] = argv;
-  if (command === undefined) usage('a command is required: check, split, normalize, upload or serve');
-  if (command === '-h' || command === '--help' || command === 'help') return { help: HELP[rest[0]] ?? HELP.top };
-  if (command === '-V' || command === '--version') return { help: `rowcheck ${version()}` };
-  if (!(command in COMMANDS)) usage(`unrecognized subcommand '${command}'`);
-  if (command === 'serve') return parseServe(rest);
+  const [name, ...rest] = argv;
+  if (name === undefined) usage(`a command is required: ${[...COMMANDS.keys()].join(', ')}`);
+  if (name === '-h' || name === '--help' || name === 'help') return { help: SPEC.help[rest[0]] ?? SPEC.help.top };
+  if (name === '-V' || name === '--version') return { help: `rowcheck ${version()}` };
+  const command = COMMANDS.get(name);
+  if (command === undefined) usage(`unrecognized subcommand '${name}'`);
+  const options = { help: { type: 'boolean', short: 'h' } };
+  for (const flag of command.flags) {
+    options[flag.long] = { type: flag.kind === 'switch' ? 'boolean' : 'string', ...(flag.short && { short: flag.short }), ...(flag.repeatable && { multiple: true }) };
+  }
   let parsed;
   try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        strict: { type: 'boolean', default: false },
-        'existing-keys': { type: 'string' },
-        ontology: { type: 'string' },
-        schema: { type: 'string' },
-        'max-rows': { type: 'string' },
-        'max-bytes': { type: 'string' },
-        threads: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        ...(command === 'split' && { out: { type: 'string' } }),
-        ...(command === 'normalize' && { output: { type: 'string', short: 'o' } }),
-        ...(command === 'upload' && {
-          endpoint: { type: 'string' },
-          header: { type: 'string', multiple: true },
-          concurrency: { type: 'string' },
-          retries: { type: 'string' },
-          'timeout-ms': { type: 'string' },
-          resume: { type: 'string' },
-          'skip-invalid': { type: 'boolean', default: false },
-          'labelbox-dataset': { type: 'string' },
-        }),
-      },
-    });
+    parsed = parseArgs({ args: rest, allowPositionals: command.file !== null, options });
   } catch (e) {
-    usage(e.message.replace(/\. To specify a positional.*$/s, ''), command);
+    usage(e.message.replace(/\. To specify a positional.*$/s, ''), name);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { help: HELP[command] };
-  if (positionals.length !== 1) usage(positionals.length ? `unexpected argument '${positionals[1]}'` : 'the manifest <FILE> is required', command);
-  if (!['text', 'json'].includes(values.format)) usage(`invalid value '${values.format}' for '--format <FORMAT>' [possible values: text, json]`, command);
-  if (command === 'split' && values.out === undefined) usage("the argument '--out <OUT>' is required", command);
-  const count = (flag, min) => {
-    const text = values[flag];
-    if (text === undefined) return undefined;
-    if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
-      usage(`invalid value '${text}' for '--${flag} <N>': a whole number of at least ${min} is required`, command);
+  if (values.help) return { help: SPEC.help[name] };
+  const wanted = command.file === null ? 0 : 1;
+  if (positionals.length > wanted) usage(`unexpected argument '${positionals[wanted]}'`, name);
+  if (positionals.length < wanted) usage('the manifest <FILE> is required', name);
+  for (const flag of command.flags) {
+    const given = values[flag.long];
+    if (given === undefined) {
+      if (flag.required) usage(`the argument '${shown(flag)}' is required`, name);
+      if (flag.kind === 'switch') values[flag.long] = false;
+      else if (flag.repeatable) values[flag.long] = [];
+      else if (flag.default !== null) values[flag.long] = flag.default;
+      continue;
     }
-    return Number(text);
-  };
-  count('threads', 1);
-  const file = positionals[0];
-  if (command === 'upload') {
-    if (file === '-') usage('upload reads the manifest twice (it is checked whole before anything is sent), so it needs a <FILE>, not standard input', command);
-    values.concurrency = count('concurrency', 1) ?? 4;
-    values.retries = count('retries', 0) ?? 6;
-    values.timeoutMs = count('timeout-ms', 1) ?? 60_000;
-    values.transport = transportFrom(values, process.env, (message) => usage(message, command));
+    if (flag.kind === 'choice' && !flag.choices.includes(given)) {
+      usage(`invalid value '${given}' for '${shown(flag)}' [possible values: ${flag.choices.join(', ')}]`, name);
+    }
+    if (flag.kind === 'count') {
+      try {
+        values[flag.long] = parseCount(given, flag.min, flag.max ?? undefined);
+      } catch (e) {
+        usage(`invalid value '${given}' for '${shown(flag)}': ${e.message}`, name);
+      }
+    }
   }
-  return { command, file, values, maxRows: count('max-rows', 1), maxBytes: count('max-bytes', 3) };
-}
-
-function parseServe(args) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        port: { type: 'string', default: '8080' },
-        host: { type: 'string', default: '127.0.0.1' },
-        'allow-origin': { type: 'string', multiple: true, default: [] },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    usage(e.message.replace(/\. To specify a positional.*$/s, ''), 'serve');
+  const args = { command: name, file: positionals[0], values };
+  if (name === 'serve') {
+    values['allow-origin'] = values['allow-origin'].map((text) => {
+      const origin = originOf(text);
+      if (!origin) usage(`invalid value '${text}' for '--allow-origin <URL>': an http:// or https:// URL is required`, name);
+      return origin;
+    });
   }
-  if (values.help) return { help: HELP.serve };
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65535) usage(`invalid value '${values.port}' for '--port <N>': a port number from 0 to 65535 is required`, 'serve');
-  const allowOrigins = values['allow-origin'].map((text) => {
-    const origin = originOf(text);
-    if (!origin) usage(`invalid value '${text}' for '--allow-origin <URL>': an http:// or https:// URL is required`, 'serve');
-    return origin;
-  });
-  return { command: 'serve', port, host: values.host, allowOrigins };
+  if (name === 'upload') {
+    if (args.file === '-') usage('upload reads the manifest twice (it is checked whole before anything is sent), so it needs a <FILE>, not standard input', name);
+    values.transport = transportFrom(values, process.env, (message) => usage(message, name));
+  }
+  return args;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -224,13 +103,12 @@ function optionFile(path, what) {
   }
 }
 
-function options({ values, maxRows, maxBytes }) {
-  const options = { strict: values.strict };
+function options({ values }) {
+  const options = { strict: values.strict, maxBytes: values['max-bytes'] };
   if (values['existing-keys'] !== undefined) options.existingKeys = optionFile(values['existing-keys'], 'existing-keys');
   if (values.ontology !== undefined) options.ontology = optionFile(values.ontology, 'ontology');
   if (values.schema !== undefined) options.schema = optionFile(values.schema, 'schema');
-  if (maxRows !== undefined) options.maxRows = maxRows;
-  if (maxBytes !== undefined) options.maxBytes = maxBytes;
+  if (values['max-rows'] !== undefined) options.maxRows = values['max-rows'];
   return options;
 }
 
@@ -328,10 +206,13 @@ function write(path, bytes) {
   }
 }
 
+function partialName(index) {
+  return chunkFileName(index) + partialSuffix();
+}
+
 function prepareOutDir(out) {
-  if (existsSync(out) && readdirSync(out).length > 0) {
-    throw new Fatal(`the output directory ${out} is not empty; remove it or choose another, so old chunks cannot mix with new ones`);
-  }
+  const refusal = existsSync(out) ? outDirRefusal(out, readdirSync(out).length === 0) : undefined;
+  if (refusal !== undefined) throw new Fatal(refusal);
   try {
     mkdirSync(out, { recursive: true });
   } catch (e) {
@@ -340,7 +221,7 @@ function prepareOutDir(out) {
 }
 
 /** Serve the checker page until interrupted. */
-async function runServe({ port, host, allowOrigins }) {
+async function runServe({ values: { port, host, 'allow-origin': allowOrigins } }) {
   let server;
   try {
     server = await serve({ port, host, allowOrigins });
@@ -394,16 +275,30 @@ async function run(args) {
     });
   }
   if (args.command === 'split') {
-    prepareOutDir(args.values.out);
+    const out = args.values.out;
+    prepareOutDir(out);
     const checker = open(args, { emitChunks: true });
-    let index = 0;
+    // Written as they fill, under a name that says they are not finished:
+    // they get theirs only once the whole file is read and sound.
+    const written = [];
     await feed(args.file, checker, (c) => {
-      for (const chunk of takeReadyChunks(c)) {
-        write(join(args.values.out, `chunk-${String(++index).padStart(4, '0')}.json`), chunk);
+      for (const { bytes, index } of takeReadyChunks(c, true)) {
+        write(join(out, partialName(index)), bytes);
+        written.push(index);
       }
     });
-    write(join(args.values.out, 'report.json'), checker.report() + '\n');
+    for (const index of written) {
+      const partial = join(out, partialName(index));
+      try {
+        if (checker.fileFailed) unlinkSync(partial);
+        else renameSync(partial, join(out, chunkFileName(index)));
+      } catch (e) {
+        throw new Fatal(`cannot finish ${partial}: ${e.message}`);
+      }
+    }
+    write(join(out, reportFileName()), checker.report() + '\n');
     process.stdout.write(report(checker, args));
+    if (checker.fileFailed) process.stderr.write('rowcheck: no chunks written: the file itself has errors (see above)\n');
     return checker.errors > 0 ? 1 : 0;
   }
   const checker = open(args, { emitNormalized: true });

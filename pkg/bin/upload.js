@@ -15,19 +15,19 @@ import { originOf } from './serve.js';
 export function transportFrom(values, env, fatal) {
   const endpoint = values.endpoint === undefined ? undefined : httpUrl(values.endpoint, fatal);
   if (values['labelbox-dataset'] !== undefined) {
-    if (values.header !== undefined) fatal('--header is for --endpoint uploads; the Labelbox transport sends its own headers');
+    if (values.header.length > 0) fatal('--header is for --endpoint uploads; the Labelbox transport sends its own headers');
     const apiKey = env.LABELBOX_API_KEY;
     if (!apiKey) fatal('--labelbox-dataset needs the API key in the environment variable LABELBOX_API_KEY');
-    return labelboxTransport({ apiKey, datasetId: values['labelbox-dataset'], ...(endpoint && { endpoint: endpoint.href }), timeoutMs: values.timeoutMs });
+    return labelboxTransport({ apiKey, datasetId: values['labelbox-dataset'], ...(endpoint && { endpoint: endpoint.href }), timeoutMs: values['timeout-ms'] });
   }
   if (endpoint === undefined) fatal("the argument '--endpoint <URL>' (or '--labelbox-dataset <ID>') is required");
   const headers = {};
-  for (const header of values.header ?? []) {
+  for (const header of values.header) {
     const colon = header.indexOf(':');
     if (colon < 1) fatal(`invalid value '${header}' for '--header <HEADER>': write it as 'Name: value'`);
     headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
   }
-  return httpTransport({ endpoint, headers, timeoutMs: values.timeoutMs });
+  return httpTransport({ endpoint, headers, timeoutMs: values['timeout-ms'] });
 }
 
 function httpUrl(text, fatal) {

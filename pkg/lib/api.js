@@ -1,7 +1,21 @@
 // The JavaScript API: whole inputs and pieces. Thin on purpose: every rule lives in Rust.
-import { RowcheckError, openChecker, takeReadyChunks, toBytes } from './core.js';
+import * as core from './core.js';
+import { RowcheckError, ensureLoaded, openChecker, takeReadyChunks, toBytes } from './core.js';
 
 export { RowcheckError } from './core.js';
+
+/** `chunk-0001.json` for chunk index 0: the file name `rowcheck split` gives each chunk. */
+export function chunkFileName(index) {
+  ensureLoaded();
+  if (!Number.isSafeInteger(index) || index < 0) throw new RowcheckError('INVALID_INPUT', `a chunk index is a whole number of at least 0, not ${index}`);
+  return core.chunkFileName(index);
+}
+
+/** The chunk limits: the defaults (maxRows, maxRowsWithMetadata, maxBytes) and the smallest a caller may set (minRows, minBytes). */
+export function chunkLimits() {
+  ensureLoaded();
+  return core.chunkLimits();
+}
 
 function whole(input, options, output, take) {
   const checker = new Checker(options, output);
@@ -19,14 +33,33 @@ export function check(input, options) {
   return whole(input, options, {}, () => ({})).report;
 }
 
-/** Check and normalize; returns { bytes: Uint8Array (same container), report }. */
+/**
+ * Check and normalize; returns { bytes: Uint8Array (same container), report },
+ * bytes null when the file itself failed (report.summary.file_failed).
+ */
 export function normalize(input, options) {
-  return whole(input, options, { normalized: true }, (c) => ({ bytes: c.takeNormalized() }));
+  return whole(input, options, { normalized: true }, (c) => ({ bytes: c.progress.fileFailed ? null : c.takeNormalized() }));
 }
 
-/** Check and split; returns { chunks: Uint8Array[] (JSON arrays), report }. */
+/** Check and split; returns { chunks: Uint8Array[] (JSON arrays), report }, no chunks when the file itself failed. */
 export function split(input, options) {
-  return whole(input, options, { chunks: true }, (c) => ({ chunks: c.takeChunks() }));
+  return whole(input, options, { chunks: true }, (c) => ({ chunks: c.progress.fileFailed ? [] : c.takeChunks() }));
+}
+
+/**
+ * Output leaves a Checker as it is produced, before the end of the input
+ * is known to be sound. Once the core says the file itself failed, what
+ * was taken is void: asking for more is refused, so a caller that streams
+ * chunks to an upload learns it instead of finishing with part of a file.
+ */
+function sound(core) {
+  if (core.fileFailed) {
+    throw new RowcheckError(
+      'FILE_FAILED',
+      'the file itself cannot be read as a manifest (see the error with no row in the report): it has no chunks and no normalized form, so discard what this Checker handed out',
+    );
+  }
+  return core;
 }
 
 /**
@@ -67,21 +100,26 @@ export class Checker {
   /**
    * The chunks completed since the last call, each a JSON array, in order.
    * `{ info: true }` gives `{ bytes, index, firstRow, rows }` instead, so a
-   * streaming upload can report rows before the report exists.
+   * streaming upload can report rows before the report exists. Throws
+   * FILE_FAILED once the file itself has failed.
    */
   takeChunks({ info = false } = {}) {
-    return takeReadyChunks(this.#live(), info);
+    return takeReadyChunks(sound(this.#live()), info);
   }
 
   /** The normalized manifest produced since the last call. */
   takeNormalized() {
-    return this.#live().takeNormalized();
+    return sound(this.#live()).takeNormalized();
   }
 
-  /** How far the check has got: bytes pushed, rows seen, errors so far. */
+  /**
+   * How far the check has got: bytes pushed, rows seen, errors so far, and
+   * whether the file itself has failed (then takeChunks() and
+   * takeNormalized() throw FILE_FAILED, and what they gave is void).
+   */
   get progress() {
     const core = this.#live();
-    return { bytesRead: core.bytesRead, rows: core.rows, errors: core.errors };
+    return { bytesRead: core.bytesRead, rows: core.rows, errors: core.errors, fileFailed: core.fileFailed };
   }
 
   /** Release the wasm memory now rather than when garbage-collected. */

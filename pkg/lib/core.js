@@ -1,15 +1,22 @@
 // The one place JavaScript talks to the wasm core: input checks, and core
-// errors ("CODE: message") to RowcheckError. Options are checked in options.js.
+// errors (an Error with a code) to RowcheckError. Options are checked in options.js.
 import { Checker as CoreChecker } from '../wasm/rowcheck.js';
-import { RowcheckError, optionsJson } from './options.js';
+import { RowcheckError, coreOptions } from './options.js';
 
 export { RowcheckError } from './options.js';
+// The core's contracts, for the surfaces around it: chunk limits and file
+// names, the split directory rule, and how the CLI reads a number.
+export { chunkFileName, chunkLimits, outDirRefusal, parseCount, partialSuffix, reportFileName } from '../wasm/rowcheck.js';
 
 let loaded = false;
 
 /** Called by the entry point once the wasm is instantiated. */
 export function markLoaded() {
   loaded = true;
+}
+
+export function ensureLoaded() {
+  if (!loaded) throw new RowcheckError('NOT_INITIALIZED', 'the wasm is not loaded yet: await init() once before the first call');
 }
 
 const encoder = new TextEncoder();
@@ -28,14 +35,13 @@ export function toBytes(input) {
  * The caller frees it (`.free()`) when done.
  */
 export function openChecker(options, emit = {}) {
-  if (!loaded) throw new RowcheckError('NOT_INITIALIZED', 'the wasm is not loaded yet: await init() once before the first call');
-  const json = optionsJson(options, emit);
+  ensureLoaded();
+  const given = coreOptions(options, emit);
   try {
-    return new CoreChecker(json);
+    return new CoreChecker(given);
   } catch (e) {
-    // The core reports a caller's mistake as "CODE: message".
-    const match = /^([A-Z_]+): ([\s\S]*)$/.exec(e?.message ?? '');
-    if (match) throw new RowcheckError(match[1], match[2]);
+    // The core reports a caller's mistake as an Error with a code.
+    if (typeof e?.code === 'string') throw new RowcheckError(e.code, e.message);
     throw e;
   }
 }

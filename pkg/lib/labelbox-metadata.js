@@ -4,14 +4,16 @@
 // does, and embeddings as EmbeddingVector(**e).to_gql(). Where the SDK raises
 // for the whole call, this reports the one row, so the others can still go.
 
+import { transportCode } from './transport-codes.js';
+
 export const GET_ONTOLOGY =
   'query GetMetadataOntologyBetaPyApi { customMetadataOntology { id name kind reserved options { id kind name reserved } } }';
 
-/** A row the conversion refused, with rowcheck's code for the same problem. */
+/** A row the conversion refused, with its transport code (lib/transport-codes.js). */
 export class RowProblem extends Error {
   constructor(code, message) {
     super(message);
-    this.code = code;
+    this.code = transportCode(code);
   }
 }
 

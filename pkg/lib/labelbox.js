@@ -7,6 +7,7 @@
 import { retryAfter, retryableStatus, sleep } from './retry.js';
 import { RowcheckError, ownKeys } from './options.js';
 import { GET_ONTOLOGY, RowProblem, convertRow, hasMetadata, indexOntology } from './labelbox-metadata.js';
+import { transportCode } from './transport-codes.js';
 
 // The SDK's own limits (labelbox/schema/internal/datarow_upload_constants.py).
 const UPSERT_CHUNK_SIZE_BYTES = 10_000_000;
@@ -312,7 +313,7 @@ function placeRowErrors(failures, sent) {
   return failures.map(({ message, spec }) => {
     const globalKey = spec?.globalKey || undefined;
     const position = globalKey !== undefined ? take(byKey.get(globalKey)) : take(byData.get(asText(spec?.rowData)), (row) => !spec?.externalId || row.external_id === spec.externalId);
-    const code = ROW_CODES.find(([pattern]) => pattern.test(message ?? ''))?.[1] ?? 'SERVER_REJECTED';
+    const code = transportCode(ROW_CODES.find(([pattern]) => pattern.test(message ?? ''))?.[1] ?? 'SERVER_REJECTED');
     return { position, code, message: String(message ?? 'no message'), ...(globalKey !== undefined && { globalKey }) };
   });
 }

@@ -1,6 +1,6 @@
 // What a caller passes, checked: the error for a caller's mistake, and the
-// check options turned into the core's JSON. No wasm here, so the page side
-// of rowcheck/worker can refuse bad options before it starts a worker.
+// check options as the core reads them. No wasm here, so the page side of
+// rowcheck/worker can refuse bad options before it starts a worker.
 
 /** A caller's mistake (bad arguments or options); manifest problems are diagnostics, never thrown. */
 export class RowcheckError extends Error {
@@ -23,7 +23,11 @@ export function ownKeys(options, known) {
   return options;
 }
 
-export function optionsJson(options, emit) {
+/**
+ * The check options as the core reads them (an object it takes as it is,
+ * and that survives postMessage): an iterable of keys made an array.
+ */
+export function coreOptions(options, emit) {
   const { existingKeys, ...rest } = ownKeys(options, KNOWN);
   const out = { ...rest, ...emit };
   if (typeof existingKeys === 'string') {
@@ -37,5 +41,5 @@ export function optionsJson(options, emit) {
       return k;
     });
   }
-  return JSON.stringify(out);
+  return out;
 }

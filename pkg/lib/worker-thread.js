@@ -18,10 +18,13 @@ self.onmessage = ({ data }) => {
 
 async function run({ mode, file, options, wasm }) {
   await step(`could not load the wasm${wasm ? ` from ${wasm}` : ''}`, init(wasm));
-  const checker = new Checker(JSON.parse(options), { chunks: mode === 'split', normalized: mode === 'normalize' });
+  const checker = new Checker(options, { chunks: mode === 'split', normalized: mode === 'normalize' });
   const normalized = [];
+  let handed = false;
   const output = async () => {
-    if (mode === 'split') await hand(checker.takeChunks());
+    // A file that fails has no output; the page side voids what it already got.
+    if (checker.progress.fileFailed) return;
+    if (mode === 'split') handed = (await hand(checker.takeChunks())) || handed;
     if (mode === 'normalize') normalized.push(checker.takeNormalized());
   };
   // Bytes read from the file, not the checker's count: that one stops where a broken file stops being read.
@@ -52,8 +55,8 @@ async function run({ mode, file, options, wasm }) {
   for (let i = 0; i < diagnostics.length; i += DIAGNOSTICS_PER_MESSAGE) {
     postMessage({ type: 'diagnostics', diagnostics: diagnostics.slice(i, i + DIAGNOSTICS_PER_MESSAGE) });
   }
-  const done = { type: 'done', report: { ...report, diagnostics: [] } };
-  if (mode === 'normalize') {
+  const done = { type: 'done', report: { ...report, diagnostics: [] }, handed };
+  if (mode === 'normalize' && !report.summary.file_failed) {
     done.bytes = concat(normalized);
     postMessage(done, [done.bytes.buffer]);
   } else {
@@ -66,10 +69,11 @@ async function run({ mode, file, options, wasm }) {
  * onChunk (an upload) holds the reading back instead of letting chunks pile up.
  */
 async function hand(chunks) {
-  if (chunks.length === 0) return;
+  if (chunks.length === 0) return false;
   const more = new Promise((resolve) => (taken = resolve));
   postMessage({ type: 'chunks', chunks }, chunks.map((c) => c.buffer));
   await more;
+  return true;
 }
 
 function concat(parts) {

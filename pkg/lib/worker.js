@@ -2,7 +2,7 @@
 // page stays responsive on a manifest of any size. One worker per call: it
 // loads the wasm, streams the file through a Checker (worker-thread.js) and
 // is terminated as soon as the call settles, whether done, failed or aborted.
-import { KNOWN, RowcheckError, optionsJson, ownKeys } from './options.js';
+import { KNOWN, RowcheckError, coreOptions, ownKeys } from './options.js';
 
 // The class 'rowcheck' exports too, so instanceof works whichever entry it came from.
 export { RowcheckError } from './options.js';
@@ -55,7 +55,20 @@ function parse(mode, file, options) {
       throw wrong(`wasm must be the URL of rowcheck_bg.wasm (a string or a URL), not ${describe(wasm)}`);
     }
   }
-  return { signal, onProgress, onChunk, request: { mode, file, options: optionsJson(check), wasm: wasmUrl } };
+  return { signal, onProgress, onChunk, request: { mode, file, options: coreOptions(check), wasm: wasmUrl } };
+}
+
+/**
+ * onChunk took chunks of a file that then failed (truncated, say): they
+ * are not a manifest, and the rejection says so; `report` is the report.
+ */
+function fileFailed(report) {
+  const error = new RowcheckError(
+    'FILE_FAILED',
+    'the file itself cannot be read as a manifest (see the error with no row in the report): discard the chunks onChunk took, they are not all of it',
+  );
+  error.report = report;
+  return error;
 }
 
 function run(mode, file, options) {
@@ -101,10 +114,12 @@ function run(mode, file, options) {
         case 'done': {
           // The report came without its diagnostics (they came in batches); the key keeps its place.
           const report = { ...message.report, diagnostics };
-          const { bytes } = message;
+          const failed = report.summary.file_failed;
           if (mode === 'check') settle(resolve, report);
-          else if (mode === 'normalize') settle(resolve, { bytes, report });
-          else settle(resolve, onChunk ? { report } : { chunks, report });
+          else if (mode === 'normalize') settle(resolve, { bytes: failed ? null : message.bytes, report });
+          else if (!onChunk) settle(resolve, { chunks: failed ? [] : chunks, report });
+          else if (failed && message.handed) settle(reject, fileFailed(report));
+          else settle(resolve, { report });
           break;
         }
         case 'failed':

@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RowcheckError, check, init, normalize, split } from 'rowcheck';
-import { argsOf, manifests, native, root } from './support.mjs';
+import { Checker, RowcheckError, check, chunkFileName, chunkLimits, init, normalize, split } from 'rowcheck';
+import { argsOf, brokenManifests, manifests, native, root } from './support.mjs';
 
 function cli(args) {
   const r = spawnSync(native, args, { maxBuffer: 1 << 28 });
@@ -39,22 +39,75 @@ test('normalize and split: the same bytes as the native CLI', () => {
       const input = readFileSync(path);
       const cliNormalized = cli(['normalize', path, ...flags]).stdout;
       const ours = normalize(input, options);
-      const fileLevelError = ours.report.diagnostics.some((d) => d.row === null && d.severity === 'error');
-      if (!fileLevelError) assert.deepEqual(Buffer.from(ours.bytes), cliNormalized, `normalize ${path}`);
+      if (ours.bytes === null) assert.ok(ours.report.summary.file_failed && cliNormalized.length === 0, `normalize ${path}`);
+      else assert.deepEqual(Buffer.from(ours.bytes), cliNormalized, `normalize ${path}`);
 
       const out = join(dir, path.replace(/[^a-z0-9]+/gi, '_'));
       cli(['split', path, '--out', out, ...flags]);
       const { chunks, report } = split(input, options);
       assert.equal(chunks.length, report.chunks.length);
+      // chunkFileName() names each chunk as the native split did.
       chunks.forEach((chunk, i) => {
-        const file = join(out, `chunk-${String(i + 1).padStart(4, '0')}.json`);
-        assert.deepEqual(Buffer.from(chunk), readFileSync(file), `${path} chunk ${i}`);
+        assert.deepEqual(Buffer.from(chunk), readFileSync(join(out, chunkFileName(i))), `${path} chunk ${i}`);
       });
-      assert.equal(existsSync(join(out, `chunk-${String(chunks.length + 1).padStart(4, '0')}.json`)), false);
+      assert.equal(existsSync(join(out, chunkFileName(chunks.length))), false);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a file that fails (truncated, broken between rows, not UTF-8, not a manifest): no normalized bytes, no chunks', () => {
+  for (const path of brokenManifests) {
+    const input = readFileSync(path);
+    const normalized = normalize(input, { maxRows: 1 });
+    assert.equal(normalized.bytes, null, path);
+    assert.equal(normalized.report.summary.file_failed, true, path);
+    const { chunks, report } = split(input, { maxRows: 1 });
+    assert.deepEqual(chunks, [], path);
+    assert.deepEqual(report.chunks, [], path);
+    assert.ok(report.diagnostics.some((d) => d.row === null && d.severity === 'error'), path);
+  }
+});
+
+test('a Checker streaming a file that then fails: what it handed out is void, and asking for more throws FILE_FAILED', () => {
+  for (const name of ['file-truncated-row.json', 'file-truncated-line.ndjson', 'file-syntax-between.json']) {
+    const input = readFileSync(join(root, 'tests/corpus', name));
+    for (const output of [{ chunks: true }, { normalized: true }]) {
+      const checker = new Checker({ maxRows: 1 }, output);
+      const take = () => (output.chunks ? checker.takeChunks() : [checker.takeNormalized()].filter((b) => b.length));
+      let handed = 0;
+      for (let at = 0; at < input.length && !checker.progress.fileFailed; at += 16) {
+        checker.push(input.subarray(at, at + 16));
+        if (!checker.progress.fileFailed) handed += take().length;
+      }
+      const report = checker.finish();
+      assert.ok(handed > 0, `${name}: output left before the failure showed`);
+      assert.equal(checker.progress.fileFailed, true, name);
+      assert.equal(report.summary.file_failed, true, name);
+      assert.deepEqual(report.chunks, [], name);
+      assert.throws(take, (e) => e instanceof RowcheckError && e.code === 'FILE_FAILED' && /discard/.test(e.message), name);
+      checker.free();
+    }
+  }
+  // A sound file never throws: takeChunks() after finish() gives the last chunk.
+  const checker = new Checker({}, { chunks: true });
+  checker.push('[{"row_data":"https://h.example/a.png"}]');
+  checker.finish();
+  assert.equal(checker.takeChunks().length, 1);
+  assert.equal(checker.progress.fileFailed, false);
+});
+
+test('chunkLimits(): the limits split() applies, and the smallest options may take', () => {
+  const { maxRows, maxRowsWithMetadata, maxBytes, minRows, minBytes } = chunkLimits();
+  const rows = (n, metadata) => Array.from({ length: n }, (_, i) => JSON.stringify({ row_data: `https://h.example/${i}.jpg`, ...(metadata && { metadata_fields: [{ name: 'tag', value: 'x' }] }) })).join('\n');
+  assert.deepEqual(split(rows(maxRowsWithMetadata + 1, true)).report.chunks.map((c) => c.rows), [maxRowsWithMetadata, 1]);
+  assert.ok(maxRows > maxRowsWithMetadata && maxBytes > 1e6);
+  assert.equal(split('[{"row_data":"https://h.example/a.jpg"}]', { maxRows: minRows, maxBytes }).chunks.length, 1);
+  assert.throws(() => check('[]', { maxRows: minRows - 1 }), (e) => e.code === 'INVALID_OPTIONS');
+  assert.throws(() => check('[]', { maxBytes: minBytes - 1 }), (e) => e.code === 'INVALID_OPTIONS');
+  assert.doesNotThrow(() => check('[]', { maxBytes: minBytes }));
+  assert.throws(() => chunkFileName(-1), (e) => e.code === 'INVALID_INPUT');
 });
 
 test('input may be bytes, an ArrayBuffer or a string', () => {

@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { argsOf, manifests, native, root } from './support.mjs';
+import { argsOf, brokenManifests, manifests, native, root } from './support.mjs';
 
 const bin = join(root, 'pkg/bin/rowcheck.js');
 
@@ -66,6 +66,28 @@ test('split writes the same chunks and report.json; normalize the same bytes and
   }
 });
 
+test('a file that fails: normalize writes nothing, split leaves report.json alone, both say why', async () => {
+  for (const [i, path] of brokenManifests.entries()) {
+    const normalized = await node(['normalize', path]);
+    assert.equal(normalized.status, 1, path);
+    assert.equal(normalized.stdout.length, 0, `${path}: no normalized bytes`);
+    assert.match(normalized.stderr.toString(), /not writing a normalized manifest: the file itself has errors/, path);
+    const output = join(dir, `broken-${i}.out`);
+    assert.equal((await node(['normalize', path, '-o', output])).status, 1, path);
+    assert.equal(existsSync(output), false, `${path}: no output file`);
+
+    // One row a chunk: chunks fill (and are written) before the break shows.
+    const out = join(dir, `broken-${i}`);
+    const split = await node(['split', path, '--out', out, '--max-rows', '1', '--format', 'json']);
+    assert.equal(split.status, 1, path);
+    assert.match(split.stderr.toString(), /no chunks written: the file itself has errors/, path);
+    assert.deepEqual(readdirSync(out), ['report.json'], `${path}: no chunks`);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    assert.equal(report.summary.file_failed, true, path);
+    assert.deepEqual(report.chunks, [], path);
+  }
+});
+
 test('standard input, --output, and the split directory rule', async () => {
   const example = join(root, 'examples/seed-image.json');
   const input = readFileSync(example);
@@ -104,6 +126,19 @@ test('usage and I/O errors exit 2 with a message, like the native CLI', async ()
   const help = await node(['--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout.toString(), /Usage: rowcheck <COMMAND>/);
+  // One definition of the flags: the same help, word for word, from both.
+  const spec = JSON.parse(readFileSync(join(root, 'pkg/cli.json'), 'utf8'));
+  for (const args of [['--help'], ...spec.commands.filter((c) => c.native).map((c) => [c.name, '--help'])]) {
+    const [ours, theirs] = await Promise.all([node(args), rust(args)]);
+    assert.equal(theirs.status, 0, args.join(' '));
+    assert.equal(ours.stdout.toString(), theirs.stdout.toString(), args.join(' '));
+  }
+  for (const command of spec.commands.filter((c) => !c.native)) {
+    assert.equal((await node([command.name, '--help'])).stdout.toString(), `${spec.help[command.name]}\n`, command.name);
+    const native = await rust([command.name]);
+    assert.equal(native.status, 2);
+    assert.match(native.stderr.toString(), new RegExp(`npx rowcheck ${command.name}`));
+  }
   const version = await node(['--version']);
   assert.equal(version.stdout.toString(), `rowcheck ${JSON.parse(readFileSync(join(root, 'pkg/package.json'))).version}\n`);
 });

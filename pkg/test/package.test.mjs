@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +39,44 @@ const user = installInto('user');
 
 test('the tarball holds the package and nothing else', () => {
   const files = packed.files.map((f) => f.path).sort();
-  for (const needed of ['package.json', 'index.d.ts', 'codes.d.ts', 'bin/rowcheck.js', 'lib/node.js', 'lib/browser.js', 'lib/core.js', 'lib/api.js', 'lib/options.js', 'lib/worker.js', 'lib/worker-thread.js', 'worker.d.ts', 'wasm/rowcheck.js', 'wasm/rowcheck_bg.wasm', 'www/index.html', 'www/sw.js', 'www/lib/worker.js', 'www/wasm/rowcheck_bg.wasm']) {
+  for (const needed of ['package.json', 'README.md', 'LICENSE', 'cli.json', 'transport-codes.d.ts', 'uploader.d.ts', 'index.d.ts', 'codes.d.ts', 'bin/rowcheck.js', 'lib/node.js', 'lib/browser.js', 'lib/core.js', 'lib/api.js', 'lib/options.js', 'lib/worker.js', 'lib/worker-thread.js', 'worker.d.ts', 'wasm/rowcheck.js', 'wasm/rowcheck_bg.wasm', 'www/index.html', 'www/sw.js', 'www/lib/worker.js', 'www/wasm/rowcheck_bg.wasm']) {
     assert.ok(files.includes(needed), `${needed} is missing from ${files}`);
   }
   assert.deepEqual(files.filter((f) => /^(test|scripts|node_modules)\//.test(f)), []);
+  // Every schema and every doc of the repository, as schemas/README.md and README.md promise.
+  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
+  for (const folder of ['schemas', 'docs']) {
+    const expected = walk(join(root, folder)).map((f) => `${folder}/${f}`).sort();
+    assert.ok(expected.length >= 3, folder);
+    assert.deepEqual(files.filter((f) => f.startsWith(`${folder}/`)), expected, folder);
+  }
+});
+
+test('installed: the README, LICENSE, schemas and sideEffects a user relies on', () => {
+  const installed = join(user, 'node_modules/rowcheck');
+  const license = readFileSync(join(installed, 'LICENSE'), 'utf8');
+  assert.match(license, /^MIT License\n/);
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  assert.equal(manifest.license, 'MIT');
+  const readme = readFileSync(join(installed, 'README.md'), 'utf8');
+  assert.match(readme, /npm install rowcheck/);
+  for (const use of ["from 'rowcheck'", "from 'rowcheck/worker'", 'npx rowcheck check']) assert.ok(readme.includes(use), `the README shows ${use}`);
+  const links = [...readme.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]);
+  assert.ok(links.some((l) => l === 'docs/js-api.md') && links.some((l) => l === 'docs/cli.md'), 'the README links to the docs');
+  for (const link of links) assert.ok(existsSync(join(installed, link)), `${link} ships`);
+  for (const schema of ['manifest.schema.json', 'data-row.schema.json', 'report.schema.json']) {
+    assert.ok(readFileSync(join(installed, 'schemas', schema)).equals(readFileSync(join(root, 'schemas', schema))), schema);
+  }
+  const resolved = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('rowcheck/schemas/manifest.schema.json'))"], { cwd: user, encoding: 'utf8' });
+  assert.equal(resolved.status, 0, resolved.stderr);
+  assert.ok(resolved.stdout.trim().endsWith('/node_modules/rowcheck/schemas/manifest.schema.json'), resolved.stdout);
+  // Bundlers may drop a module listed as free of side effects: the modules that act when loaded must be listed.
+  assert.ok(Array.isArray(manifest.sideEffects), 'sideEffects lists files, it is not false');
+  for (const file of readdirSync(join(installed, 'lib'))) {
+    const source = readFileSync(join(installed, 'lib', file), 'utf8');
+    const acts = /^(initSync|markLoaded|self\.|globalThis\.|window\.)/m.test(source);
+    assert.equal(manifest.sideEffects.includes(`./lib/${file}`), acts, `lib/${file}`);
+  }
 });
 
 test('installed offline: import, require and the rowcheck command work', () => {

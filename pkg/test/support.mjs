@@ -23,6 +23,17 @@ export const manifests = [
   ...realWorldManifests(),
 ];
 
+/**
+ * The corpus files the file itself fails on (an error with no row in their
+ * .expect): truncated, broken between rows, not UTF-8, not a manifest. No
+ * surface may give normalized bytes or chunks for them.
+ */
+export const brokenManifests = readdirSync(corpus)
+  .filter(isManifest)
+  .map((f) => join(corpus, f))
+  .filter((path) => /^error FILE_\w+ - /m.test(readFileSync(path.replace(/\.(json|ndjson|txt)$/, '.expect'), 'utf8')));
+assert.ok(['file-truncated-row.json', 'file-truncated-line.ndjson', 'file-syntax-between.json'].every((name) => brokenManifests.some((p) => p.endsWith(name))));
+
 /** The real-world corpus (tests/realworld/README.md). */
 export function realWorldManifests() {
   return readdirSync(realworld).filter(isManifest).sort().map((f) => join(realworld, f));

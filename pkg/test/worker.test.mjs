@@ -13,7 +13,7 @@ import { relative } from 'node:path';
 import { check, normalize, split } from 'rowcheck';
 import { checkFile } from 'rowcheck/worker';
 import { launch } from './browser.mjs';
-import { argsOf, manifests, root } from './support.mjs';
+import { argsOf, brokenManifests, manifests, root } from './support.mjs';
 import { manifestBlock, measureLongTasks, openWorkerPage } from './worker-page.mjs';
 
 let browser;
@@ -43,7 +43,7 @@ const helpers = `
     return btoa(s);
   };
   window.sha256 = async (bytes) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
-  window.settled = (promise) => promise.then((value) => ({ value }), (e) => ({ error: { name: e?.name, code: e?.code, message: e?.message ?? String(e), isDOMException: e instanceof DOMException } }));
+  window.settled = (promise) => promise.then((value) => ({ value }), (e) => ({ error: { name: e?.name, code: e?.code, message: e?.message ?? String(e), isDOMException: e instanceof DOMException, report: e?.report } }));
 `;
 
 /** Every progress event counts up, and the last one has read the whole file. */
@@ -75,7 +75,7 @@ test('every corpus file and example: the report, chunks and normalized bytes of 
         return {
           report,
           split: { report: splitted.report, chunks: splitted.chunks.map(base64) },
-          normalize: { report: normalized.report, bytes: base64(normalized.bytes) },
+          normalize: { report: normalized.report, bytes: normalized.bytes && base64(normalized.bytes) },
           progress,
           unterminated: workers.filter((w) => !w.terminated).length,
         };
@@ -88,7 +88,7 @@ test('every corpus file and example: the report, chunks and normalized bytes of 
       assert.deepEqual(got.split.report, whole.report, `${what}: split report`);
       assert.deepEqual(got.split.chunks, whole.chunks.map((c) => Buffer.from(c).toString('base64')), `${what}: chunks`);
       assert.deepEqual(got.normalize.report, normalized.report, `${what}: normalize report`);
-      assert.equal(got.normalize.bytes, Buffer.from(normalized.bytes).toString('base64'), `${what}: normalized bytes`);
+      assert.equal(got.normalize.bytes, normalized.bytes && Buffer.from(normalized.bytes).toString('base64'), `${what}: normalized bytes`);
       for (const mode of ['check', 'split', 'normalize']) assertProgress(got.progress[mode], bytes.length, got.report, `${what} ${mode}`);
       assert.equal(got.unterminated, 0, `${what}: every call terminates its worker`);
     }
@@ -144,6 +144,44 @@ test('onChunk takes each chunk as it fills, in order, each its own buffer; readi
       }
     }
     assert.equal(next, expected.chunks.length);
+    assert.deepEqual(errors, []);
+  }));
+
+test('a file that fails: normalizeFile gives null bytes, splitFile no chunks; onChunk that took chunks before the break is told to discard them', () =>
+  withPage(async ({ page, errors }) => {
+    await page.evaluate(helpers);
+    for (const path of brokenManifests) {
+      const got = await page.evaluate(async (url) => {
+        const { normalizeFile, splitFile } = await import('rowcheck/worker');
+        const file = new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop());
+        const normalized = await normalizeFile(file, { maxRows: 1 });
+        const splitted = await splitFile(file, { maxRows: 1 });
+        let taken = 0;
+        const streamed = await settled(splitFile(file, { maxRows: 1, onChunk: () => taken++ }));
+        return { bytes: normalized.bytes, failed: normalized.report.summary.file_failed, chunks: splitted.chunks.length, planned: splitted.report.chunks.length, taken, streamed: streamed.error?.code ?? 'resolved' };
+      }, '/' + relative(root, path));
+      const what = relative(root, path);
+      const { taken, streamed, ...outputs } = got;
+      assert.deepEqual(outputs, { bytes: null, failed: true, chunks: 0, planned: 0 }, what);
+      // A truncated file shows its failure only at the end, after chunks left; a missing comma before any did.
+      assert.equal(streamed, taken > 0 ? 'FILE_FAILED' : 'resolved', what);
+      if (/truncated-(row|line)/.test(path)) assert.ok(taken > 0, what);
+    }
+    // Several MB cut inside a row: chunks leave as they fill, then the end shows the cut.
+    const text = block.text.repeat(4) + '{"row_data": "https://storage.example.com/images/cut';
+    const got = await page.evaluate(async (text) => {
+      const { splitFile } = await import('rowcheck/worker');
+      let taken = 0;
+      const streamed = await settled(splitFile(new Blob([text]), { maxRows: 500, onChunk: () => taken++ }));
+      const kept = await splitFile(new Blob([text]), { maxRows: 500 });
+      const e = streamed.error;
+      return { taken, code: e?.code, message: e?.message, reportFailed: e?.report?.summary.file_failed, chunks: kept.chunks.length };
+    }, text);
+    assert.ok(got.taken > 0, 'onChunk took chunks before the end');
+    assert.equal(got.code, 'FILE_FAILED');
+    assert.match(got.message, /discard the chunks onChunk took/);
+    assert.equal(got.reportFailed, true, 'the rejection carries the report');
+    assert.equal(got.chunks, 0, 'without onChunk: no chunks');
     assert.deepEqual(errors, []);
   }));
 

@@ -14,6 +14,7 @@ import { crc32 } from 'node:zlib';
 import { launch } from './browser.mjs';
 import { manifestBlock } from './worker-page.mjs';
 import { startStub } from './labelbox/stub.mjs';
+import { chunkLimits } from 'rowcheck';
 
 // Not support.mjs: these tests need the Node CLI only, not a native build.
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -118,7 +119,7 @@ test('every example checks with zero errors, and the summary gives the CLI count
   assert.deepEqual(problems, []);
 });
 
-test('a bad manifest: the codes and counts of the CLI, filters, and each row shown with its value highlighted', async (t) => {
+test('a bad manifest: the codes and counts of the CLI, filters, and each row shown with what it is about highlighted', async (t) => {
   const { page, problems } = await openPage(t);
   const path = join(root, 'tests/corpus/combined-row.json');
   const expected = cliReport(path);
@@ -150,17 +151,21 @@ test('a bad manifest: the codes and counts of the CLI, filters, and each row sho
   await page.click('#sort-row');
   assert.equal(await rendered.first().locator('.r').textContent(), String(expected.diagnostics[0].row));
 
-  // Each diagnostic whose pointer names a value: that value, as written, is the highlight.
-  const rows = JSON.parse(readFileSync(path, 'utf8'));
+  // Each diagnostic's row is shown as written, read at the report's offset
+  // and length, and the member or element its pointer names is the highlight.
+  const text = readFileSync(path);
+  const rows = JSON.parse(text);
   let checked = 0;
   for (const [i, d] of expected.diagnostics.entries()) {
     const value = at(rows[d.row], d.pointer);
-    if (value === undefined || typeof value === 'object') continue;
+    if (value === undefined) continue;
     await rendered.nth(i).click();
     await page.waitForFunction(() => document.querySelector('#detail-row mark') !== null);
-    // A field that should not be there is marked by its name; anything else by its value.
-    const name = JSON.stringify(d.pointer.split('/').at(-1));
-    assert.equal(await page.textContent('#detail-row mark'), d.code.startsWith('ROW_') && d.code !== 'ROW_FIELD_TYPE' ? name : JSON.stringify(value), `${d.code} ${d.pointer}`);
+    assert.equal(await page.textContent('#detail-row'), text.subarray(d.offset, d.offset + d.length).toString(), `${d.code}: the row as written`);
+    const mark = await page.textContent('#detail-row mark');
+    const segment = d.pointer.split('/').at(-1);
+    const marked = d.pointer === '' || /^\d+$/.test(segment) ? JSON.parse(mark) : JSON.parse(`{${mark}}`)[segment];
+    assert.deepEqual(marked, value, `${d.code} ${d.pointer}: ${mark}`);
     assert.equal(await page.textContent('#detail-message'), d.message);
     assert.equal(await page.isVisible('#detail-suggestion-box'), d.suggestion !== undefined);
     if (d.suggestion !== undefined) assert.equal(await page.textContent('#detail-suggestion'), d.suggestion);
@@ -281,6 +286,40 @@ test('the chunks download: the files `rowcheck split` writes, byte for byte', as
 
   const [report] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report-json')]);
   assert.ok(readFileSync(await report.path()).equals(readFileSync(join(out, 'report.json'))), 'the report download is report.json');
+  assert.deepEqual(problems, []);
+});
+
+test('a file that fails (truncated, broken between rows): no normalized manifest, no chunks, no upload, and the page says why', async (t) => {
+  const { page, problems } = await openPage(t);
+  // The limits the page shows are the core's.
+  const limits = chunkLimits();
+  await page.waitForFunction(() => document.getElementById('max-rows-default').textContent !== '');
+  assert.equal(await page.textContent('#max-rows-default'), `(default ${limits.maxRows.toLocaleString('en-US')}; ${limits.maxRowsWithMetadata.toLocaleString('en-US')} with metadata)`);
+  assert.equal(await page.getAttribute('#max-bytes', 'min'), String(limits.minBytes));
+  for (const name of ['file-truncated-row.json', 'file-syntax-between.json']) {
+    const path = join(root, 'tests/corpus', name);
+    const expected = cliReport(path);
+    assert.equal(expected.summary.file_failed, true, name);
+    await checkIn(page, path);
+    assert.deepEqual(await chartCounts(page), countCodes(expected.diagnostics), `${name}: the findings are shown`);
+    for (const id of ['#dl-normalized', '[data-testid=download-chunks]', '#upload-start']) assert.ok(await page.isDisabled(id), `${name}: ${id} is disabled`);
+    assert.ok(await page.isVisible('[data-testid=no-output]'), name);
+    assert.match(await page.textContent('[data-testid=no-output]'), /cannot be read to its end as a manifest.*no normalized manifest.*no upload chunks/);
+    assert.match(await page.textContent('#upload-status'), /Nothing can be sent/);
+    const downloads = [];
+    page.on('download', (d) => downloads.push(d.suggestedFilename()));
+    await page.click('#dl-normalized', { force: true });
+    await page.click('[data-testid=download-chunks]', { force: true });
+    await page.waitForTimeout(300);
+    assert.deepEqual(downloads, [], `${name}: nothing to download`);
+    // The report itself is still there to download.
+    const [report] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report-json')]);
+    assert.deepEqual(JSON.parse(readFileSync(await report.path(), 'utf8')), expected);
+  }
+  // A sound file after a broken one gets its downloads back.
+  await checkIn(page, join(root, 'examples/seed-image.json'));
+  assert.ok(!(await page.isDisabled('#dl-normalized')) && !(await page.isDisabled('[data-testid=download-chunks]')));
+  assert.ok(!(await page.isVisible('[data-testid=no-output]')));
   assert.deepEqual(problems, []);
 });
 
@@ -413,7 +452,8 @@ test('a hundred thousand diagnostics: only the rows in view are in the page, and
   await page.keyboard.press('End');
   await page.waitForFunction((row) => document.querySelector('#rows [aria-selected=true] .r')?.textContent === String(row), expected.diagnostics.at(-1).row);
   await page.waitForSelector('#detail-row mark');
-  assert.equal(await page.textContent('#detail-row mark'), JSON.stringify(`http://h.example/i/${rows - 1}.jpg`));
+  // The last row, read at its offset in the file (the end of 3 MB), not found by scanning to it.
+  assert.equal(await page.textContent('#detail-row mark'), `"row_data":${JSON.stringify(`http://h.example/i/${rows - 1}.jpg`)}`);
   assert.deepEqual(problems, []);
 });
 

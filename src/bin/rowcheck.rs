@@ -6,79 +6,34 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use rowcheck::{Checker, Limits, Ontology, Options, Report, UserSchema, parse_key_list};
+use clap::ArgMatches;
+use rowcheck::{Checker, Limits, Ontology, Options, PARTIAL_SUFFIX, REPORT_FILE, Report, UserSchema, chunk_file_name, cli, out_dir_refusal, parse_key_list};
 
-#[derive(Parser)]
-#[command(name = "rowcheck", version, about = "Validate, normalize and chunk data-row import manifests")]
-#[command(after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O error.")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Check a manifest and print every finding.
-    Check {
-        /// The manifest (JSON array, NDJSON or URL list); `-` reads standard input.
-        file: PathBuf,
-        #[command(flatten)]
-        common: Common,
-    },
-    /// Check, then write the valid rows as upload chunks plus report.json.
-    Split {
-        file: PathBuf,
-        /// Directory for chunk-0001.json, … and report.json; must be new or empty.
-        #[arg(long)]
-        out: PathBuf,
-        #[command(flatten)]
-        common: Common,
-    },
-    /// Write the normalized manifest, in the same container as the input.
-    Normalize {
-        file: PathBuf,
-        /// Output file (default: standard output); the report goes to standard error.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        #[command(flatten)]
-        common: Common,
-    },
-}
-
-#[derive(Args)]
+/// What every checking command takes, read from its matches.
 struct Common {
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Treat global-key characters outside the recommended set, and raw spaces in URLs, as errors.
-    #[arg(long)]
+    json: bool,
     strict: bool,
-    /// Keys that already exist in the organization: one per line, or a JSON array.
-    #[arg(long, value_name = "FILE")]
     existing_keys: Option<PathBuf>,
-    /// The organization's metadata schema: JSON [{schema_id, name, kind, options?}].
-    #[arg(long, value_name = "FILE")]
     ontology: Option<PathBuf>,
-    /// An extra JSON Schema every (normalized) row must satisfy.
-    #[arg(long, value_name = "FILE")]
     schema: Option<PathBuf>,
-    /// Rows per chunk, overriding 150,000 (30,000 with metadata).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_rows: Option<u64>,
-    /// Threads that check rows [default: the number of CPUs]. Results do
-    /// not depend on it; `--schema` checks on one thread.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
-    threads: Option<u64>,
-    /// Bytes of JSON per chunk.
-    #[arg(long, value_name = "N", default_value_t = rowcheck::chunk::MAX_BYTES, value_parser = clap::value_parser!(u64).range(3..))]
     max_bytes: u64,
+    threads: Option<u64>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Text,
-    Json,
+impl Common {
+    fn from(m: &ArgMatches) -> Common {
+        Common {
+            json: m.get_one::<String>("format").is_some_and(|f| f == "json"),
+            strict: m.get_flag("strict"),
+            existing_keys: m.get_one::<PathBuf>("existing-keys").cloned(),
+            ontology: m.get_one::<PathBuf>("ontology").cloned(),
+            schema: m.get_one::<PathBuf>("schema").cloned(),
+            max_rows: m.get_one::<u64>("max-rows").copied(),
+            max_bytes: *m.get_one::<u64>("max-bytes").expect("it has a default"),
+            threads: m.get_one::<u64>("threads").copied(),
+        }
+    }
 }
 
 /// A failure that is the caller's or the system's, not the manifest's.
@@ -91,17 +46,20 @@ impl From<String> for Fatal {
 }
 
 fn main() -> ExitCode {
-    // Sending needs the JS uploader (retries, resume, Labelbox); point there
-    // rather than at clap's "unrecognized subcommand".
-    if std::env::args_os().nth(1).is_some_and(|c| c == "upload") {
-        eprintln!(
-            "rowcheck: upload is a command of the npm package's rowcheck (npx rowcheck upload FILE --endpoint URL …), \
-             which sends through rowcheck/uploader; this binary checks, splits and normalizes"
-        );
-        return ExitCode::from(2);
+    // Sending and serving need the npm package's uploader and page; point
+    // there rather than fail on their flags.
+    if let Some(name) = std::env::args().nth(1) {
+        if cli::spec().commands.iter().any(|c| !c.native && c.name == name) {
+            eprintln!(
+                "rowcheck: {name} is a command of the npm package's rowcheck (npx rowcheck {name} …), which has the uploader and \
+                 the checker page; this binary checks, splits and normalizes"
+            );
+            return ExitCode::from(2);
+        }
     }
-    let cli = Cli::parse();
-    match run(cli.command) {
+    let matches = cli::clap_command().get_matches();
+    let (name, m) = matches.subcommand().expect("a subcommand is required");
+    match run(name, m) {
         Ok(report) if report.has_errors() => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
         Err(Fatal(message)) => {
@@ -133,34 +91,43 @@ fn options(common: &Common, emit_chunks: bool, emit_normalized: bool) -> Result<
         existing_keys,
         ontology,
         schema,
-        limits: Limits { max_rows: common.max_rows, max_bytes: common.max_bytes },
+        limits: Limits::new(common.max_rows, Some(common.max_bytes))?,
         emit_chunks,
         emit_normalized,
         threads: common.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize),
     })
 }
 
-fn run(command: Command) -> Result<Report, Fatal> {
-    match command {
-        Command::Check { file, common } => {
+fn run(name: &str, m: &ArgMatches) -> Result<Report, Fatal> {
+    let file = m.get_one::<PathBuf>("file").expect("a required argument").clone();
+    let common = Common::from(m);
+    match name {
+        "check" => {
             let mut checker = Checker::new(options(&common, false, false)?);
             feed(&file, &mut checker, |_| Ok(()))?;
-            print_report(&mut io::stdout(), checker.report(), &file, common.format)?;
+            print_report(&mut io::stdout(), checker.report(), &file, common.json)?;
             Ok(checker.into_report())
         }
-        Command::Split { file, out, common } => {
+        "split" => {
+            let out = m.get_one::<PathBuf>("out").expect("a required argument").clone();
             prepare_out_dir(&out)?;
             let mut checker = Checker::new(options(&common, true, false)?);
-            feed(&file, &mut checker, |c| write_chunks(c, &out))?;
-            write_chunks(&mut checker, &out)?;
+            let mut written = Vec::new();
+            feed(&file, &mut checker, |c| write_chunks(c, &out, &mut written))?;
+            write_chunks(&mut checker, &out, &mut written)?;
             let report = checker.into_report();
-            let report_path = out.join("report.json");
+            finish_chunks(&out, &written, report.file_failed())?;
+            let report_path = out.join(REPORT_FILE);
             fs::write(&report_path, report.to_json() + "\n")
                 .map_err(|e| Fatal(format!("cannot write {}: {e}", report_path.display())))?;
-            print_report(&mut io::stdout(), &report, &file, common.format)?;
+            print_report(&mut io::stdout(), &report, &file, common.json)?;
+            if report.file_failed() {
+                eprintln!("rowcheck: no chunks written: the file itself has errors (see above)");
+            }
             Ok(report)
         }
-        Command::Normalize { file, output, common } => {
+        _ => {
+            let output = m.get_one::<PathBuf>("output");
             let mut checker = Checker::new(options(&common, false, true)?);
             let mut normalized = Vec::new();
             feed(&file, &mut checker, |c| {
@@ -169,14 +136,14 @@ fn run(command: Command) -> Result<Report, Fatal> {
             })?;
             normalized.extend_from_slice(&checker.take_normalized());
             let report = checker.into_report();
-            print_report(&mut io::stderr(), &report, &file, common.format)?;
+            print_report(&mut io::stderr(), &report, &file, common.json)?;
             // A file that could not be read to its end has no faithful
             // normalized form: write nothing rather than part of it.
             if report.file_failed() {
                 eprintln!("rowcheck: not writing a normalized manifest: the file itself has errors (see above)");
                 return Ok(report);
             }
-            let written = match &output {
+            let written = match output {
                 Some(path) => fs::write(path, &normalized).map_err(|e| format!("cannot write {}: {e}", path.display())),
                 None => io::stdout().write_all(&normalized).map_err(|e| format!("cannot write to standard output: {e}")),
             };
@@ -189,20 +156,35 @@ fn run(command: Command) -> Result<Report, Fatal> {
 fn prepare_out_dir(out: &Path) -> Result<(), Fatal> {
     if out.exists() {
         let mut entries = fs::read_dir(out).map_err(|e| Fatal(format!("cannot read {}: {e}", out.display())))?;
-        if entries.next().is_some() {
-            return Err(Fatal(format!(
-                "the output directory {} is not empty; remove it or choose another, so old chunks cannot mix with new ones",
-                out.display()
-            )));
+        if let Some(refusal) = out_dir_refusal(&out.display().to_string(), entries.next().is_none()) {
+            return Err(Fatal(refusal));
         }
     }
     fs::create_dir_all(out).map_err(|e| Fatal(format!("cannot create {}: {e}", out.display())))
 }
 
-fn write_chunks(checker: &mut Checker, out: &Path) -> Result<(), Fatal> {
+/// Chunks are written as they fill, under a name that says they are not
+/// finished: only [`finish_chunks`] gives them theirs.
+fn partial_name(index: u64) -> String {
+    chunk_file_name(index) + PARTIAL_SUFFIX
+}
+
+fn write_chunks(checker: &mut Checker, out: &Path, written: &mut Vec<u64>) -> Result<(), Fatal> {
     while let Some(chunk) = checker.take_chunk() {
-        let path = out.join(format!("chunk-{:04}.json", chunk.info.index + 1));
+        let path = out.join(partial_name(chunk.info.index));
         fs::write(&path, &chunk.bytes).map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
+        written.push(chunk.info.index);
+    }
+    Ok(())
+}
+
+/// The whole input is read: name the chunks, or remove them when the file
+/// itself failed (they would be a manifest cut short).
+fn finish_chunks(out: &Path, written: &[u64], file_failed: bool) -> Result<(), Fatal> {
+    for &index in written {
+        let partial = out.join(partial_name(index));
+        let done = if file_failed { fs::remove_file(&partial) } else { fs::rename(&partial, out.join(chunk_file_name(index))) };
+        done.map_err(|e| Fatal(format!("cannot finish {}: {e}", partial.display())))?;
     }
     Ok(())
 }
@@ -238,12 +220,9 @@ fn feed(file: &Path, checker: &mut Checker, mut after_piece: impl FnMut(&mut Che
     Ok(())
 }
 
-fn print_report(out: &mut dyn Write, report: &Report, file: &Path, format: Format) -> Result<(), Fatal> {
+fn print_report(out: &mut dyn Write, report: &Report, file: &Path, json: bool) -> Result<(), Fatal> {
     let name = if file == Path::new("-") { "<stdin>".to_string() } else { file.display().to_string() };
-    let text = match format {
-        Format::Json => report.to_json() + "\n",
-        Format::Text => report.to_text(&name),
-    };
+    let text = if json { report.to_json() + "\n" } else { report.to_text(&name) };
     out.write_all(text.as_bytes()).map_err(|e| Fatal(format!("cannot write the report: {e}")))
 }
 

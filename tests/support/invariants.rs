@@ -23,19 +23,22 @@ pub fn run(input: &[u8], cuts: &[usize], limits: Limits) -> Outcome {
     let mut from = 0;
     let mut sorted: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
     sorted.sort_unstable();
-    for cut in sorted.into_iter().chain([input.len()]) {
-        checker.push(&input[from..cut.max(from)]);
-        from = cut.max(from);
+    let mut take = |checker: &mut Checker| {
+        let failed = checker.file_failed();
+        let before = (chunks.len(), normalized.len());
         while let Some(c) = checker.take_chunk() {
             chunks.push(c.bytes);
         }
         normalized.extend(checker.take_normalized());
+        assert!(!failed || before == (chunks.len(), normalized.len()), "output after the file failed");
+    };
+    for cut in sorted.into_iter().chain([input.len()]) {
+        checker.push(&input[from..cut.max(from)]);
+        from = cut.max(from);
+        take(&mut checker);
     }
     checker.finish();
-    while let Some(c) = checker.take_chunk() {
-        chunks.push(c.bytes);
-    }
-    normalized.extend(checker.take_normalized());
+    take(&mut checker);
     Outcome { report: checker.into_report(), chunks, normalized }
 }
 
@@ -45,10 +48,18 @@ pub fn check_invariants(input: &[u8], cuts: &[usize]) {
     let whole = run(input, &[], limits);
     let pieces = run(input, cuts, limits);
     assert_eq!(whole.report, pieces.report, "streaming changed the report");
-    assert_eq!(whole.chunks, pieces.chunks, "streaming changed the chunks");
-    assert_eq!(whole.normalized, pieces.normalized, "streaming changed the normalized manifest");
-
     let r = &whole.report;
+    if r.file_failed() {
+        // A file that fails has no output: none is handed out once the
+        // failure shows (`run` asserts it), and what was handed out before
+        // is void, as the report says.
+        assert!(r.chunks.is_empty(), "chunks planned for a file that failed");
+        assert!(r.diagnostics.iter().any(|d| d.row.is_none() && d.severity == Severity::Error));
+    } else {
+        assert_eq!(whole.chunks, pieces.chunks, "streaming changed the chunks");
+        assert_eq!(whole.normalized, pieces.normalized, "streaming changed the normalized manifest");
+    }
+
     let s = &r.summary;
     assert!(s.valid_rows <= s.rows);
     assert_eq!(s.errors, r.diagnostics.iter().filter(|d| d.severity == Severity::Error).count() as u64);
@@ -56,10 +67,14 @@ pub fn check_invariants(input: &[u8], cuts: &[usize]) {
     for d in &r.diagnostics {
         assert!(d.line >= 1 && d.line <= lines && d.column >= 1, "bad position {d:?}");
         assert!(d.row.is_none_or(|row| row < s.rows), "row out of range {d:?}");
+        assert!(d.offset + d.length <= input.len() as u64 && (d.row.is_some() || d.length == 0), "bad row span {d:?}");
         assert!(!d.message.is_empty());
     }
     let mut chunk_rows = 0;
     let mut next_first = 0;
+    if r.file_failed() {
+        return;
+    }
     for (chunk, info) in whole.chunks.iter().zip(&r.chunks) {
         assert_eq!(chunk.len() as u64, info.bytes);
         assert!(info.bytes <= limits.max_bytes && info.rows <= 3);

@@ -1,7 +1,7 @@
 // A sample consumer: `tsc -p test/types` must accept it, and every line
 // marked as an expected error must really be one (tsc fails otherwise).
-import { Checker, RowcheckError, check, init, normalize, split } from 'rowcheck';
-import type { Code, Diagnostic, Options, Report } from 'rowcheck';
+import { Checker, RowcheckError, check, chunkFileName, chunkLimits, init, normalize, split } from 'rowcheck';
+import type { ChunkLimits, Code, Diagnostic, Options, Report } from 'rowcheck';
 
 await init();
 await init(new URL('https://example.test/rowcheck.wasm'));
@@ -14,9 +14,16 @@ const row: number | null | undefined = first?.row;
 const imageRows: number | undefined = report.summary.media_types.IMAGE;
 
 const { bytes } = normalize(new Uint8Array(2), { existingKeys: 'a\nb\n', ontology: '[]' });
-const normalized: Uint8Array = bytes;
+const normalized: Uint8Array | null = bytes;
+// @ts-expect-error: bytes are null when the file itself failed
+const unchecked: Uint8Array = bytes;
+const failed: boolean = report.summary.file_failed;
 const { chunks } = split(new ArrayBuffer(2), { schema: { type: 'object' } });
 const firstChunk: Uint8Array | undefined = chunks[0];
+const fileName: string = chunkFileName(0);
+const limits: ChunkLimits = chunkLimits();
+const rowSpan: [number, number] | undefined = first && [first.offset, first.offset + first.length];
+console.log(fileName, limits.maxRowsWithMetadata, rowSpan);
 
 const streaming = new Checker({ strict: true }, { chunks: true });
 streaming.push(new Uint8Array(1));
@@ -24,14 +31,15 @@ streaming.push('{}');
 const ready: Uint8Array[] = streaming.takeChunks();
 const streamed: Report = streaming.finish();
 const seen: number = streaming.progress.rows;
+const void_: boolean = streaming.progress.fileFailed;
 streaming.free();
-console.log(ready, streamed, seen);
+console.log(ready, streamed, seen, void_, unchecked, failed);
 
 try {
   check('[]', { maxRows: 0 });
 } catch (e) {
   if (e instanceof RowcheckError) {
-    const kind: 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE' | 'WORKER_FAILED' = e.code;
+    const kind: 'INVALID_INPUT' | 'INVALID_OPTIONS' | 'INVALID_ONTOLOGY' | 'INVALID_SCHEMA' | 'NOT_INITIALIZED' | 'INVALID_STATE' | 'WORKER_FAILED' | 'FILE_FAILED' = e.code;
     console.log(kind, e.message);
   }
 }

@@ -2,7 +2,8 @@
 // must accept it, and every line marked as an expected error must be one.
 import { Checker, split } from 'rowcheck';
 import { httpTransport, idempotencyKey, indexedDbCheckpoint, labelboxTransport, upload } from 'rowcheck/uploader';
-import type { Transport, UploadResult } from 'rowcheck/uploader';
+import type { Transport, TransportCode, UploadResult } from 'rowcheck/uploader';
+import type { Code } from 'rowcheck';
 
 const { chunks, report } = split('[]');
 const controller = new AbortController();
@@ -15,6 +16,10 @@ const result: Promise<UploadResult> = upload(chunks, {
   onProgress: ({ rowsSent, chunksSent, bytesSent, failed }) => console.log(rowsSent + chunksSent + bytesSent + failed),
 });
 result.then(({ failed }) => failed.map((f) => `${f.chunk} ${f.firstRow ?? '?'} ${f.status} ${f.reason}`));
+const refused: TransportCode = 'SERVER_REJECTED';
+// @ts-expect-error: transport codes are not diagnostic codes
+const diagnostic: Code = refused;
+console.log(diagnostic);
 
 async function* stream() {
   yield { bytes: new Uint8Array(), index: 0, firstRow: 0, rows: 0 };

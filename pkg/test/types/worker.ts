@@ -23,7 +23,7 @@ const streamed = await splitFile(file, {
   onChunk: (chunk: Uint8Array, index: number) => upload(chunk, index),
 });
 const streamedReport: Report = streamed.report;
-const { bytes }: { bytes: Uint8Array } = await normalizeFile(file, { wasm: '/assets/rowcheck_bg.wasm' });
+const { bytes }: { bytes: Uint8Array | null } = await normalizeFile(file, { wasm: '/assets/rowcheck_bg.wasm' });
 
 try {
   await checkFile(file, { signal: AbortSignal.timeout(1000) });

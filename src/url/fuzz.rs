@@ -1,4 +1,4 @@
-//! Two bounded, seeded fuzzers for the URL rules, in the style of fuzz.rs
+//! Two bounded, seeded fuzzers for the URL rules, in the style of tests/fuzz.rs
 //! (`ROWCHECK_FUZZ_SECS` sets each one's time budget, default 5 s;
 //! `ROWCHECK_FUZZ_SEED` the sequence):
 //!
@@ -12,9 +12,8 @@
 
 use std::time::{Duration, Instant};
 
-use rowcheck::Code;
-use rowcheck::report::Findings;
-use rowcheck::url;
+use crate::report::{Code, Findings};
+use crate::url;
 
 struct Rng(u64);
 impl Rng {

@@ -1,0 +1,180 @@
+//! The pipeline every surface drives: bytes in (`push`, `finish`), report,
+//! chunks and normalized manifest out.
+
+use std::sync::Arc;
+
+use crate::checker::{InOrder, Inline, RowRules, Runner};
+use crate::chunk::{Chunk, Chunker, Limits};
+use crate::global_key::KeyIndex;
+use crate::metadata::Ontology;
+use crate::reader::{Container, FileProblem, Reader, Sink, Span};
+use crate::report::Report;
+use crate::schema::UserSchema;
+
+/// How a run is configured. Misuse (an unreadable ontology, say) is an
+/// error for the caller; everything about the manifest is a diagnostic.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// `GLOBAL_KEY_CHARS` and `URL_SPACE` become errors.
+    pub strict: bool,
+    /// Keys that already exist in the organization.
+    pub existing_keys: Vec<String>,
+    pub ontology: Option<Ontology>,
+    pub schema: Option<UserSchema>,
+    pub limits: Limits,
+    /// Keep chunk bodies for [`Checker::take_chunk`].
+    pub emit_chunks: bool,
+    /// Build the normalized manifest for [`Checker::take_normalized`].
+    pub emit_normalized: bool,
+    /// Threads that check rows (native builds; 0 or 1 checks on the
+    /// caller's thread). Results are the same for any number.
+    pub threads: usize,
+}
+
+/// `--existing-keys`: one key per line, or a JSON array of strings.
+pub fn parse_key_list(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("the key list is not UTF-8: {e}"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_start().starts_with('[') {
+        return serde_json::from_str(text).map_err(|e| format!("the key list looks like JSON but is not an array of strings: {e}"));
+    }
+    Ok(text.lines().map(|l| l.strip_suffix('\r').unwrap_or(l)).filter(|l| !l.is_empty()).map(str::to_string).collect())
+}
+
+pub struct Checker {
+    reader: Reader,
+    rows: Rows,
+    finished: bool,
+}
+
+/// Where rows go once the reader has cut them out.
+struct Rows {
+    runner: Box<dyn Runner>,
+    order: InOrder,
+}
+
+/// Rows on a pool of `threads`, or on the caller's thread.
+fn runner(rules: RowRules, threads: Option<usize>) -> Box<dyn Runner> {
+    match threads {
+        #[cfg(not(target_arch = "wasm32"))]
+        Some(threads) => Box::new(crate::parallel::Pool::new(threads, rules)),
+        _ => Box::new(Inline(rules)),
+    }
+}
+
+impl Checker {
+    pub fn new(options: Options) -> Checker {
+        let mut keys = KeyIndex::default();
+        for key in &options.existing_keys {
+            keys.insert_existing(key);
+        }
+        let rules = RowRules::new(options.strict, Arc::new(options.ontology.unwrap_or_default()));
+        // wasm32-unknown-unknown has no threads; a Worker takes the page's
+        // checks off its thread instead.
+        let pooled = cfg!(not(target_arch = "wasm32")) && options.threads > 1;
+        let runner = runner(rules, pooled.then_some(options.threads));
+        let chunker = Chunker::new(options.limits, options.emit_chunks);
+        let order = InOrder::new(options.schema, keys, chunker, options.emit_normalized);
+        Checker { reader: Reader::new(), rows: Rows { runner, order }, finished: false }
+    }
+
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.reader.push(bytes, &mut self.rows);
+    }
+
+    /// The input has ended. Calling it again does nothing.
+    pub fn finish(&mut self) {
+        if std::mem::replace(&mut self.finished, true) {
+            return;
+        }
+        self.reader.finish(&mut self.rows);
+        self.rows.runner.drain(&mut self.rows.order);
+        self.rows.order.finish(self.reader.container(), self.reader.rows());
+    }
+
+    /// The next complete chunk (with `emit_chunks`), in order.
+    ///
+    /// Chunks leave as they fill, before the end of the input is known to
+    /// be sound: once [`Checker::file_failed`] is true there are no more,
+    /// and the caller must discard those it took.
+    pub fn take_chunk(&mut self) -> Option<Chunk> {
+        self.rows.order.take_chunk()
+    }
+
+    /// The normalized manifest produced since the last call (with
+    /// `emit_normalized`); like chunks, void once [`Checker::file_failed`].
+    pub fn take_normalized(&mut self) -> Vec<u8> {
+        self.rows.order.take_normalized()
+    }
+
+    /// The file itself could not be read as a manifest (truncated, broken
+    /// between rows, not UTF-8, not a manifest): no chunk and no normalized
+    /// byte of it may be used, including those already taken. It can turn
+    /// true at any push and at `finish`.
+    pub fn file_failed(&self) -> bool {
+        self.rows.order.report().file_failed()
+    }
+
+    pub fn container(&self) -> Option<Container> {
+        self.reader.container()
+    }
+
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.offset()
+    }
+
+    /// The report so far; with threads, rows still being checked are not in it yet.
+    pub fn report(&self) -> &Report {
+        self.rows.order.report()
+    }
+
+    pub fn into_report(self) -> Report {
+        self.rows.order.into_report()
+    }
+}
+
+/// Check a whole manifest held in memory.
+pub fn check(bytes: &[u8], options: Options) -> Report {
+    let mut checker = Checker::new(options);
+    checker.push(bytes);
+    checker.finish();
+    checker.into_report()
+}
+
+impl Sink for Rows {
+    fn file(&mut self, p: FileProblem) {
+        // After every row before it, wherever those are being checked.
+        self.runner.drain(&mut self.order);
+        self.order.file_problem(p);
+    }
+
+    fn row(&mut self, span: Span<'_>) {
+        self.runner.row(span, &mut self.order);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_fails_voids_its_output_wherever_the_failure_shows() {
+        let rows: String = (0..6).map(|i| format!("{{\"row_data\":\"https://h.example/{i}.png\"}},\n")).collect();
+        for (input, at_push) in [(format!("[\n{rows}{{\"row_data\":\"https://h.exa"), false), (format!("[\n{rows}]\n]"), true)] {
+            let limits = Limits { max_rows: Some(2), ..Limits::default() };
+            let mut checker = Checker::new(Options { limits, emit_chunks: true, emit_normalized: true, ..Options::default() });
+            let (head, tail) = input.split_at(rows.len() / 2);
+            checker.push(head.as_bytes());
+            assert!(checker.take_chunk().is_some(), "chunks leave as they fill");
+            assert!(!checker.take_normalized().is_empty());
+            checker.push(tail.as_bytes());
+            assert_eq!(checker.file_failed(), at_push, "{input}");
+            checker.finish();
+            assert!(checker.file_failed());
+            assert!(checker.take_chunk().is_none() && checker.take_normalized().is_empty(), "nothing more after the failure");
+            let report = checker.into_report();
+            assert!(report.summary.file_failed && report.chunks.is_empty());
+            assert_eq!(report.summary.valid_rows, 6, "the rows' own findings stay");
+        }
+    }
+}
