@@ -12,7 +12,7 @@ export const TRANSPORT_CODES = Object.freeze({
   METADATA_UNKNOWN_FIELD: { diagnostic: true, meaning: 'Left out: the organization has no such metadata field, or the enum no such option.' },
   METADATA_VALUE: { diagnostic: true, meaning: "Left out: a metadata value does not fit the organization's field." },
   METADATA_SCHEMA_ID: { diagnostic: true, meaning: 'Left out: a metadata entry with no usable schema_id or name.' },
-  EMBEDDING_VALUE: { diagnostic: false, meaning: 'Left out: an `embeddings` entry the SDK would refuse (no embedding_id, a vector that is not a list of finite numbers, clusters that are not whole numbers).' },
+  EMBEDDING_VALUE: { diagnostic: true, meaning: 'Left out: an `embeddings` entry the SDK would refuse (no embedding_id, a vector that is not a list of finite numbers, clusters that are not whole numbers).' },
 });
 
 /** `code`, refused when it is not one of TRANSPORT_CODES: a transport reports no code users cannot look up. */
