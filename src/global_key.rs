@@ -140,12 +140,9 @@ pub enum Seen {
 }
 
 impl KeyIndex {
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.table.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
     }
 
     /// Record an already-existing key.

@@ -65,6 +65,7 @@ impl<'a> Str<'a> {
     }
 
     /// The token as it appeared in the source, quotes included.
+    #[cfg(test)]
     pub fn json(&self, text: &'a str) -> &'a str {
         let start = self.offset as usize;
         &text[start..start + self.raw.len() + 2]
@@ -223,6 +224,7 @@ impl<'a> Cursor<'a> {
         Ok(Raw { text: &self.text[start..self.pos], offset: (self.base + start) as u32, kind, escaped })
     }
 
+    #[cfg(test)]
     pub fn string(&mut self) -> Result<Str<'a>> {
         self.skip_ws();
         if self.bytes().get(self.pos) != Some(&b'"') {

@@ -119,7 +119,6 @@ pub struct Member<'a> {
 
 #[derive(Debug)]
 pub struct Row<'a> {
-    pub text: &'a str,
     pub members: Vec<Member<'a>>,
     /// Each known field's value, `None` when absent or `null`.
     values: [Option<Raw<'a>>; FIELDS],
@@ -166,7 +165,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         );
         return Ok(None);
     }
-    let mut row = Row { text, members: Vec::with_capacity(8), values: [None; FIELDS], spelling: [0; FIELDS], offset, compact: false, legacy_tiles: Vec::new() };
+    let mut row = Row { members: Vec::with_capacity(8), values: [None; FIELDS], spelling: [0; FIELDS], offset, compact: false, legacy_tiles: Vec::new() };
     let mut seen = [false; FIELDS];
     let mut aliases = Vec::new();
     let mut unknown = false;

@@ -615,7 +615,6 @@ fn until<'s>(s: &'s str, stops: &[u8]) -> &'s str {
 
 /// The parts of an absolute URL the checks need.
 pub struct Parts<'u> {
-    pub scheme: &'u str,
     /// After `scheme://authority`, up to `?` or `#`.
     pub path: &'u str,
 }
@@ -627,7 +626,7 @@ pub fn split(url: &str) -> Option<Parts<'_>> {
     }
     let rest = rest.strip_prefix("//").map_or(rest, |r| memchr::memchr(b'/', r.as_bytes()).map_or("", |i| &r[i..]));
     let path = until(rest, b"?#");
-    Some(Parts { scheme, path })
+    Some(Parts { path })
 }
 
 /// The extension of the URL's last path segment, if any, as written.
