@@ -10,10 +10,12 @@ use crate::json::{self, Kind};
 use crate::media::{self, MediaType};
 use crate::metadata::{self, Ontology};
 use crate::normalize;
+use crate::probe::{self, Asset, Plan};
 use crate::reader::{Container, FileProblem, Reader, Sink, Span, SpanKind};
 use crate::report::{Code, Diagnostic, Findings, Report, quote};
 use crate::row::{self, Field};
 use crate::schema::UserSchema;
+use crate::signed_url;
 
 /// How a run is configured. Misuse (an unreadable ontology, say) is an
 /// error for the caller; everything about the manifest is a diagnostic.
@@ -33,6 +35,15 @@ pub struct Options {
     /// Threads that check rows (native builds; 0 or 1 checks on the
     /// caller's thread). Results are the same for any number.
     pub threads: usize,
+    /// The check's clock, in Unix seconds, for the signed-URL rule. `None`
+    /// leaves that rule off: the CLIs and the JS layer pass the current
+    /// time unless told another (`--now`), so a library caller decides.
+    pub now: Option<i64>,
+    /// A signed URL expiring sooner than this many days after `now` is a
+    /// warning (`None`: [`signed_url::DEFAULT_MIN_DAYS`]).
+    pub signed_url_min_days: Option<u32>,
+    /// Collect every asset URL for a probe ([`Checker::take_plan`]).
+    pub collect_assets: bool,
 }
 
 /// `--existing-keys`: one key per line, or a JSON array of strings.
@@ -70,6 +81,10 @@ pub(crate) struct RowRules {
     /// The row's normalized JSON, when it passed the per-row checks.
     pub(crate) row_json: Vec<u8>,
     url_row: Vec<u8>,
+    signed: Option<signed_url::Rule>,
+    /// Collect the row's asset URLs into `assets`, for a probe.
+    collect: bool,
+    assets: Vec<Asset<'static>>,
 }
 
 /// What the per-row checks learned that the in-order part needs.
@@ -109,6 +124,7 @@ pub(crate) struct InOrder {
     chunker: Chunker,
     report: Report,
     normalized: Option<Vec<u8>>,
+    plan: Option<Plan>,
 }
 
 impl Checker {
@@ -117,11 +133,15 @@ impl Checker {
         for key in &options.existing_keys {
             keys.insert_existing(key);
         }
-        let rules = RowRules::new(options.strict, Arc::new(options.ontology.unwrap_or_default()));
+        let min_days = options.signed_url_min_days.unwrap_or(signed_url::DEFAULT_MIN_DAYS);
+        let signed = options.now.map(|now| signed_url::Rule::new(now, min_days));
+        let rules = RowRules::new(options.strict, Arc::new(options.ontology.unwrap_or_default()), signed, options.collect_assets);
         // The schema check sees the row as settled (duplicate keys known),
-        // so it keeps rows on one thread.
+        // so it keeps rows on one thread; so does collecting assets, which
+        // only a probe does, in wasm, where there are no threads anyway.
         #[cfg(not(target_arch = "wasm32"))]
-        let pool = (options.threads > 1 && options.schema.is_none()).then(|| crate::parallel::Pool::new(options.threads, &rules));
+        let pool = (options.threads > 1 && options.schema.is_none() && !options.collect_assets)
+            .then(|| crate::parallel::Pool::new(options.threads, &rules));
         Checker {
             reader: Reader::new(),
             rows: RowChecker {
@@ -134,6 +154,7 @@ impl Checker {
                     chunker: Chunker::new(options.limits, options.emit_chunks),
                     report: Report::new(),
                     normalized: options.emit_normalized.then(Vec::new),
+                    plan: options.collect_assets.then(Plan::default),
                 },
             },
         }
@@ -186,6 +207,12 @@ impl Checker {
     pub fn into_report(self) -> Report {
         self.rows.order.report
     }
+
+    /// Every asset URL of the rows read so far (with `collect_assets`),
+    /// deduplicated, for a [`probe::Prober`]; taken once.
+    pub fn take_plan(&mut self) -> Option<Plan> {
+        self.rows.order.plan.take()
+    }
 }
 
 /// Check a whole manifest held in memory.
@@ -224,18 +251,34 @@ impl Sink for RowChecker {
         let outcome = self.rules.check(&span);
         let parsed_text = if span.kind == SpanKind::Url { &self.rules.url_row } else { span.bytes };
         self.order.settle(&span, outcome, &mut self.rules.findings, &self.rules.row_json, parsed_text);
+        if let Some(plan) = &mut self.order.plan {
+            for asset in self.rules.assets.drain(..) {
+                let (line, column) = if span.kind == SpanKind::Url { (span.line, span.column) } else { position(&span, asset.offset as usize) };
+                plan.add(span.index, line, column, asset);
+            }
+        }
     }
 }
 
 impl RowRules {
-    pub(crate) fn new(strict: bool, ontology: Arc<Ontology>) -> RowRules {
-        RowRules { strict, ontology, findings: Findings::default(), metadata_seen: metadata::Seen::default(), row_json: Vec::new(), url_row: Vec::new() }
+    pub(crate) fn new(strict: bool, ontology: Arc<Ontology>, signed: Option<signed_url::Rule>, collect: bool) -> RowRules {
+        RowRules {
+            strict,
+            ontology,
+            findings: Findings::default(),
+            metadata_seen: metadata::Seen::default(),
+            row_json: Vec::new(),
+            url_row: Vec::new(),
+            signed,
+            collect,
+            assets: Vec::new(),
+        }
     }
 
     /// The same rules with scratch space of their own, for another thread.
     #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn for_another_thread(&self) -> RowRules {
-        RowRules::new(self.strict, Arc::clone(&self.ontology))
+        RowRules::new(self.strict, Arc::clone(&self.ontology), self.signed.clone(), self.collect)
     }
 
     /// Every check that needs only this row. Findings are left in
@@ -243,6 +286,7 @@ impl RowRules {
     pub(crate) fn check(&mut self, span: &Span<'_>) -> Outcome {
         self.findings.clear();
         self.row_json.clear();
+        self.assets.clear();
         let text = match std::str::from_utf8(span.bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -297,6 +341,25 @@ impl RowRules {
         }
         if let Some(raw) = row.get(Field::Attachments) {
             attachment::check(raw, findings)?;
+        }
+        // Rows without an expiry parameter anywhere in their text skip the rule.
+        if let Some(rule) = self.signed.as_ref().filter(|r| r.may_apply(text.as_bytes())) {
+            let mut assets = Vec::new();
+            probe::assets(&row, resolved.media, false, &mut assets)?;
+            for a in &assets {
+                rule.check(&a.url, &|| a.pointer.clone(), a.offset, findings);
+            }
+        }
+        if self.collect {
+            let mut assets = Vec::new();
+            probe::assets(&row, resolved.media, true, &mut assets)?;
+            // A URL the check refused is not requested: its error says enough.
+            let refused = |a: &Asset<'_>| {
+                let url_error = |f: &&crate::report::Finding| matches!(f.code, Code::URL_INVALID | Code::URL_SCHEME | Code::URL_UNSUPPORTED_CHAR);
+                findings.list.iter().filter(url_error).any(|f| f.pointer == a.pointer)
+            };
+            assets.retain(|a| !refused(a));
+            self.assets.extend(assets.into_iter().map(Asset::into_owned));
         }
         let valid = !findings.has_errors();
         if valid {

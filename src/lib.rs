@@ -16,10 +16,12 @@ pub mod metadata;
 pub mod normalize;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
+pub mod probe;
 pub mod reader;
 pub mod report;
 pub mod row;
 pub mod schema;
+pub mod signed_url;
 pub mod url;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

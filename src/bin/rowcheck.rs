@@ -73,6 +73,21 @@ struct Common {
     /// Bytes of JSON per chunk.
     #[arg(long, value_name = "N", default_value_t = rowcheck::chunk::MAX_BYTES, value_parser = clap::value_parser!(u64).range(3..))]
     max_bytes: u64,
+    /// The check's clock for signed-URL expiry, e.g. 2026-12-01T00:00:00Z [default: the current time].
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    now: Option<i64>,
+    /// A signed URL that expires within this many days of --now is a warning.
+    #[arg(long, value_name = "DAYS", default_value_t = rowcheck::signed_url::DEFAULT_MIN_DAYS)]
+    signed_url_min_days: u32,
+}
+
+/// `--now`: a date-time read as metadata date-times are, in Unix seconds.
+fn parse_now(text: &str) -> Result<i64, String> {
+    rowcheck::datetime::parse(text).map(|t| t.unix_seconds()).map_err(str::to_string)
+}
+
+fn system_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -91,12 +106,19 @@ impl From<String> for Fatal {
 }
 
 fn main() -> ExitCode {
-    // Sending needs the JS uploader (retries, resume, Labelbox); point there
-    // rather than at clap's "unrecognized subcommand".
+    // Sending needs the JS uploader (retries, resume, Labelbox), probing the
+    // JS prober; point there rather than at clap's "unrecognized subcommand".
     if std::env::args_os().nth(1).is_some_and(|c| c == "upload") {
         eprintln!(
             "rowcheck: upload is a command of the npm package's rowcheck (npx rowcheck upload FILE --endpoint URL …), \
              which sends through rowcheck/uploader; this binary checks, splits and normalizes"
+        );
+        return ExitCode::from(2);
+    }
+    if std::env::args_os().nth(1).is_some_and(|c| c == "probe") {
+        eprintln!(
+            "rowcheck: probe is a command of the npm package's rowcheck (npx rowcheck probe FILE), which requests every asset URL; \
+             this binary checks, splits and normalizes without the network"
         );
         return ExitCode::from(2);
     }
@@ -137,6 +159,9 @@ fn options(common: &Common, emit_chunks: bool, emit_normalized: bool) -> Result<
         emit_chunks,
         emit_normalized,
         threads: common.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize),
+        now: Some(common.now.unwrap_or_else(system_now)),
+        signed_url_min_days: Some(common.signed_url_min_days),
+        collect_assets: false,
     })
 }
 
