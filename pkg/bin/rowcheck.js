@@ -9,12 +9,14 @@ import '../lib/node.js';
 import { RowcheckError, openChecker, takeReadyChunks } from '../lib/core.js';
 import { runUpload, transportFrom } from './upload.js';
 import { originOf, serve } from './serve.js';
+import { PROBE_ABOUT, PROBE_FLAGS, probeHelp, probeSettings, runProbeCommand } from './probe.js';
 
 const COMMANDS = {
   check: 'Check a manifest and print every finding',
   split: 'Check, then write the valid rows as upload chunks plus report.json',
   normalize: 'Write the normalized manifest, in the same container as the input',
   upload: 'Check, split and send the valid rows to an HTTP endpoint, with retries and resume',
+  probe: PROBE_ABOUT,
   serve: 'Serve the checker page (check, fix and upload in a browser) on this machine',
 };
 
@@ -27,6 +29,9 @@ const COMMON = `Options:
       --max-rows <N>          Rows per chunk, overriding 150,000 (30,000 with metadata)
       --threads <N>           Accepted as the native CLI takes it; this command checks on one thread
       --max-bytes <N>         Bytes of JSON per chunk [default: 10000000]
+      --now <TIME>            The check's clock for signed-URL expiry, e.g. 2026-12-01T00:00:00Z [default: the current time]
+      --signed-url-min-days <DAYS>
+                              A signed URL that expires within this many days of --now is a warning [default: 7]
   -h, --help                  Print help`;
 
 const HELP = {
@@ -91,18 +96,21 @@ ${COMMON.replace('Options:\n', `Options:
       --resume <FILE>         Record acknowledged chunks in FILE and skip those it already holds
       --skip-invalid          Upload the valid rows of a manifest that has errors; the report lists the skipped rows
 `)}`,
+  probe: probeHelp(COMMON),
   serve: `${COMMANDS.serve}
 
 Usage: rowcheck serve [OPTIONS]
 
 Files are checked in the browser tab; nothing is sent anywhere unless you
-press Upload. The page may connect only to this server and to localhost,
-unless --allow-origin adds an upload endpoint.
+press Upload (or Check that assets load). The page may connect only to this
+server and to localhost, unless --allow-origin adds an upload endpoint, or
+--allow-probe lets it request assets from any host.
 
 Options:
       --port <N>              Port to listen on; 0 picks a free one [default: 8080]
       --host <HOST>           Address to listen on [default: 127.0.0.1]
       --allow-origin <URL>    An upload endpoint's origin the page may connect to (repeatable)
+      --allow-probe           Let the page request the manifest's assets from any http(s) host, when you press its button
   -h, --help                  Print help`,
 };
 
@@ -120,7 +128,7 @@ function version() {
 
 function parse(argv) {
   const [command, ...rest] = argv;
-  if (command === undefined) usage('a command is required: check, split, normalize, upload or serve');
+  if (command === undefined) usage('a command is required: check, split, normalize, upload, probe or serve');
   if (command === '-h' || command === '--help' || command === 'help') return { help: HELP[rest[0]] ?? HELP.top };
   if (command === '-V' || command === '--version') return { help: `rowcheck ${version()}` };
   if (!(command in COMMANDS)) usage(`unrecognized subcommand '${command}'`);
@@ -139,6 +147,8 @@ function parse(argv) {
         'max-rows': { type: 'string' },
         'max-bytes': { type: 'string' },
         threads: { type: 'string' },
+        now: { type: 'string' },
+        'signed-url-min-days': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...(command === 'split' && { out: { type: 'string' } }),
         ...(command === 'normalize' && { output: { type: 'string', short: 'o' } }),
@@ -152,6 +162,7 @@ function parse(argv) {
           'skip-invalid': { type: 'boolean', default: false },
           'labelbox-dataset': { type: 'string' },
         }),
+        ...(command === 'probe' && PROBE_FLAGS),
       },
     });
   } catch (e) {
@@ -171,6 +182,7 @@ function parse(argv) {
     return Number(text);
   };
   count('threads', 1);
+  if (values.now !== undefined) checkNow(values.now, command);
   const file = positionals[0];
   if (command === 'upload') {
     if (file === '-') usage('upload reads the manifest twice (it is checked whole before anything is sent), so it needs a <FILE>, not standard input', command);
@@ -179,7 +191,18 @@ function parse(argv) {
     values.timeoutMs = count('timeout-ms', 1) ?? 60_000;
     values.transport = transportFrom(values, process.env, (message) => usage(message, command));
   }
-  return { command, file, values, maxRows: count('max-rows', 1), maxBytes: count('max-bytes', 3) };
+  if (command === 'probe') values.probe = probeSettings(values, count, (message) => usage(message, command));
+  return { command, file, values, maxRows: count('max-rows', 1), maxBytes: count('max-bytes', 3), signedUrlMinDays: count('signed-url-min-days', 0) };
+}
+
+/** `--now`, read by the core as the check will read it, so a bad one is a usage error. */
+function checkNow(text, command) {
+  try {
+    openChecker({ now: text }).free();
+  } catch (e) {
+    if (!(e instanceof RowcheckError)) throw e;
+    usage(`invalid value '${text}' for '--now <TIME>': ${e.message.replace(/^now "[^"]*": /, '')}`, command);
+  }
 }
 
 function parseServe(args) {
@@ -191,6 +214,7 @@ function parseServe(args) {
         port: { type: 'string', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
         'allow-origin': { type: 'string', multiple: true, default: [] },
+        'allow-probe': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -205,7 +229,7 @@ function parseServe(args) {
     if (!origin) usage(`invalid value '${text}' for '--allow-origin <URL>': an http:// or https:// URL is required`, 'serve');
     return origin;
   });
-  return { command: 'serve', port, host: values.host, allowOrigins };
+  return { command: 'serve', port, host: values.host, allowOrigins, allowProbe: values['allow-probe'] };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -224,8 +248,10 @@ function optionFile(path, what) {
   }
 }
 
-function options({ values, maxRows, maxBytes }) {
+function options({ values, maxRows, maxBytes, signedUrlMinDays }) {
   const options = { strict: values.strict };
+  if (values.now !== undefined) options.now = values.now;
+  if (signedUrlMinDays !== undefined) options.signedUrlMinDays = signedUrlMinDays;
   if (values['existing-keys'] !== undefined) options.existingKeys = optionFile(values['existing-keys'], 'existing-keys');
   if (values.ontology !== undefined) options.ontology = optionFile(values.ontology, 'ontology');
   if (values.schema !== undefined) options.schema = optionFile(values.schema, 'schema');
@@ -340,10 +366,10 @@ function prepareOutDir(out) {
 }
 
 /** Serve the checker page until interrupted. */
-async function runServe({ port, host, allowOrigins }) {
+async function runServe({ port, host, allowOrigins, allowProbe }) {
   let server;
   try {
-    server = await serve({ port, host, allowOrigins });
+    server = await serve({ port, host, allowOrigins, allowProbe });
   } catch (e) {
     throw new Fatal(`cannot serve the checker page on ${host}:${port}: ${e.message}`);
   }
@@ -351,6 +377,7 @@ async function runServe({ port, host, allowOrigins }) {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}/`;
   process.stdout.write(`rowcheck: serving the checker page on ${url} (Ctrl-C to stop)\n`);
   if (allowOrigins.length) process.stdout.write(`rowcheck: the page may upload to ${allowOrigins.join(', ')}\n`);
+  if (allowProbe) process.stdout.write('rowcheck: the page may request assets from any http(s) host when you press "Check that assets load" (--allow-probe)\n');
   await new Promise((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, resolve);
   });
@@ -369,6 +396,20 @@ async function run(args) {
     await feed(args.file, checker, () => {});
     process.stdout.write(report(checker, args));
     return checker.errors > 0 ? 1 : 0;
+  }
+  if (args.command === 'probe') {
+    return runProbeCommand({
+      file: args.file,
+      name: args.file === '-' ? '<stdin>' : args.file,
+      format: args.values.format,
+      settings: args.values.probe,
+      check: async (file) => {
+        const checker = open(args, { collectAssets: true });
+        await feed(file, checker, () => {});
+        return checker;
+      },
+      Fatal,
+    });
   }
   if (args.command === 'upload') {
     return runUpload({

@@ -30,14 +30,27 @@ export function toBytes(input) {
 export function openChecker(options, emit = {}) {
   if (!loaded) throw new RowcheckError('NOT_INITIALIZED', 'the wasm is not loaded yet: await init() once before the first call');
   const json = optionsJson(options, emit);
+  return fromCore(() => new CoreChecker(json));
+}
+
+/** `make()`, with the core's "CODE: message" for a caller's mistake as a RowcheckError. */
+function fromCore(make) {
   try {
-    return new CoreChecker(json);
+    return make();
   } catch (e) {
-    // The core reports a caller's mistake as "CODE: message".
     const match = /^([A-Z_]+): ([\s\S]*)$/.exec(e?.message ?? '');
     if (match) throw new RowcheckError(match[1], match[2]);
     throw e;
   }
+}
+
+/**
+ * The probe of a finished core checker opened with `{ collectAssets: true }`
+ * (`rules`: `{ origin, browser, sample, seed, timeoutMs }`). The caller
+ * frees it; the checker may be freed at once.
+ */
+export function openProber(core, rules) {
+  return fromCore(() => core.prober(JSON.stringify(rules)));
 }
 
 /**
