@@ -213,6 +213,12 @@ impl Checker {
     pub fn take_plan(&mut self) -> Option<Plan> {
         self.rows.order.plan.take()
     }
+
+    /// The report, moved out (a prober takes it rather than a copy of a
+    /// report that may hold every row's diagnostics); empty afterwards.
+    pub fn take_report(&mut self) -> Report {
+        std::mem::take(&mut self.rows.order.report)
+    }
 }
 
 /// Check a whole manifest held in memory.

@@ -506,6 +506,8 @@ pub struct Prober {
     answered: Vec<bool>,
     probed: u64,
     found: Vec<Diagnostic>,
+    /// Of `found`, the errors.
+    errors: u64,
     refused: Option<String>,
 }
 
@@ -529,7 +531,7 @@ impl Prober {
             sample(&mut chosen, n as usize, options.seed);
         }
         let answered = vec![false; plan.targets.len()];
-        Prober { plan, check, options, chosen, answered, probed: 0, found: Vec::new(), refused }
+        Prober { plan, check, options, chosen, answered, probed: 0, found: Vec::new(), errors: 0, refused }
     }
 
     /// Why nothing is probed, when nothing is.
@@ -575,6 +577,11 @@ impl Prober {
         &self.found
     }
 
+    /// Errors in the merged report: the check's and the probe's.
+    pub fn errors(&self) -> u64 {
+        self.check.summary.errors + self.errors
+    }
+
     /// Judge the answer for target `id`. `Err` is the caller's mistake (an
     /// unknown id, or one answered before).
     pub fn answer(&mut self, id: u32, answer: &Answer) -> Result<Next, String> {
@@ -589,9 +596,11 @@ impl Prober {
         self.probed += 1;
         let target = &self.plan.targets[id as usize];
         let origin = &self.plan.origins[target.origin as usize];
+        let before = self.found.len();
         for source in &target.sources {
             judge(&self.options, &target.url, origin, source, answer, &mut self.found);
         }
+        self.errors += self.found[before..].iter().filter(|d| d.severity == Severity::Error).count() as u64;
         Ok(Next::Done)
     }
 
@@ -811,11 +820,12 @@ fn judge(options: &Options, url: &str, origin: &str, source: &Source, a: &Answer
             return;
         }
         429 => {
+            let wait = a.retry_after.as_deref().map_or(String::new(), |w| format!(" (Retry-After: {})", quote(w.trim())));
             add(
                 Code::ASSET_HTTP_ERROR,
                 Severity::Warning,
                 format!(
-                    "{what} answered {status}{phrase}{tries}: its host limits the request rate, which slows labelers too; probe again with a lower --concurrency or --per-host"
+                    "{what} answered {status}{phrase}{tries}{wait}: its host limits the request rate, which slows labelers too; probe again with a lower --concurrency or --per-host"
                 ),
             );
             return;
@@ -987,6 +997,10 @@ mod tests {
         assert_eq!(judged(Expect::Image, status(400)), vec![(Code::ASSET_HTTP_ERROR, Severity::Error)]);
         assert_eq!(judged(Expect::Image, status(503)), vec![(Code::ASSET_HTTP_ERROR, Severity::Warning)]);
         assert_eq!(judged(Expect::Image, status(429)), vec![(Code::ASSET_HTTP_ERROR, Severity::Warning)]);
+        let mut prober = Prober::new(plan(&[("https://h.example/a", Expect::Image)]), Report::new(), Options::default());
+        let limited = Answer { method: Some(Method::Get), status: Some(429), retry_after: Some("3600".into()), attempts: 1, ..Answer::default() };
+        prober.answer(0, &limited).unwrap();
+        assert!(prober.findings()[0].message.contains(r#"(Retry-After: "3600")"#), "{}", prober.findings()[0].message);
         assert_eq!(judged(Expect::Image, status(302)), vec![(Code::ASSET_REDIRECT, Severity::Warning)]);
         assert_eq!(judged(Expect::Tile, status(404)), vec![(Code::ASSET_NOT_FOUND, Severity::Error)], "a tile template as written");
         let failed = |f| Answer { failure: Some(f), ..Answer::default() };
@@ -1086,6 +1100,7 @@ mod tests {
         let rows: Vec<(Option<u64>, Code)> = report.diagnostics.iter().map(|d| (d.row, d.code)).collect();
         assert_eq!(rows, vec![(Some(0), Code::ASSET_NOT_FOUND), (Some(2), Code::ASSET_NOT_FOUND), (Some(3), Code::ASSET_NOT_PROBED)]);
         assert_eq!(report.summary.errors, 2);
+        assert_eq!(prober.errors(), 2);
         let summary = report.probe.unwrap();
         assert_eq!((summary.urls, summary.requested, summary.probed, summary.not_probed), (2, 2, 1, 1));
     }

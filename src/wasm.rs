@@ -185,14 +185,15 @@ impl Checker {
     }
 
     /// After `finish`, with `collectAssets`: a probe of the manifest's asset
-    /// URLs. `options_json`: `{origin, browser, sample, seed, timeoutMs}`.
+    /// URLs, which takes the report along (this checker's is empty after).
+    /// `options_json`: `{origin, browser, sample, seed, timeoutMs}`.
     pub fn prober(&mut self, options_json: &str) -> Result<Prober, JsError> {
         let options = probe_options(options_json)?;
         let plan = self
             .inner
             .take_plan()
             .ok_or_else(|| misuse("INVALID_STATE", "prober() needs a Checker made with collectAssets, and gives one prober"))?;
-        Ok(Prober { inner: probe::Prober::new(plan, self.inner.report().clone(), options) })
+        Ok(Prober { inner: probe::Prober::new(plan, self.inner.take_report(), options) })
     }
 }
 
@@ -344,6 +345,12 @@ impl Prober {
     #[wasm_bindgen(getter)]
     pub fn probed(&self) -> f64 {
         self.inner.probed() as f64
+    }
+
+    /// Errors in the merged report, the check's and the probe's so far.
+    #[wasm_bindgen(getter)]
+    pub fn errors(&self) -> f64 {
+        self.inner.errors() as f64
     }
 
     /// `gs://` URLs, listed but not requested.
