@@ -150,7 +150,7 @@ export async function runProbeCommand({ file, name, format, settings, check, Fat
       process.stderr.write(`rowcheck: probe interrupted after ${prober.probed} of ${plural(prober.total, 'URL', 'URLs')}; the report covers those\n`);
       return 130;
     }
-    return JSON.parse(prober.report(undefined, false)).summary.errors > 0 ? 1 : 0;
+    return prober.errors > 0 ? 1 : 0;
   } finally {
     prober.free();
   }

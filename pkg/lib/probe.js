@@ -72,14 +72,27 @@ export function runProbe(prober, transport) {
     hosts.get(host).queue.push([id, url]);
   }
   const total = targets.length;
+  // One listener on the caller's signal for every request in flight.
+  const inFlight = new Set();
+  signal?.addEventListener('abort', () => inFlight.forEach((c) => c.abort(signal.reason)), { once: true });
 
-  /** One request, its outcome as the core reads it. Throws only `signal.reason`. */
+  /**
+   * One request, its outcome as the core reads it. Throws only
+   * `signal.reason`. Its own controller and timer, both let go when it
+   * settles: AbortSignal.timeout and AbortSignal.any would keep a signal
+   * per request alive for the whole run.
+   */
   async function once(url, method) {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const both = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    inFlight.add(controller);
     const headers = method === 'GET' ? { Range: 'bytes=0-1023' } : {};
     if (!browser) headers.Origin = origin;
-    const init = { method, headers, signal: both, redirect: 'follow', credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' };
+    const init = { method, headers, signal: controller.signal, redirect: 'follow', credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' };
     if (browser) init.mode = 'cors';
     try {
       const response = await send(url, init);
@@ -93,8 +106,11 @@ export function runProbe(prober, transport) {
       return { method, status: response.status, headers: got, ...(response.redirected && { url: response.url }) };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) return { method, failure: 'timeout' };
+      if (timedOut) return { method, failure: 'timeout' };
       return { method, ...(browser ? await browserFailure(url, error) : nodeFailure(error)) };
+    } finally {
+      clearTimeout(timer);
+      inFlight.delete(controller);
     }
   }
 
