@@ -205,6 +205,20 @@ test('rowcheck/worker in headless Chromium: probeFile gives the same codes on th
       return probeFile(new Blob(['[]']), { origin: 'https://app.labelbox.com' }).then(() => 'resolved', (e) => e.code);
     });
     assert.equal(refused, 'INVALID_OPTIONS', 'in a browser the origin is the page');
+
+    // Aborting stops the requests, and the call still resolves to what was probed.
+    const slow = JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ row_data: `${server.base}/slow.jpg?w=${i}`, media_type: 'IMAGE' })));
+    const stopped = await page.evaluate(async (text) => {
+      const { probeFile } = await import('rowcheck/worker');
+      const controller = new AbortController();
+      const started = performance.now();
+      const report = probeFile(new Blob([text]), { timeoutMs: 60_000, signal: controller.signal, onProgress: ({ probe }) => probe === undefined && setTimeout(() => controller.abort(), 300) });
+      const { probe } = await report;
+      return { probe, ms: performance.now() - started };
+    }, slow);
+    assert.equal(stopped.probe.interrupted, true);
+    assert.ok(stopped.probe.probed < 50);
+    assert.ok(stopped.ms < 5000, `${stopped.ms} ms`);
   } finally {
     await close();
   }
