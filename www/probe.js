@@ -62,12 +62,12 @@ export class ProbePanel {
       els.intro.textContent = `Nothing can be probed: ${plan.refused}.`;
       return;
     }
-    const gs = plan.notProbed ? ` ${plural(plan.notProbed, 'gs:// URL needs', 'gs:// URLs need')} the platform's Google Cloud integration and will not be requested.` : '';
+    const gs = plan.notProbed ? `${plural(plan.notProbed, 'gs:// URL needs', 'gs:// URLs need')} the platform's Google Cloud integration and will not be requested` : '';
     if (plan.urls === 0) {
-      els.intro.textContent = `The manifest names no http or https asset URL to request.${gs}`;
+      els.intro.textContent = `The manifest names no http or https asset URL to request${gs ? `; ${gs}` : ''}.`;
       return;
     }
-    els.intro.textContent = `Pressing the button sends one HEAD request (or a GET of the first 1,024 bytes) from this browser for each of the ${plural(plan.urls, 'asset URL', 'asset URLs')}, to exactly these ${plural(plan.hosts.length, 'host', 'hosts')}, and nowhere else:${gs}`;
+    els.intro.textContent = `Pressing the button sends one HEAD request (or a GET of the first 1,024 bytes) from this browser for each of the ${plural(plan.urls, 'asset URL', 'asset URLs')}${gs ? ` (${gs})` : ''}, to exactly these ${plural(plan.hosts.length, 'host', 'hosts')}, and nowhere else:`;
     els.hosts.replaceChildren(
       ...plan.hosts.map(({ origin, urls }) => {
         const li = document.createElement('li');
