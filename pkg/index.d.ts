@@ -58,6 +58,27 @@ export interface Report {
   };
   diagnostics: Diagnostic[];
   chunks: ChunkInfo[];
+  /** Only in a probe's report: what was requested. */
+  probe?: ProbeSummary;
+}
+
+export interface ProbeSummary {
+  /** Distinct http(s) asset URLs in the manifest. */
+  urls: number;
+  /** Of those, the ones requested (all, or `sample`). */
+  requested: number;
+  /** Requests answered (or failed) and judged. */
+  probed: number;
+  /** Hosts contacted. */
+  hosts: number;
+  /** gs:// URLs: they need the platform's Google Cloud integration, and are listed (ASSET_NOT_PROBED) but not requested. */
+  not_probed: number;
+  /** The origin whose CORS answer was judged (in a browser, the page's). */
+  origin: string;
+  /** Stopped (signal) before every URL was probed. */
+  interrupted: boolean;
+  /** Why nothing was probed: the manifest cannot be read to its end. */
+  refused?: string;
 }
 
 export type MediaType =
@@ -86,6 +107,56 @@ export interface Options {
   maxRows?: number;
   /** Bytes of JSON per chunk (the default: chunkLimits().maxBytes). */
   maxBytes?: number;
+  /**
+   * The check's clock for signed-URL expiry (SIGNED_URL_EXPIRED, SIGNED_URL_EXPIRING):
+   * a Date, a date-time string such as '2026-12-01T00:00:00Z', or milliseconds since 1970.
+   * Default: the current time; give one for reproducible results.
+   */
+  now?: Date | string | number;
+  /** A signed URL that expires within this many days of `now` is a warning (default 7). */
+  signedUrlMinDays?: number;
+}
+
+/** How probe() requests the assets. */
+export interface ProbeSettings {
+  /**
+   * Node only: the labeling app's origin, sent as `Origin` and judged in CORS answers
+   * (default 'https://app.labelbox.com'). In a browser, requests come from the page's origin.
+   */
+  origin?: string;
+  /** Requests in flight at once (default 16). */
+  concurrency?: number;
+  /** Requests in flight to one host (default 6). */
+  perHost?: number;
+  /** Per request (default 10,000). */
+  timeoutMs?: number;
+  /** Retries for 408, 429, 5xx and dropped connections, honoring Retry-After (default 2). */
+  retries?: number;
+  /** First backoff, doubled per retry, with full jitter (default 250). */
+  backoffMs?: number;
+  /** Longest wait between attempts; a Retry-After above it is not waited for (default 10,000). */
+  maxBackoffMs?: number;
+  /** Probe only this many of the distinct URLs, picked by `seed` (the same ones every run). */
+  sample?: number;
+  /** Which sample (default 0). */
+  seed?: number;
+  /** Stops the requests; the call then resolves to what was probed. */
+  signal?: AbortSignal;
+  /** After each URL is judged. */
+  onProgress?: (progress: { probed: number; total: number }) => void;
+}
+
+export interface ProbeOptions extends Options, ProbeSettings {}
+
+/** What a probe would request: every host it contacts, and nothing else. */
+export interface ProbePlan {
+  hosts: { origin: string; urls: number }[];
+  /** URLs that would be requested. */
+  urls: number;
+  /** gs:// URLs listed but not requested. */
+  notProbed: number;
+  /** Why nothing would be probed. */
+  refused?: string;
 }
 
 export type Input = Uint8Array | ArrayBuffer | string;
@@ -119,6 +190,18 @@ export function check(input: Input, options?: Options): Report;
  * container, or are null when the file itself failed (`report.summary.file_failed`).
  */
 export function normalize(input: Input, options?: Options): { bytes: Uint8Array | null; report: Report };
+
+/**
+ * Check, then request every distinct asset URL (HEAD, or a ranged GET where
+ * HEAD does not tell) and judge each answer: the check's report with the
+ * ASSET_* findings merged in, and `probe` saying what was requested. Pass
+ * the check's report, not this one, to upload(): a probe's findings do not
+ * change the chunks.
+ */
+export function probe(input: Input, options?: ProbeOptions): Promise<Report & { probe: ProbeSummary }>;
+
+/** The hosts probe() would contact, with no request sent. */
+export function probePlan(input: Input, options?: ProbeOptions): ProbePlan;
 
 /** Check and split the valid rows into upload chunks (each a JSON array); none when the file itself failed. */
 export function split(input: Input, options?: Options): { chunks: Uint8Array[]; report: Report };

@@ -1,7 +1,7 @@
 // Types for rowcheck/worker: a File checked, split or normalized in a Web Worker.
-import type { Options, Report } from './index.js';
+import type { Options, ProbePlan, ProbeSettings, ProbeSummary, Report } from './index.js';
 
-export type { Options, Report } from './index.js';
+export type { Options, ProbePlan, ProbeSettings, ProbeSummary, Report } from './index.js';
 export { RowcheckError } from './index.js';
 
 /** Posted at most every 100 ms while the file is read, and once at the end. */
@@ -14,6 +14,8 @@ export interface Progress {
   rows: number;
   /** Error diagnostics so far. */
   errors: number;
+  /** probeFile() only, once the file is read: URLs judged so far, of `total`. */
+  probe?: { probed: number; total: number };
 }
 
 export interface FileOptions extends Options {
@@ -44,6 +46,21 @@ export function checkFile(file: Blob, options?: FileOptions): Promise<Report>;
  */
 export function splitFile(file: Blob, options: SplitFileOptions & { onChunk: NonNullable<SplitFileOptions['onChunk']> }): Promise<{ report: Report }>;
 export function splitFile(file: Blob, options?: SplitFileOptions): Promise<{ chunks: Uint8Array[]; report: Report }>;
+
+export interface ProbeFileOptions extends FileOptions, Omit<ProbeSettings, 'origin' | 'signal' | 'onProgress'> {}
+
+/**
+ * Check, then request every asset URL from the worker with this browser's
+ * fetch in CORS mode (what the labeling editor's own requests meet), from
+ * this page's origin: the same findings as probe(), except that CORS is
+ * judged for this page's origin. The page's Content-Security-Policy must let
+ * it connect to every host (see probePlanFile()). After `signal` aborts, the
+ * requests stop and it resolves to what was probed.
+ */
+export function probeFile(file: Blob, options?: ProbeFileOptions): Promise<Report & { probe: ProbeSummary }>;
+
+/** The hosts probeFile() would contact, worked out in a worker, with no request sent. */
+export function probePlanFile(file: Blob, options?: ProbeFileOptions): Promise<ProbePlan>;
 
 /** Check and normalize in a worker; the same bytes and report as normalize() (bytes null when the file itself failed). */
 export function normalizeFile(file: Blob, options?: FileOptions): Promise<{ bytes: Uint8Array | null; report: Report }>;

@@ -14,10 +14,12 @@ use crate::json::{self, Kind};
 use crate::media::{self, MediaType};
 use crate::metadata::{self, Ontology};
 use crate::normalize;
+use crate::probe::{self, Asset, Plan};
 use crate::reader::{Container, FileProblem, Span, SpanKind};
 use crate::report::{Code, Diagnostic, Findings, Report, quote};
 use crate::row::{self, Field};
 use crate::schema::UserSchema;
+use crate::signed_url;
 
 /// Where the per-row checks run. Either way every row's result reaches
 /// [`InOrder::settle`] in file order, so the results do not depend on it.
@@ -36,6 +38,7 @@ impl Runner for Inline {
     fn row(&mut self, span: Span<'_>, order: &mut InOrder) {
         let outcome = self.0.check(&span);
         order.settle(&span, outcome, &mut self.0.findings, &self.0.row_json);
+        order.add_assets(&span, &mut self.0.assets);
     }
 
     fn drain(&mut self, _: &mut InOrder) {}
@@ -63,6 +66,10 @@ pub(crate) struct RowRules {
     /// The row's normalized JSON, when it passed the per-row checks.
     pub(crate) row_json: Vec<u8>,
     url_row: Vec<u8>,
+    signed: Option<signed_url::Rule>,
+    /// Collect the row's asset URLs into `assets`, for a probe.
+    collect: bool,
+    assets: Vec<Asset<'static>>,
 }
 
 /// What the per-row checks learned that the in-order part needs.
@@ -104,10 +111,12 @@ pub(crate) struct InOrder {
     normalized: Option<Vec<u8>>,
     /// Scratch for a URL-list row the schema checks.
     url_row: Vec<u8>,
+    /// Every asset URL so far, for a probe.
+    plan: Option<Plan>,
 }
 
 impl RowRules {
-    pub(crate) fn new(strict: bool, ontology: Arc<Ontology>) -> RowRules {
+    pub(crate) fn new(strict: bool, ontology: Arc<Ontology>, signed: Option<signed_url::Rule>, collect: bool) -> RowRules {
         RowRules {
             strict,
             ontology,
@@ -117,13 +126,16 @@ impl RowRules {
             media_scratch: media::Scratch::default(),
             row_json: Vec::new(),
             url_row: Vec::new(),
+            signed,
+            collect,
+            assets: Vec::new(),
         }
     }
 
     /// The same rules with scratch space of their own, for another thread.
     #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn for_another_thread(&self) -> RowRules {
-        RowRules::new(self.strict, Arc::clone(&self.ontology))
+        RowRules::new(self.strict, Arc::clone(&self.ontology), self.signed.clone(), self.collect)
     }
 
     /// Every check that needs only this row. Findings are left in
@@ -131,6 +143,7 @@ impl RowRules {
     pub(crate) fn check(&mut self, span: &Span<'_>) -> Outcome {
         self.findings.clear();
         self.row_json.clear();
+        self.assets.clear();
         let text = match std::str::from_utf8(span.bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -190,6 +203,25 @@ impl RowRules {
         if let Some(raw) = row.get(Field::Attachments) {
             attachment::check(raw, findings)?;
         }
+        // Rows without an expiry parameter anywhere in their text skip the rule.
+        if let Some(rule) = self.signed.as_ref().filter(|r| r.may_apply(text.as_bytes())) {
+            let mut assets = Vec::new();
+            probe::assets(&row, resolved.media, false, &mut assets)?;
+            for a in &assets {
+                rule.check(&a.url, &|| a.pointer.clone(), a.offset, findings);
+            }
+        }
+        if self.collect {
+            let mut assets = Vec::new();
+            probe::assets(&row, resolved.media, true, &mut assets)?;
+            // A URL the check refused is not requested: its error says enough.
+            let refused = |a: &Asset<'_>| {
+                let url_error = |f: &&crate::report::Finding| matches!(f.code, Code::URL_INVALID | Code::URL_SCHEME | Code::URL_UNSUPPORTED_CHAR);
+                findings.list.iter().filter(url_error).any(|f| f.pointer == a.pointer)
+            };
+            assets.retain(|a| !refused(a));
+            self.assets.extend(assets.into_iter().map(Asset::into_owned));
+        }
         let valid = !findings.has_errors();
         if valid {
             if findings.rewrite {
@@ -213,8 +245,34 @@ impl RowRules {
 }
 
 impl InOrder {
-    pub(crate) fn new(schema: Option<UserSchema>, keys: KeyIndex, chunker: Chunker, emit_normalized: bool) -> InOrder {
-        InOrder { schema, keys, chunker, report: Report::new(), normalized: emit_normalized.then(Vec::new), url_row: Vec::new() }
+    pub(crate) fn new(schema: Option<UserSchema>, keys: KeyIndex, chunker: Chunker, emit_normalized: bool, collect_assets: bool) -> InOrder {
+        InOrder {
+            schema,
+            keys,
+            chunker,
+            report: Report::new(),
+            normalized: emit_normalized.then(Vec::new),
+            url_row: Vec::new(),
+            plan: collect_assets.then(Plan::default),
+        }
+    }
+
+    /// A settled row's asset URLs, into the probe's plan (when collecting).
+    pub(crate) fn add_assets(&mut self, span: &Span<'_>, assets: &mut Vec<Asset<'static>>) {
+        let Some(plan) = &mut self.plan else { return };
+        for asset in assets.drain(..) {
+            let (line, column) = if span.kind == SpanKind::Url { (span.line, span.column) } else { position(span, asset.offset as usize) };
+            plan.add(span.index, (span.offset, span.bytes.len() as u64), line, column, asset);
+        }
+    }
+
+    pub(crate) fn take_plan(&mut self) -> Option<Plan> {
+        self.plan.take()
+    }
+
+    /// The report, moved out; empty afterwards.
+    pub(crate) fn take_report(&mut self) -> Report {
+        std::mem::take(&mut self.report)
     }
 
     /// A problem with the file itself, once every row before it is settled.

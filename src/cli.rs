@@ -13,6 +13,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::chunk::{MAX_BYTES, MAX_ROWS, MAX_ROWS_WITH_METADATA, MIN_BYTES, MIN_ROWS, grouped};
+use crate::probe::APP_ORIGIN;
+use crate::signed_url::DEFAULT_MIN_DAYS;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Spec {
@@ -61,6 +63,8 @@ pub enum Value {
     Choice { value_name: &'static str, choices: &'static [&'static str], default: &'static str },
     /// A whole number from `min` to `max`.
     Count { value_name: &'static str, min: u64, max: Option<u64>, default: Option<u64> },
+    /// A date-time, read by [`parse_time`].
+    Time { value_name: &'static str },
 }
 
 const FILE: &str = "The manifest (JSON array, NDJSON or URL list); `-` reads standard input";
@@ -95,6 +99,16 @@ fn check_flags() -> Vec<Flag> {
             "threads",
             count(1, Some(256), None),
             "Threads that check rows [default: the number of CPUs]; results do not depend on it. The npm package checks on one thread",
+        ),
+        flag(
+            "now",
+            Value::Time { value_name: "TIME" },
+            "The check's clock for signed-URL expiry, e.g. 2026-12-01T00:00:00Z [default: the current time]",
+        ),
+        flag(
+            "signed-url-min-days",
+            Value::Count { value_name: "DAYS", min: 0, max: None, default: Some(DEFAULT_MIN_DAYS as u64) },
+            "A signed URL that expires within this many days of --now is a warning",
         ),
     ]
 }
@@ -166,6 +180,35 @@ pub fn spec() -> Spec {
                 ),
             },
             Command {
+                name: "probe",
+                about: "Check, then request every asset URL (HEAD or a ranged GET) and report the assets that will not load (npm package)",
+                native: false,
+                file: Some(FILE),
+                flags: with(vec![
+                    flag(
+                        "origin",
+                        Value::Text { value_name: "URL", default: Some(APP_ORIGIN) },
+                        "The labeling app's origin, sent as Origin and judged in CORS answers",
+                    ),
+                    flag("concurrency", count(1, None, Some(16)), "Requests in flight at once"),
+                    flag("per-host", count(1, None, Some(6)), "Requests in flight to one host"),
+                    flag("timeout-ms", count(1, None, Some(10_000)), "Per request"),
+                    flag("retries", count(0, None, Some(2)), "Retries for 408, 429, 5xx and dropped connections, honoring Retry-After"),
+                    flag("sample", count(1, None, None), "Probe only N of the distinct URLs, picked by --seed (the same N every run)"),
+                    flag("seed", count(0, None, Some(0)), "Which sample --sample picks"),
+                    flag("dry-run", Value::Switch, "List the hosts and URL counts; send nothing"),
+                ]),
+                usage: None,
+                after_help: Some(
+                    "Each distinct http(s) URL (row_data, attachments, PDF text layers, one tile of\n\
+                     a tile layer) is requested once, from this machine, with the --origin as Origin;\n\
+                     gs:// URLs are listed but not requested. --dry-run prints the hosts that would\n\
+                     be contacted and contacts none.\n\
+                     Exit status: 0 no errors, 1 errors in the manifest or its assets, 2 usage or\n\
+                     I/O error, 130 interrupted (the report covers what was probed).",
+                ),
+            },
+            Command {
                 name: "serve",
                 about: "Serve the checker page (check, fix and upload in a browser) on this machine (npm package)",
                 native: false,
@@ -174,16 +217,24 @@ pub fn spec() -> Spec {
                     flag("port", count(0, Some(65_535), Some(8080)), "Port to listen on; 0 picks a free one"),
                     flag("host", Value::Text { value_name: "HOST", default: Some("127.0.0.1") }, "Address to listen on"),
                     Flag { repeatable: true, ..flag("allow-origin", text("URL"), "An upload endpoint's origin the page may connect to (repeatable)") },
+                    flag("allow-probe", Value::Switch, "Let the page request the manifest's assets from any http(s) host, when you press its button"),
                 ],
                 usage: None,
                 after_help: Some(
                     "Files are checked in the browser tab; nothing is sent anywhere unless you\n\
-                     press Upload. The page may connect only to this server and to localhost,\n\
-                     unless --allow-origin adds an upload endpoint.",
+                     press Upload (or Check that assets load). The page may connect only to this\n\
+                     server and to localhost, unless --allow-origin adds an upload endpoint, or\n\
+                     --allow-probe lets it request assets from any host.",
                 ),
             },
         ],
     }
+}
+
+/// A date-time flag's value (`--now`), in Unix seconds: any form a
+/// metadata date-time may take, no offset meaning UTC.
+pub fn parse_time(text: &str) -> Result<i64, String> {
+    crate::datetime::parse(text).map(|t| t.unix_seconds()).map_err(|e| format!("an ISO 8601 date-time such as 2026-12-01T00:00:00Z is required ({e})"))
 }
 
 /// A whole-number flag's value, from `min` to `max`.
@@ -253,6 +304,7 @@ fn clap_arg(f: Flag) -> clap::Arg {
                 None => arg,
             }
         }
+        Value::Time { value_name } => arg.value_name(value_name).value_parser(parse_time),
     };
     if f.repeatable { arg.action(clap::ArgAction::Append) } else { arg }
 }

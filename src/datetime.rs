@@ -30,6 +30,11 @@ impl DateTime<'_> {
         self.canonical
     }
 
+    /// Seconds since 1970-01-01T00:00:00Z (the fraction dropped).
+    pub fn unix_seconds(&self) -> i64 {
+        days_from_civil(self.year, self.month, self.day) * 86_400 + self.seconds_of_day
+    }
+
     /// Append the canonical `YYYY-MM-DDTHH:MM:SS[.fraction]Z` form.
     pub fn write(&self, out: &mut Vec<u8>) {
         let s = self.seconds_of_day;
@@ -361,7 +366,7 @@ fn is_leap(y: i64) -> bool {
     y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
 }
 
-fn days_in_month(y: i64, m: i64) -> i64 {
+pub(crate) fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         2 if is_leap(y) => 29,
         2 => 28,
@@ -371,7 +376,7 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 }
 
 // Howard Hinnant's civil-calendar algorithms.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -380,7 +385,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -443,6 +448,12 @@ mod tests {
         ] {
             assert!(canonical(bad).is_err(), "{bad} should be rejected, got {:?}", canonical(bad));
         }
+    }
+
+    #[test]
+    fn unix_seconds() {
+        assert_eq!(parse("1970-01-01T00:00:00Z").unwrap().unix_seconds(), 0);
+        assert_eq!(parse("2026-12-01T01:00:00+01:00").unwrap().unix_seconds(), 1_796_083_200);
     }
 
     #[test]

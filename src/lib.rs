@@ -23,10 +23,12 @@ mod normalize;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
 mod pipeline;
+pub mod probe;
 mod reader;
 mod report;
 mod row;
 mod schema;
+mod signed_url;
 mod url;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -41,3 +43,4 @@ pub use pipeline::{Checker, Options, check, parse_key_list};
 pub use reader::Container;
 pub use report::{ChunkInfo, Code, Diagnostic, Report, Severity, Summary};
 pub use schema::UserSchema;
+pub use signed_url::DEFAULT_MIN_DAYS;

@@ -9,7 +9,9 @@ use crate::global_key::KeyIndex;
 use crate::metadata::Ontology;
 use crate::reader::{Container, FileProblem, Reader, Sink, Span};
 use crate::report::Report;
+use crate::probe::Plan;
 use crate::schema::UserSchema;
+use crate::signed_url;
 
 /// How a run is configured. Misuse (an unreadable ontology, say) is an
 /// error for the caller; everything about the manifest is a diagnostic.
@@ -29,6 +31,15 @@ pub struct Options {
     /// Threads that check rows (native builds; 0 or 1 checks on the
     /// caller's thread). Results are the same for any number.
     pub threads: usize,
+    /// The check's clock, in Unix seconds, for the signed-URL rule. `None`
+    /// leaves that rule off: the CLIs and the JS layer pass the current
+    /// time unless told another (`--now`), so a library caller decides.
+    pub now: Option<i64>,
+    /// A signed URL expiring sooner than this many days after `now` is a
+    /// warning (`None`: [`signed_url::DEFAULT_MIN_DAYS`]).
+    pub signed_url_min_days: Option<u32>,
+    /// Collect every asset URL for a probe ([`Checker::take_plan`]).
+    pub collect_assets: bool,
 }
 
 /// `--existing-keys`: one key per line, or a JSON array of strings.
@@ -68,13 +79,16 @@ impl Checker {
         for key in &options.existing_keys {
             keys.insert_existing(key);
         }
-        let rules = RowRules::new(options.strict, Arc::new(options.ontology.unwrap_or_default()));
+        let min_days = options.signed_url_min_days.unwrap_or(signed_url::DEFAULT_MIN_DAYS);
+        let signed = options.now.map(|now| signed_url::Rule::new(now, min_days));
+        let rules = RowRules::new(options.strict, Arc::new(options.ontology.unwrap_or_default()), signed, options.collect_assets);
         // wasm32-unknown-unknown has no threads; a Worker takes the page's
-        // checks off its thread instead.
-        let pooled = cfg!(not(target_arch = "wasm32")) && options.threads > 1;
+        // checks off its thread instead. Collecting assets, which only a
+        // probe does, keeps rows on one thread too.
+        let pooled = cfg!(not(target_arch = "wasm32")) && options.threads > 1 && !options.collect_assets;
         let runner = runner(rules, pooled.then_some(options.threads));
         let chunker = Chunker::new(options.limits, options.emit_chunks);
-        let order = InOrder::new(options.schema, keys, chunker, options.emit_normalized);
+        let order = InOrder::new(options.schema, keys, chunker, options.emit_normalized, options.collect_assets);
         Checker { reader: Reader::new(), rows: Rows { runner, order }, finished: false }
     }
 
@@ -130,6 +144,18 @@ impl Checker {
 
     pub fn into_report(self) -> Report {
         self.rows.order.into_report()
+    }
+
+    /// Every asset URL of the rows read so far (with `collect_assets`),
+    /// deduplicated, for a [`probe::Prober`]; taken once.
+    pub fn take_plan(&mut self) -> Option<Plan> {
+        self.rows.order.take_plan()
+    }
+
+    /// The report, moved out (a prober takes it rather than a copy of a
+    /// report that may hold every row's diagnostics); empty afterwards.
+    pub fn take_report(&mut self) -> Report {
+        self.rows.order.take_report()
     }
 }
 

@@ -89,6 +89,17 @@ codes! {
     URL_REPAIRED: "warning", r#"a URL browsers load only after repairing it (`https:/x`, `https:x`, `https:///x`, backslashes); the suggestion is the parser's reading"#;
     URL_FOLDER: "warning", r#"an asset URL whose path ends with `/`: a folder, not a file"#;
     ROW_DATA_LOCAL_PATH: "warning", r#"a string `row_data` without a scheme that looks like a local file path (`images/a.png`, `C:\data\a.mp4`), read as TEXT"#;
+    SIGNED_URL_EXPIRED: "error", r#"a signed URL (GCS `X-Goog-Date`+`X-Goog-Expires`, S3 `X-Amz-Date`+`X-Amz-Expires`, `Expires` with `Signature`, Azure SAS `se`) already expired at the check's time (`--now`)"#;
+    SIGNED_URL_EXPIRING: "warning", r#"a signed URL that expires within `--signed-url-min-days` (default 7) of the check's time"#;
+    ASSET_FORBIDDEN: "error", r#"`rowcheck probe`: the asset answered 401 or 403 (a private bucket without delegated access, or a bad or expired signature)"#;
+    ASSET_NOT_FOUND: "error (warning for a computed tile)", r#"`rowcheck probe`: the asset answered 404 or 410"#;
+    ASSET_HTTP_ERROR: "error (warning for 429 and 5xx)", r#"`rowcheck probe`: another 4xx status, or 429 or 5xx after every retry"#;
+    ASSET_UNREACHABLE: "error", r#"`rowcheck probe`: no answer: a timeout, a name that does not resolve, a refused or dropped connection, a failed TLS handshake"#;
+    ASSET_CONTENT_TYPE: "error for text/html, else warning", r#"`rowcheck probe`: a `Content-Type` that does not fit the row's media type (an HTML page for an image is almost always a login or expired-link page)"#;
+    ASSET_TOO_LARGE: "error (warning for a PDF's automatic text layer)", r#"`rowcheck probe`: over a published size limit (a video over 1024 MB; a PDF without a text layer over 20 MB)"#;
+    ASSET_REDIRECT: "warning", r#"`rowcheck probe`: the asset redirects to another host, or answers a redirect that was not followed"#;
+    ASSET_CORS: "warning", r#"`rowcheck probe`: `Access-Control-Allow-Origin` missing or not the labeling app's origin (`--origin`), so the editor cannot read the asset from the browser"#;
+    ASSET_NOT_PROBED: "info", r#"`rowcheck probe`: a `gs://` URL, which needs the platform's Google Cloud integration; not probed"#;
 }
 
 impl Serialize for Code {
@@ -217,12 +228,36 @@ pub struct ChunkInfo {
     pub bytes: u64,
 }
 
+/// What a probe of the assets did (`rowcheck probe` reports only).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProbeSummary {
+    /// Distinct http(s) asset URLs in the manifest.
+    pub urls: u64,
+    /// Of those, the ones to request (all, or a sample).
+    pub requested: u64,
+    /// Requests answered (or failed) and judged.
+    pub probed: u64,
+    /// Hosts contacted.
+    pub hosts: u64,
+    /// `gs://` URLs, left to the platform's integration.
+    pub not_probed: u64,
+    /// The origin whose CORS answer was judged.
+    pub origin: String,
+    /// Stopped before every URL was probed.
+    pub interrupted: bool,
+    /// Why nothing was probed, when nothing was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
     pub version: u32,
     pub summary: Summary,
     pub diagnostics: Vec<Diagnostic>,
     pub chunks: Vec<ChunkInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<ProbeSummary>,
 }
 
 impl Report {
@@ -280,6 +315,10 @@ impl Report {
         }
         out.push_str(&self.summary_line());
         out.push('\n');
+        if let Some(p) = &self.probe {
+            out.push_str(&p.line());
+            out.push('\n');
+        }
         out
     }
 
@@ -294,6 +333,26 @@ impl Report {
             s.errors,
             s.warnings,
             self.chunks.len()
+        )
+    }
+}
+
+impl ProbeSummary {
+    /// One line under the report's summary.
+    pub fn line(&self) -> String {
+        let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        if let Some(why) = &self.refused {
+            return format!("probe: nothing probed: {why}");
+        }
+        let of = if self.requested < self.urls { format!(" (a sample of the {})", self.urls) } else { String::new() };
+        let stopped = if self.interrupted { "; interrupted" } else { "" };
+        let gs = if self.not_probed > 0 { format!("; {} not probed", plural(self.not_probed, "gs:// URL", "gs:// URLs")) } else { String::new() };
+        format!(
+            "probe: {} of {}{of} on {} answered, as {}{gs}{stopped}",
+            self.probed,
+            plural(self.requested, "asset URL", "asset URLs"),
+            plural(self.hosts, "host", "hosts"),
+            self.origin
         )
     }
 }

@@ -10,6 +10,8 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::metadata::OntologyEntry;
+use crate::probe::{self, Answer, Failure, Method, Next};
+use crate::report::quote;
 use crate::{Limits, Ontology, Options, UserSchema, parse_key_list};
 
 #[derive(Deserialize, Default)]
@@ -30,11 +32,28 @@ struct JsOptions {
     emit_chunks: bool,
     #[serde(default)]
     emit_normalized: bool,
+    /// The check's clock, a date-time the JS layer fills in when the caller gives none.
+    now: Option<String>,
+    signed_url_min_days: Option<u32>,
+    #[serde(default)]
+    collect_assets: bool,
 }
 
 /// The keys of [`JsOptions`]: serde-wasm-bindgen reads a struct by its
 /// fields' names, so it never sees another key to refuse.
-const OPTION_KEYS: [&str; 8] = ["strict", "existingKeys", "ontology", "schema", "maxRows", "maxBytes", "emitChunks", "emitNormalized"];
+const OPTION_KEYS: [&str; 11] = [
+    "strict",
+    "existingKeys",
+    "ontology",
+    "schema",
+    "maxRows",
+    "maxBytes",
+    "emitChunks",
+    "emitNormalized",
+    "now",
+    "signedUrlMinDays",
+    "collectAssets",
+];
 
 /// A caller's mistake, as a JavaScript `Error` with a `code` (the JS layer
 /// makes it a `RowcheckError` with that code).
@@ -61,19 +80,26 @@ fn given(value: JsValue) -> Option<Given> {
     })
 }
 
-fn options(value: JsValue) -> Result<Options, JsValue> {
+/// `value` is undefined, or an object holding only `keys`.
+fn only_keys(value: &JsValue, keys: &[&str]) -> Result<(), JsValue> {
+    if value.is_undefined() {
+        return Ok(());
+    }
     // serde would read an array as a struct's fields in order.
-    if !value.is_undefined() && (!value.is_object() || js_sys::Array::is_array(&value)) {
+    if !value.is_object() || js_sys::Array::is_array(value) {
         return Err(misuse("INVALID_OPTIONS", "options must be an object"));
     }
-    if !value.is_undefined() {
-        for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()) {
-            let key = key.as_string().unwrap_or_default();
-            if !OPTION_KEYS.contains(&key.as_str()) {
-                return Err(misuse("INVALID_OPTIONS", format!("unknown option \"{key}\"; the options are {}", OPTION_KEYS.join(", "))));
-            }
+    for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()) {
+        let key = key.as_string().unwrap_or_default();
+        if !keys.contains(&key.as_str()) {
+            return Err(misuse("INVALID_OPTIONS", format!("unknown option \"{key}\"; the options are {}", keys.join(", "))));
         }
     }
+    Ok(())
+}
+
+fn options(value: JsValue) -> Result<Options, JsValue> {
+    only_keys(&value, &OPTION_KEYS)?;
     let o: JsOptions =
         if value.is_undefined() { JsOptions::default() } else { serde_wasm_bindgen::from_value(value).map_err(|e| misuse("INVALID_OPTIONS", e))? };
     let existing_keys = match given(o.existing_keys) {
@@ -101,6 +127,10 @@ fn options(value: JsValue) -> Result<Options, JsValue> {
     };
     let schema = schema.transpose().map_err(|e| misuse("INVALID_SCHEMA", e))?;
     let limits = Limits::new(o.max_rows, o.max_bytes).map_err(|e| misuse("INVALID_OPTIONS", e))?;
+    let now = match o.now {
+        Some(text) => Some(crate::cli::parse_time(&text).map_err(|e| misuse("INVALID_OPTIONS", format!("now {}: {e}", quote(&text))))?),
+        None => None,
+    };
     Ok(Options {
         strict: o.strict,
         existing_keys,
@@ -111,6 +141,9 @@ fn options(value: JsValue) -> Result<Options, JsValue> {
         emit_normalized: o.emit_normalized,
         // wasm32-unknown-unknown has no threads; a Worker is the way off the page's thread.
         threads: 1,
+        now,
+        signed_url_min_days: o.signed_url_min_days,
+        collect_assets: o.collect_assets,
     })
 }
 
@@ -193,6 +226,18 @@ impl Checker {
     pub fn file_failed(&self) -> bool {
         self.inner.report().file_failed()
     }
+
+    /// After `finish`, with `collectAssets`: a probe of the manifest's asset
+    /// URLs, which takes the report along (this checker's is empty after).
+    /// `options`: `{origin, browser, sample, seed, timeoutMs}`, each optional.
+    pub fn prober(&mut self, options: JsValue) -> Result<Prober, JsValue> {
+        let options = probe_options(options)?;
+        let plan = self
+            .inner
+            .take_plan()
+            .ok_or_else(|| misuse("INVALID_STATE", "prober() needs a Checker made with collectAssets, and gives one prober"))?;
+        Ok(Prober { inner: probe::Prober::new(plan, self.inner.take_report(), options) })
+    }
 }
 
 /// The chunk limits every surface uses: the defaults, and the smallest a
@@ -245,8 +290,186 @@ pub fn out_dir_refusal(dir: &str, empty: bool) -> Option<String> {
     crate::chunk::out_dir_refusal(dir, empty)
 }
 
+/// A date-time flag's value in Unix seconds, read as the native CLI reads it.
+#[wasm_bindgen(js_name = parseTime)]
+pub fn parse_time(text: &str) -> Result<f64, JsValue> {
+    crate::cli::parse_time(text).map(|t| t as f64).map_err(|e| misuse("INVALID_OPTIONS", e))
+}
+
 /// A whole-number flag's value, read as the native CLI reads it.
 #[wasm_bindgen(js_name = parseCount)]
 pub fn parse_count(text: &str, min: f64, max: Option<f64>) -> Result<f64, JsValue> {
     crate::cli::parse_count(text, min as u64, max.map(|m| m as u64)).map(|n| n as f64).map_err(|e| misuse("INVALID_OPTIONS", e))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct JsProbeOptions {
+    origin: Option<String>,
+    #[serde(default)]
+    browser: bool,
+    sample: Option<u64>,
+    #[serde(default)]
+    seed: u64,
+    timeout_ms: Option<u64>,
+}
+
+const PROBE_OPTION_KEYS: [&str; 5] = ["origin", "browser", "sample", "seed", "timeoutMs"];
+
+fn probe_options(value: JsValue) -> Result<probe::Options, JsValue> {
+    only_keys(&value, &PROBE_OPTION_KEYS)?;
+    let o: JsProbeOptions =
+        if value.is_undefined() { JsProbeOptions::default() } else { serde_wasm_bindgen::from_value(value).map_err(|e| misuse("INVALID_OPTIONS", e))? };
+    let defaults = probe::Options::default();
+    let origin = match o.origin {
+        Some(given) => probe::origin_of(&given).filter(|o| *o == given.trim_end_matches('/').to_ascii_lowercase()).ok_or_else(|| {
+            misuse("INVALID_OPTIONS", format!("origin {} is not an origin such as {}", quote(&given), probe::APP_ORIGIN))
+        })?,
+        None => defaults.origin,
+    };
+    Ok(probe::Options { origin, browser: o.browser, sample: o.sample, seed: o.seed, timeout_ms: o.timeout_ms.unwrap_or(defaults.timeout_ms) })
+}
+
+/// One request's outcome as `lib/probe.js` saw it; header names as sent.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct JsAnswer {
+    method: String,
+    status: Option<u16>,
+    failure: Option<String>,
+    detail: Option<String>,
+    #[serde(default)]
+    headers: JsHeaders,
+    url: Option<String>,
+    #[serde(default)]
+    attempts: u32,
+    #[serde(default)]
+    skipped: bool,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct JsHeaders {
+    #[serde(rename = "content-type")]
+    content_type: Option<String>,
+    #[serde(rename = "content-length")]
+    content_length: Option<String>,
+    #[serde(rename = "content-range")]
+    content_range: Option<String>,
+    location: Option<String>,
+    #[serde(rename = "access-control-allow-origin")]
+    allow_origin: Option<String>,
+    #[serde(rename = "retry-after")]
+    retry_after: Option<String>,
+}
+
+fn answer(json: &str) -> Result<Answer, JsValue> {
+    let a: JsAnswer = serde_json::from_str(json).map_err(|e| misuse("INVALID_INPUT", e))?;
+    let method = match a.method.as_str() {
+        "HEAD" => Method::Head,
+        "GET" => Method::Get,
+        other => return Err(misuse("INVALID_INPUT", format!("method {} is neither HEAD nor GET", quote(other)))),
+    };
+    let failure = match a.failure.as_deref() {
+        None => None,
+        Some("timeout") => Some(Failure::Timeout),
+        Some("dns") => Some(Failure::Dns),
+        Some("refused") => Some(Failure::Refused),
+        Some("reset") => Some(Failure::Reset),
+        Some("tls") => Some(Failure::Tls),
+        Some("network") => Some(Failure::Network),
+        Some("cors") => Some(Failure::Cors),
+        Some(other) => return Err(misuse("INVALID_INPUT", format!("unknown failure {}", quote(other)))),
+    };
+    let h = a.headers;
+    Ok(Answer {
+        method: Some(method),
+        status: a.status,
+        failure,
+        detail: a.detail,
+        content_type: h.content_type,
+        content_length: h.content_length.and_then(|l| l.trim().parse().ok()),
+        content_range: h.content_range,
+        location: h.location,
+        allow_origin: h.allow_origin,
+        retry_after: h.retry_after,
+        final_url: a.url,
+        attempts: a.attempts,
+        skipped: a.skipped,
+    })
+}
+
+/// The probe of a checked manifest's assets: JavaScript sends the
+/// requests `targets` lists and hands each answer to `answer`, which says
+/// whether to ask again with a GET; `report` is the check's report with the
+/// findings merged in.
+#[wasm_bindgen]
+pub struct Prober {
+    inner: probe::Prober,
+}
+
+#[wasm_bindgen]
+impl Prober {
+    /// `[[id, url, origin], …]` of the URLs to request, in manifest order.
+    pub fn targets(&self) -> String {
+        let list: Vec<(u32, &str, &str)> = self.inner.targets().collect();
+        serde_json::to_string(&list).expect("strings always serialize")
+    }
+
+    /// `[{origin, urls}, …]`: every host that will be contacted, most URLs first.
+    pub fn hosts(&self) -> String {
+        let list: Vec<serde_json::Value> =
+            self.inner.hosts().into_iter().map(|(origin, urls)| serde_json::json!({ "origin": origin, "urls": urls })).collect();
+        serde_json::Value::Array(list).to_string()
+    }
+
+    /// Judge the answer for URL `id`: `"get"` to ask again with a ranged
+    /// GET, `"done"` when it is judged.
+    pub fn answer(&mut self, id: u32, answer_json: &str) -> Result<String, JsValue> {
+        let next = self.inner.answer(id, &answer(answer_json)?).map_err(|e| misuse("INVALID_STATE", e))?;
+        Ok(match next {
+            Next::Get => "get",
+            Next::Done => "done",
+        }
+        .to_string())
+    }
+
+    /// The merged report as JSON, or as text naming `file`.
+    pub fn report(&self, text_for_file: Option<String>, interrupted: bool) -> String {
+        let report = self.inner.report(interrupted);
+        match text_for_file {
+            Some(file) => report.to_text(&file),
+            None => report.to_json(),
+        }
+    }
+
+    /// URLs to request.
+    #[wasm_bindgen(getter)]
+    pub fn total(&self) -> f64 {
+        self.inner.total() as f64
+    }
+
+    /// URLs judged so far.
+    #[wasm_bindgen(getter)]
+    pub fn probed(&self) -> f64 {
+        self.inner.probed() as f64
+    }
+
+    /// Errors in the merged report, the check's and the probe's so far.
+    #[wasm_bindgen(getter)]
+    pub fn errors(&self) -> f64 {
+        self.inner.errors() as f64
+    }
+
+    /// `gs://` URLs, listed but not requested.
+    #[wasm_bindgen(getter, js_name = notProbed)]
+    pub fn not_probed(&self) -> f64 {
+        self.inner.not_probed() as f64
+    }
+
+    /// Why nothing is probed, when nothing is.
+    #[wasm_bindgen(getter)]
+    pub fn refused(&self) -> Option<String> {
+        self.inner.refused().map(str::to_string)
+    }
 }

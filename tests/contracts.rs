@@ -105,7 +105,7 @@ fn the_cli_reference_is_generated_from_the_flags() {
             let short = f.short.map(|s| format!("`-{s}`, ")).unwrap_or_default();
             let value = if matches!(f.value, Value::Switch) { String::new() } else { format!(" <{}>", value_name(f)) };
             let (values, default) = match &f.value {
-                Value::Switch => (String::new(), String::new()),
+                Value::Switch | Value::Time { .. } => (String::new(), String::new()),
                 Value::Text { default, .. } => (String::new(), default.map(|d| format!("`{d}`")).unwrap_or_default()),
                 Value::Choice { choices, default, .. } => (choices.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "), format!("`{default}`")),
                 Value::Count { min, max, default, .. } => (
@@ -116,7 +116,7 @@ fn the_cli_reference_is_generated_from_the_flags() {
                     default.map(grouped).unwrap_or_default(),
                 ),
             };
-        let again = if f.repeatable { " (repeatable)" } else { "" };
+            let again = if f.repeatable { " (repeatable)" } else { "" };
             let required = if f.required { " (required)" } else { "" };
             md.push_str(&format!("| {short}`--{}{value}`{again}{required} | {} | {values} | {default} |\n", f.long, cell(&f.help)));
         }
@@ -144,7 +144,10 @@ fn grouped(n: u64) -> String {
 fn value_name(f: &rowcheck::cli::Flag) -> &'static str {
     match &f.value {
         rowcheck::cli::Value::Switch => "",
-        rowcheck::cli::Value::Text { value_name, .. } | rowcheck::cli::Value::Choice { value_name, .. } | rowcheck::cli::Value::Count { value_name, .. } => value_name,
+        rowcheck::cli::Value::Text { value_name, .. }
+        | rowcheck::cli::Value::Choice { value_name, .. }
+        | rowcheck::cli::Value::Count { value_name, .. }
+        | rowcheck::cli::Value::Time { value_name } => value_name,
     }
 }
 

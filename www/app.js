@@ -10,11 +10,13 @@ import { countByCode, formatBytes, renderChart, renderSummary } from './summary.
 import { derivedName, errorRowsCsv, reportCsv, reportJson, save } from './downloads.js';
 import { ZipWriter } from './zip.js';
 import { UploadPanel } from './upload.js';
+import { ProbePanel } from './probe.js';
 
 const $ = (id) => document.getElementById(id);
 
 let source; // the File to check: picked, dropped, or made from pasted text
 let job; // { file, options, report } of the last finished check
+let shown; // the report on screen: the check's, or a probe's with the check's merged in
 let running; // the AbortController of the check in progress
 
 const table = new DiagnosticTable({
@@ -46,6 +48,19 @@ const uploader = new UploadPanel({
   status: $('upload-status'),
   failed: $('upload-failed'),
 });
+const prober = new ProbePanel(
+  {
+    intro: $('probe-intro'),
+    policy: $('probe-policy'),
+    hosts: $('probe-hosts'),
+    timeout: $('probe-timeout'),
+    start: $('probe-start'),
+    stop: $('probe-stop'),
+    progress: $('probe-progress'),
+    status: $('probe-status'),
+  },
+  (report) => showReport(report, job.file),
+);
 
 // ---- input: pick, drop, paste ----
 
@@ -188,6 +203,22 @@ function show(result) {
   job = result;
   const { file, report } = result;
   $('results').hidden = false;
+  showReport(report, file);
+  offerOutputs();
+  const unavailable = $('dl-unavailable');
+  unavailable.hidden = !report.summary.file_failed;
+  unavailable.textContent = report.summary.file_failed ? NO_OUTPUT : '';
+  $('dl-status').textContent = '';
+  for (const link of $('chunk-links').querySelectorAll('a')) URL.revokeObjectURL(link.href);
+  $('chunk-links').replaceChildren();
+  // The uploader places rows by the check's report: a probe's findings do not change the chunks.
+  uploader.setJob(result);
+  prober.setJob(result);
+}
+
+/** The summary, chart, table and detail for `report` (the check's, or a probe's merged one). */
+function showReport(report, file) {
+  shown = report;
   renderSummary($('summary'), report, file);
   const counts = countByCode(report.diagnostics);
   renderChart($('chart'), counts, (code) => {
@@ -200,14 +231,6 @@ function show(result) {
   for (const id of ['filter-severity', 'filter-text']) $(id).value = '';
   table.setData(report.diagnostics, { severity: '', code: '', text: '' });
   detail.reset(file);
-  offerOutputs();
-  const unavailable = $('dl-unavailable');
-  unavailable.hidden = !report.summary.file_failed;
-  unavailable.textContent = report.summary.file_failed ? NO_OUTPUT : '';
-  $('dl-status').textContent = '';
-  for (const link of $('chunk-links').querySelectorAll('a')) URL.revokeObjectURL(link.href);
-  $('chunk-links').replaceChildren();
-  uploader.setJob(result);
 }
 
 // ---- filters ----
@@ -249,10 +272,10 @@ async function busy(button, work) {
   }
 }
 
-$('dl-report-json').addEventListener('click', () => save(reportJson(job.report), derivedName(job.file.name, 'report', '.json')));
-$('dl-report-csv').addEventListener('click', () => save(reportCsv(job.report.diagnostics), derivedName(job.file.name, 'report', '.csv')));
+$('dl-report-json').addEventListener('click', () => save(reportJson(shown), derivedName(job.file.name, 'report', '.json')));
+$('dl-report-csv').addEventListener('click', () => save(reportCsv(shown.diagnostics), derivedName(job.file.name, 'report', '.csv')));
 $('dl-error-rows').addEventListener('click', () => {
-  const { blob, rows } = errorRowsCsv(job.report.diagnostics);
+  const { blob, rows } = errorRowsCsv(shown.diagnostics);
   $('dl-status').textContent = `${rows} rows have errors.`;
   save(blob, derivedName(job.file.name, 'rows-with-errors', '.csv'));
 });

@@ -15,9 +15,14 @@ export function renderSummary(element, report, file) {
   headline.className = errors ? 'headline bad' : 'headline good';
   headline.textContent = `${rows} rows, ${errors} errors, ${warnings} warnings`;
   const verdict = document.createElement('p');
-  verdict.textContent = errors
-    ? `${rows - valid} rows have errors and would be left out of the upload chunks; fix them and check again${valid ? `, or upload the ${valid} valid rows` : ''}.`
-    : rows
+  // A probe's errors are about assets: those rows still go into the chunks.
+  const assetErrors = report.probe ? report.diagnostics.filter((d) => d.severity === 'error' && d.code.startsWith('ASSET_')).length : 0;
+  const assets = assetErrors ? `${assetErrors} asset errors say which assets will not load once imported. ` : '';
+  verdict.textContent = errors > assetErrors
+    ? `${assets}${rows - valid} rows have errors and would be left out of the upload chunks; fix them and check again${valid ? `, or upload the ${valid} valid rows` : ''}.`
+    : assetErrors
+      ? `${assets}Every row is valid otherwise; fix the assets, or the URLs, and check again.`
+      : rows
       ? `Every row is valid${warnings ? '; the warnings are worth a look' : ''}.`
       : 'The manifest has no rows.';
   const list = document.createElement('dl');
@@ -26,6 +31,8 @@ export function renderSummary(element, report, file) {
   item(list, 'Upload chunks', String(report.chunks.length));
   const types = Object.entries(media).sort((a, b) => b[1] - a[1]);
   item(list, 'Rows per media type', types.length ? types.map(([type, n]) => `${type} ${n}`).join(', ') : 'none');
+  const probe = report.probe;
+  if (probe) item(list, 'Assets probed', `${probe.probed} of ${probe.requested} URLs on ${probe.hosts} hosts${probe.interrupted ? ' (stopped)' : ''}`);
   element.replaceChildren(headline, verdict, list);
 }
 

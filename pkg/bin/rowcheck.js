@@ -6,9 +6,10 @@ import { createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFi
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../lib/node.js';
-import { RowcheckError, chunkFileName, openChecker, outDirRefusal, parseCount, partialSuffix, reportFileName, takeReadyChunks } from '../lib/core.js';
+import { RowcheckError, chunkFileName, openChecker, outDirRefusal, parseCount, parseTime, partialSuffix, reportFileName, takeReadyChunks } from '../lib/core.js';
 import { runUpload, transportFrom } from './upload.js';
 import { originOf, serve } from './serve.js';
+import { probeSettings, runProbeCommand } from './probe.js';
 
 // Commands, flags and help are defined once, in the core (src/cli.rs), and
 // shipped as cli.json: this file parses by it and prints its help.
@@ -71,6 +72,14 @@ function parse(argv) {
         usage(`invalid value '${given}' for '${shown(flag)}': ${e.message}`, name);
       }
     }
+    // Kept as text, which the core reads again; read here only to refuse a bad one as the native CLI does.
+    if (flag.kind === 'time') {
+      try {
+        parseTime(given);
+      } catch (e) {
+        usage(`invalid value '${given}' for '${shown(flag)}': ${e.message}`, name);
+      }
+    }
   }
   const args = { command: name, file: positionals[0], values };
   if (name === 'serve') {
@@ -84,6 +93,7 @@ function parse(argv) {
     if (args.file === '-') usage('upload reads the manifest twice (it is checked whole before anything is sent), so it needs a <FILE>, not standard input', name);
     values.transport = transportFrom(values, process.env, (message) => usage(message, name));
   }
+  if (name === 'probe') values.probe = probeSettings(values, (message) => usage(message, name));
   return args;
 }
 
@@ -109,6 +119,8 @@ function options({ values }) {
   if (values.ontology !== undefined) options.ontology = optionFile(values.ontology, 'ontology');
   if (values.schema !== undefined) options.schema = optionFile(values.schema, 'schema');
   if (values['max-rows'] !== undefined) options.maxRows = values['max-rows'];
+  if (values.now !== undefined) options.now = values.now;
+  options.signedUrlMinDays = values['signed-url-min-days'];
   return options;
 }
 
@@ -221,10 +233,10 @@ function prepareOutDir(out) {
 }
 
 /** Serve the checker page until interrupted. */
-async function runServe({ values: { port, host, 'allow-origin': allowOrigins } }) {
+async function runServe({ values: { port, host, 'allow-origin': allowOrigins, 'allow-probe': allowProbe } }) {
   let server;
   try {
-    server = await serve({ port, host, allowOrigins });
+    server = await serve({ port, host, allowOrigins, allowProbe });
   } catch (e) {
     throw new Fatal(`cannot serve the checker page on ${host}:${port}: ${e.message}`);
   }
@@ -232,6 +244,7 @@ async function runServe({ values: { port, host, 'allow-origin': allowOrigins } }
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}/`;
   process.stdout.write(`rowcheck: serving the checker page on ${url} (Ctrl-C to stop)\n`);
   if (allowOrigins.length) process.stdout.write(`rowcheck: the page may upload to ${allowOrigins.join(', ')}\n`);
+  if (allowProbe) process.stdout.write('rowcheck: the page may request assets from any http(s) host when you press "Check that assets load" (--allow-probe)\n');
   await new Promise((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, resolve);
   });
@@ -250,6 +263,20 @@ async function run(args) {
     await feed(args.file, checker, () => {});
     process.stdout.write(report(checker, args));
     return checker.errors > 0 ? 1 : 0;
+  }
+  if (args.command === 'probe') {
+    return runProbeCommand({
+      file: args.file,
+      name: args.file === '-' ? '<stdin>' : args.file,
+      format: args.values.format,
+      settings: args.values.probe,
+      check: async (file) => {
+        const checker = open(args, { collectAssets: true });
+        await feed(file, checker, () => {});
+        return checker;
+      },
+      Fatal,
+    });
   }
   if (args.command === 'upload') {
     return runUpload({

@@ -21,14 +21,17 @@ const CSP_META = /(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(
 
 /**
  * The page's policy with `allowOrigins` added to connect-src, so the upload
- * panel may reach them; the same string goes into the page's <meta>, since
- * a browser enforces both policies and the stricter one would win.
+ * panel may reach them, and with `allowProbe` any http(s) host, so the
+ * probe may request assets wherever they are; the same string goes into the
+ * page's <meta>, since a browser enforces both policies and the stricter
+ * one would win.
  */
-export function pagePolicy(html, allowOrigins) {
+export function pagePolicy(html, allowOrigins, allowProbe = false) {
   const policy = CSP_META.exec(html)?.[2];
   if (!policy) throw new Error('the built index.html has no Content-Security-Policy <meta>');
-  if (allowOrigins.length === 0) return policy;
-  return policy.replace(/connect-src ([^;]*)/, (_, sources) => `connect-src ${sources} ${allowOrigins.join(' ')}`);
+  const added = [...allowOrigins, ...(allowProbe ? ['https:', 'http:'] : [])];
+  if (added.length === 0) return policy;
+  return policy.replace(/connect-src ([^;]*)/, (_, sources) => `connect-src ${sources} ${added.join(' ')}`);
 }
 
 /** An --allow-origin value as a CSP source: its origin, http(s) only. */
@@ -43,11 +46,11 @@ export function originOf(text) {
 }
 
 /** Start serving; resolves to the node:http server once it listens. */
-export async function serve({ port, host, allowOrigins }) {
+export async function serve({ port, host, allowOrigins, allowProbe = false }) {
   const index = join(ROOT, 'index.html');
   if (!existsSync(index)) throw new Error('the checker page is not built: run `npm run build:www` in pkg/');
   const original = readFileSync(index, 'utf8');
-  const policy = pagePolicy(original, allowOrigins);
+  const policy = pagePolicy(original, allowOrigins, allowProbe);
   const html = original.replace(CSP_META, (_, before, __, after) => before + policy + after);
   const headers = {
     'Content-Security-Policy': `${policy}; frame-ancestors 'none'`,

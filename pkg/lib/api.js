@@ -1,6 +1,8 @@
 // The JavaScript API: whole inputs and pieces. Thin on purpose: every rule lives in Rust.
 import * as core from './core.js';
-import { RowcheckError, ensureLoaded, openChecker, takeReadyChunks, toBytes } from './core.js';
+import { RowcheckError, ensureLoaded, openChecker, openProber, takeReadyChunks, toBytes } from './core.js';
+import { KNOWN } from './options.js';
+import { inBrowser, planOf, probeOptions, runProbe } from './probe.js';
 
 export { RowcheckError } from './core.js';
 
@@ -60,6 +62,51 @@ function sound(core) {
     );
   }
   return core;
+}
+
+/** Check the whole input with its asset URLs collected, and open a probe of them. */
+function prober(input, check, rules) {
+  const bytes = toBytes(input);
+  const core = openChecker(check, { collectAssets: true });
+  try {
+    core.push(bytes);
+    core.finish();
+    return openProber(core, rules);
+  } finally {
+    core.free();
+  }
+}
+
+/**
+ * Check a manifest, then request every distinct asset URL it names (HEAD,
+ * or a ranged GET where HEAD does not tell) and judge the answers; resolves
+ * to the check's report with the findings merged in and `report.probe`
+ * saying what was probed. After `signal` aborts, resolves to what was
+ * probed so far (`report.probe.interrupted`).
+ */
+export async function probe(input, options) {
+  const { check, rules, transport } = probeOptions(options, KNOWN, { browser: inBrowser() });
+  const opened = prober(input, check, rules);
+  try {
+    const { interrupted } = await runProbe(opened, transport);
+    return JSON.parse(opened.report(undefined, interrupted));
+  } finally {
+    opened.free();
+  }
+}
+
+/**
+ * What probe() would request, without a request: `{ hosts: [{ origin, urls }],
+ * urls, notProbed, refused? }`.
+ */
+export function probePlan(input, options) {
+  const { check, rules } = probeOptions(options, KNOWN, { browser: inBrowser() });
+  const opened = prober(input, check, rules);
+  try {
+    return planOf(opened);
+  } finally {
+    opened.free();
+  }
 }
 
 /**

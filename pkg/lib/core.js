@@ -5,8 +5,8 @@ import { RowcheckError, coreOptions } from './options.js';
 
 export { RowcheckError } from './options.js';
 // The core's contracts, for the surfaces around it: chunk limits and file
-// names, the split directory rule, and how the CLI reads a number.
-export { chunkFileName, chunkLimits, outDirRefusal, parseCount, partialSuffix, reportFileName } from '../wasm/rowcheck.js';
+// names, the split directory rule, and how the CLI reads a number or a time.
+export { chunkFileName, chunkLimits, outDirRefusal, parseCount, parseTime, partialSuffix, reportFileName } from '../wasm/rowcheck.js';
 
 let loaded = false;
 
@@ -37,13 +37,26 @@ export function toBytes(input) {
 export function openChecker(options, emit = {}) {
   ensureLoaded();
   const given = coreOptions(options, emit);
+  return fromCore(() => new CoreChecker(given));
+}
+
+/** `make()`, with the core's Error with a code for a caller's mistake as a RowcheckError. */
+function fromCore(make) {
   try {
-    return new CoreChecker(given);
+    return make();
   } catch (e) {
-    // The core reports a caller's mistake as an Error with a code.
     if (typeof e?.code === 'string') throw new RowcheckError(e.code, e.message);
     throw e;
   }
+}
+
+/**
+ * The probe of a finished core checker opened with `{ collectAssets: true }`
+ * (`rules`: `{ origin, browser, sample, seed, timeoutMs }`). The caller
+ * frees it; the checker may be freed at once.
+ */
+export function openProber(core, rules) {
+  return fromCore(() => core.prober(rules));
 }
 
 /**

@@ -11,7 +11,7 @@ export class RowcheckError extends Error {
   }
 }
 
-export const KNOWN = ['strict', 'existingKeys', 'ontology', 'schema', 'maxRows', 'maxBytes'];
+export const KNOWN = ['strict', 'existingKeys', 'ontology', 'schema', 'maxRows', 'maxBytes', 'now', 'signedUrlMinDays'];
 
 /** `options` as an object (undefined and null are no options); refuses keys outside `known`. */
 export function ownKeys(options, known) {
@@ -24,12 +24,27 @@ export function ownKeys(options, known) {
 }
 
 /**
+ * The check's clock as the core reads it: a date-time string (the core
+ * parses it, so a bad one is refused with the native CLI's words), from a
+ * Date, a string or milliseconds since 1970; the current time by default.
+ */
+function clock(now) {
+  if (typeof now === 'string') return now;
+  const date = now === undefined ? new Date() : now instanceof Date ? now : typeof now === 'number' ? new Date(now) : undefined;
+  if (date === undefined || Number.isNaN(date.getTime())) {
+    throw new RowcheckError('INVALID_OPTIONS', 'now must be a Date, a date-time string such as 2026-12-01T00:00:00Z, or milliseconds since 1970');
+  }
+  return date.toISOString();
+}
+
+/**
  * The check options as the core reads them (an object it takes as it is,
- * and that survives postMessage): an iterable of keys made an array.
+ * and that survives postMessage): an iterable of keys made an array, the
+ * clock a date-time string.
  */
 export function coreOptions(options, emit) {
-  const { existingKeys, ...rest } = ownKeys(options, KNOWN);
-  const out = { ...rest, ...emit };
+  const { existingKeys, now, ...rest } = ownKeys(options, KNOWN);
+  const out = { ...rest, ...emit, now: clock(now) };
   if (typeof existingKeys === 'string') {
     out.existingKeys = existingKeys;
   } else if (existingKeys !== undefined) {

@@ -2,23 +2,42 @@
 // load the wasm, stream the file through a Checker, post progress at most
 // every 100 ms and once at the end, split chunks as they fill (their
 // buffers transferred, not copied), then the report's diagnostics in
-// batches, then the rest of the result.
+// batches, then the rest of the result. A probe streams the file through
+// a core checker collecting asset URLs, then sends the requests from here.
 import { Checker, RowcheckError, init } from './browser.js';
+import { openChecker, openProber } from './core.js';
+import { planOf, runProbe } from './probe.js';
 
 const PROGRESS_MS = 100;
 // The page reads each message in a task of its own; a thousand diagnostics take it about 3 ms.
 const DIAGNOSTICS_PER_MESSAGE = 1000;
 
 let taken = () => {};
+const stop = new AbortController();
 
 self.onmessage = ({ data }) => {
   if (data === 'more') taken();
+  else if (data === 'stop') stop.abort(new DOMException('the probe was stopped', 'AbortError'));
   else run(data).catch(fail);
 };
 
-async function run({ mode, file, options, wasm }) {
+/** A core checker that collects asset URLs, with the Checker methods the loop below uses. */
+function collecting(options) {
+  const core = openChecker(options, { collectAssets: true });
+  return {
+    core,
+    push: (bytes) => core.push(bytes),
+    finish: () => core.finish(),
+    get progress() {
+      return { rows: core.rows, errors: core.errors, fileFailed: core.fileFailed };
+    },
+  };
+}
+
+async function run({ mode, file, options, wasm, probe }) {
   await step(`could not load the wasm${wasm ? ` from ${wasm}` : ''}`, init(wasm));
-  const checker = new Checker(options, { chunks: mode === 'split', normalized: mode === 'normalize' });
+  const probing = mode === 'probe' || mode === 'probe-plan';
+  const checker = probing ? collecting(options) : new Checker(options, { chunks: mode === 'split', normalized: mode === 'normalize' });
   const normalized = [];
   let handed = false;
   const output = async () => {
@@ -30,12 +49,15 @@ async function run({ mode, file, options, wasm }) {
   // Bytes read from the file, not the checker's count: that one stops where a broken file stops being read.
   let bytesRead = 0;
   let last = -Infinity;
+  /** Posts the progress (at most every PROGRESS_MS unless `final`) and returns what it posted. */
   const progress = (final) => {
     const now = performance.now();
-    if (!final && now - last < PROGRESS_MS) return;
+    if (!final && now - last < PROGRESS_MS) return undefined;
     last = now;
     const { rows, errors } = checker.progress;
-    postMessage({ type: 'progress', progress: { bytesRead, totalBytes: file.size, rows, errors } });
+    const state = { bytesRead, totalBytes: file.size, rows, errors };
+    postMessage({ type: 'progress', progress: state });
+    return state;
   };
 
   const reader = file.stream().getReader();
@@ -47,20 +69,51 @@ async function run({ mode, file, options, wasm }) {
     await output();
     progress(false);
   }
+  if (probing) return probeAll(mode, checker, probe, progress);
   const report = checker.finish();
   await output();
   progress(true);
+  post(report, mode === 'normalize' && !report.summary.file_failed ? concat(normalized) : undefined, handed);
+}
+
+/** The report, its diagnostics in batches first, then the rest (and `bytes`, transferred). */
+function post(report, bytes, handed = false) {
   // In one message, a report of 20,000 diagnostics held the page for 65 ms (2-core CI machine).
   const { diagnostics } = report;
   for (let i = 0; i < diagnostics.length; i += DIAGNOSTICS_PER_MESSAGE) {
     postMessage({ type: 'diagnostics', diagnostics: diagnostics.slice(i, i + DIAGNOSTICS_PER_MESSAGE) });
   }
   const done = { type: 'done', report: { ...report, diagnostics: [] }, handed };
-  if (mode === 'normalize' && !report.summary.file_failed) {
-    done.bytes = concat(normalized);
-    postMessage(done, [done.bytes.buffer]);
+  if (bytes) {
+    done.bytes = bytes;
+    postMessage(done, [bytes.buffer]);
   } else {
     postMessage(done);
+  }
+}
+
+/** After the check: the plan, or every request and the merged report. */
+async function probeAll(mode, checker, { rules, transport }, progress) {
+  checker.finish();
+  const read = progress(true);
+  const prober = openProber(checker.core, rules);
+  checker.core.free();
+  try {
+    if (mode === 'probe-plan') return postMessage({ type: 'done', plan: planOf(prober) });
+    let last = -Infinity;
+    const { interrupted } = await runProbe(prober, {
+      ...transport,
+      signal: stop.signal,
+      onProgress: (done) => {
+        const now = performance.now();
+        if (done.probed < done.total && now - last < PROGRESS_MS) return;
+        last = now;
+        postMessage({ type: 'progress', progress: { ...read, probe: done } });
+      },
+    });
+    post(JSON.parse(prober.report(undefined, interrupted)));
+  } finally {
+    prober.free();
   }
 }
 

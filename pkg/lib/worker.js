@@ -3,6 +3,7 @@
 // loads the wasm, streams the file through a Checker (worker-thread.js) and
 // is terminated as soon as the call settles, whether done, failed or aborted.
 import { KNOWN, RowcheckError, coreOptions, ownKeys } from './options.js';
+import { PROBE_OPTIONS, probeOptions } from './probe.js';
 
 // The class 'rowcheck' exports too, so instanceof works whichever entry it came from.
 export { RowcheckError } from './options.js';
@@ -27,6 +28,21 @@ export function normalizeFile(file, options) {
   return run('normalize', file, options);
 }
 
+/**
+ * Check, then request every asset URL with this browser's fetch in CORS
+ * mode, from this page's origin, as probe() does; resolves to the merged
+ * report. After `signal` aborts, the requests stop and it resolves to what
+ * was probed (`report.probe.interrupted`).
+ */
+export function probeFile(file, options) {
+  return run('probe', file, options);
+}
+
+/** What probeFile() would request, with no request: `{ hosts: [{ origin, urls }], urls, notProbed, refused? }`. */
+export function probePlanFile(file, options) {
+  return run('probe-plan', file, options);
+}
+
 function describe(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -39,8 +55,11 @@ function parse(mode, file, options) {
   if (typeof Blob === 'undefined' || !(file instanceof Blob)) {
     throw new RowcheckError('INVALID_INPUT', `the file must be a File or a Blob, not ${describe(file)}`);
   }
-  const known = [...KNOWN, ...OWN.filter((name) => name !== 'onChunk' || mode === 'split')];
-  const { signal, onProgress, onChunk, wasm, ...check } = ownKeys(options, known);
+  const probing = mode === 'probe' || mode === 'probe-plan';
+  const known = [...KNOWN, ...OWN.filter((name) => name !== 'onChunk' || mode === 'split'), ...(probing ? PROBE_OPTIONS.filter((name) => !OWN.includes(name)) : [])];
+  const { signal, onProgress, onChunk, wasm, ...rest } = ownKeys(options, known);
+  // The worker gets what can be posted: the rules' settings and the transport's numbers.
+  const { check, rules, transport } = probing ? probeOptions(rest, KNOWN, { browser: true }) : { check: rest };
   const wrong = (message) => new RowcheckError('INVALID_OPTIONS', message);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw wrong(`signal must be an AbortSignal, not ${describe(signal)}`);
   if (onProgress !== undefined && typeof onProgress !== 'function') throw wrong('onProgress must be a function');
@@ -55,7 +74,8 @@ function parse(mode, file, options) {
       throw wrong(`wasm must be the URL of rowcheck_bg.wasm (a string or a URL), not ${describe(wasm)}`);
     }
   }
-  return { signal, onProgress, onChunk, request: { mode, file, options: coreOptions(check), wasm: wasmUrl } };
+  const probe = probing ? { rules, transport } : undefined;
+  return { signal, onProgress, onChunk, request: { mode, file, options: coreOptions(check), wasm: wasmUrl, probe } };
 }
 
 /**
@@ -91,7 +111,8 @@ function run(mode, file, options) {
       signal?.removeEventListener('abort', aborted);
       outcome(value);
     };
-    const aborted = () => settle(reject, signal.reason);
+    // A probe stops its requests and still reports what it probed; anything else ends at once.
+    const aborted = mode === 'probe' ? () => worker.postMessage('stop') : () => settle(reject, signal.reason);
     signal?.addEventListener('abort', aborted);
 
     async function handle(message) {
@@ -114,8 +135,9 @@ function run(mode, file, options) {
         case 'done': {
           // The report came without its diagnostics (they came in batches); the key keeps its place.
           const report = { ...message.report, diagnostics };
-          const failed = report.summary.file_failed;
-          if (mode === 'check') settle(resolve, report);
+          const failed = report.summary?.file_failed;
+          if (mode === 'probe-plan') settle(resolve, message.plan);
+          else if (mode === 'check' || mode === 'probe') settle(resolve, report);
           else if (mode === 'normalize') settle(resolve, { bytes: failed ? null : message.bytes, report });
           else if (!onChunk) settle(resolve, { chunks: failed ? [] : chunks, report });
           else if (failed && message.handed) settle(reject, fileFailed(report));

@@ -56,6 +56,8 @@ export function argsOf(path) {
       case '--schema': flags.push(flag, file(lines[++i])); options.schema = JSON.parse(readFileSync(file(lines[i]), 'utf8')); break;
       case '--max-rows': flags.push(flag, lines[++i]); options.maxRows = Number(lines[i]); break;
       case '--max-bytes': flags.push(flag, lines[++i]); options.maxBytes = Number(lines[i]); break;
+      case '--now': flags.push(flag, lines[++i]); options.now = lines[i]; break;
+      case '--signed-url-min-days': flags.push(flag, lines[++i]); options.signedUrlMinDays = Number(lines[i]); break;
       default: throw new Error(`${argsFile}: unknown flag ${flag}`);
     }
   }

@@ -19,6 +19,8 @@ struct Common {
     max_rows: Option<u64>,
     max_bytes: u64,
     threads: Option<u64>,
+    now: Option<i64>,
+    signed_url_min_days: u32,
 }
 
 impl Common {
@@ -32,6 +34,8 @@ impl Common {
             max_rows: m.get_one::<u64>("max-rows").copied(),
             max_bytes: *m.get_one::<u64>("max-bytes").expect("it has a default"),
             threads: m.get_one::<u64>("threads").copied(),
+            now: m.get_one::<i64>("now").copied(),
+            signed_url_min_days: m.get_one::<u64>("signed-url-min-days").map_or(rowcheck::DEFAULT_MIN_DAYS, |&d| d.min(u32::MAX as u64) as u32),
         }
     }
 }
@@ -51,8 +55,8 @@ fn main() -> ExitCode {
     if let Some(name) = std::env::args().nth(1) {
         if cli::spec().commands.iter().any(|c| !c.native && c.name == name) {
             eprintln!(
-                "rowcheck: {name} is a command of the npm package's rowcheck (npx rowcheck {name} …), which has the uploader and \
-                 the checker page; this binary checks, splits and normalizes"
+                "rowcheck: {name} is a command of the npm package's rowcheck (npx rowcheck {name} …), which has the uploader, \
+                 the asset prober and the checker page; this binary checks, splits and normalizes without the network"
             );
             return ExitCode::from(2);
         }
@@ -67,6 +71,10 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn system_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 fn read_option_file(path: &Path, what: &str) -> Result<Vec<u8>, Fatal> {
@@ -95,6 +103,9 @@ fn options(common: &Common, emit_chunks: bool, emit_normalized: bool) -> Result<
         emit_chunks,
         emit_normalized,
         threads: common.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize),
+        now: Some(common.now.unwrap_or_else(system_now)),
+        signed_url_min_days: Some(common.signed_url_min_days),
+        collect_assets: false,
     })
 }
 

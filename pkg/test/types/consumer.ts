@@ -1,7 +1,7 @@
 // A sample consumer: `tsc -p test/types` must accept it, and every line
 // marked as an expected error must really be one (tsc fails otherwise).
-import { Checker, RowcheckError, check, chunkFileName, chunkLimits, init, normalize, split } from 'rowcheck';
-import type { ChunkLimits, Code, Diagnostic, Options, Report } from 'rowcheck';
+import { Checker, RowcheckError, check, chunkFileName, chunkLimits, init, normalize, probe, probePlan, split } from 'rowcheck';
+import type { ChunkLimits, Code, Diagnostic, Options, ProbePlan, Report } from 'rowcheck';
 
 await init();
 await init(new URL('https://example.test/rowcheck.wasm'));
@@ -35,6 +35,15 @@ const void_: boolean = streaming.progress.fileFailed;
 streaming.free();
 console.log(ready, streamed, seen, void_, unchecked, failed);
 
+const clocked: Report = check('[]', { now: '2026-12-01T00:00:00Z', signedUrlMinDays: 3 });
+check('[]', { now: new Date() });
+const plan: ProbePlan = probePlan('[]', { sample: 10 });
+const hosts: string[] = plan.hosts.map((h) => h.origin);
+const probed = await probe('[]', { origin: 'https://app.labelbox.com', concurrency: 4, perHost: 2, timeoutMs: 5000, signal: AbortSignal.timeout(60_000), onProgress: ({ probed, total }) => console.log(probed / total) });
+const interrupted: boolean = probed.probe.interrupted;
+const expired: Code = 'SIGNED_URL_EXPIRED';
+console.log(clocked, hosts, interrupted, expired);
+
 try {
   check('[]', { maxRows: 0 });
 } catch (e) {
@@ -52,6 +61,10 @@ check('[]', { strictt: true });
 check(42);
 // @ts-expect-error: a Checker is fed Input too
 streaming.push([1, 2]);
+// @ts-expect-error: a probe's settings are checked too
+probe('[]', { perhost: 2 });
+// @ts-expect-error: the clock is a time, not a flag
+check('[]', { now: true });
 // @ts-expect-error: the report is read-only data, summary counts are numbers
 const rows: string = report.summary.rows;
 

@@ -1,6 +1,6 @@
 // A sample rowcheck/worker consumer: `tsc -p test/types/tsconfig.worker.json`
 // must accept it, and every line marked as an expected error must be one.
-import { RowcheckError, checkFile, normalizeFile, splitFile } from 'rowcheck/worker';
+import { RowcheckError, checkFile, normalizeFile, probeFile, probePlanFile, splitFile } from 'rowcheck/worker';
 import type { FileOptions, Progress, Report } from 'rowcheck/worker';
 import { RowcheckError as SameError } from 'rowcheck';
 
@@ -24,6 +24,15 @@ const streamed = await splitFile(file, {
 });
 const streamedReport: Report = streamed.report;
 const { bytes }: { bytes: Uint8Array | null } = await normalizeFile(file, { wasm: '/assets/rowcheck_bg.wasm' });
+const plan = await probePlanFile(file, { now: new Date() });
+const probed: Report = await probeFile(file, {
+  timeoutMs: 2000,
+  signal: controller.signal,
+  onProgress: (p: Progress) => p.probe && console.log(p.probe.probed / p.probe.total),
+});
+console.log(plan.hosts.length, probed.probe?.requested);
+// @ts-expect-error: in a browser, requests come from the page's origin
+probeFile(file, { origin: 'https://app.labelbox.com' });
 
 try {
   await checkFile(file, { signal: AbortSignal.timeout(1000) });
