@@ -39,7 +39,7 @@ export interface Diagnostic {
 export interface Change {
   /** 0-based row index, the same in the input and the output. */
   row: number;
-  /** JSON Pointer of the value (for a rename, of the member) in the row as written in the input. */
+  /** JSON Pointer of the value (for a rename, of the member) in the input row, as the diagnostic it fixes names it: a field given by its alias (`mediaType`) is named by the field (`/media_type`). */
   pointer: string;
   /** `replace`: the value became `after`; `rename`: the member's key became `after`, its value kept. */
   op: 'replace' | 'rename';

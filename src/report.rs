@@ -363,7 +363,8 @@ pub struct Change {
     /// 0-based row index (the same in the input and the output).
     pub row: u64,
     /// JSON Pointer of the value (or, for a rename, of the member) in the
-    /// row as written in the input.
+    /// input row, as the finding it fixes names it: a field given by its
+    /// alias (`mediaType`) is named by the field (`/media_type`).
     pub pointer: String,
     pub op: Op,
     /// The findings this edit fixes: one edit may fix several (a URL's

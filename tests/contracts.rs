@@ -25,7 +25,7 @@ fn code_reference_is_generated_from_the_code_list() {
          Every finding carries one of these codes. Codes are stable: new ones are\n\
          added, none is renamed or reused. The [rules reference](rules.md) says,\n\
          for each rule, where the platform documents it.\n\n\
-         The fix column says what [`rowcheck fix`](cli.md#fixing-a-manifest) does\n\
+         The fix column says what [`rowcheck fix`](fixing.md) does\n\
          with a finding: a **safe** fix is applied and listed among the report's\n\
          changes; a **suggested** one is only offered as the diagnostic's\n\
          `suggestion`, since it is a guess or changes what the row means. A code\n\
@@ -241,7 +241,7 @@ fn report_schema() -> serde_json::Value {
                 "required": ["row", "pointer", "op", "codes", "line", "column", "before", "after"],
                 "properties": {
                     "row": {"description": "0-based row index, the same in the input and the output.", "type": "integer", "minimum": 0},
-                    "pointer": {"description": "JSON Pointer of the value (for a rename, of the member) in the row as written in the input.", "type": "string"},
+                    "pointer": {"description": "JSON Pointer of the value (for a rename, of the member) in the input row, as the diagnostic it fixes names it: a field given by its alias (`mediaType`) is named by the field (`/media_type`).", "type": "string"},
                     "op": {"description": "replace: the value became `after`; rename: the member's key became `after`, its value kept.", "enum": ["replace", "rename"]},
                     "codes": {"description": "The findings the edit fixes.", "type": "array", "minItems": 1, "items": {"enum": codes}},
                     "line": {"description": "1-based line of the new value or key in the output.", "type": "integer", "minimum": 1},
