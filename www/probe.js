@@ -6,8 +6,7 @@
 // button is off, and says why, while any host is outside it.
 import { probeFile, probePlanFile } from './lib/worker.js';
 import { allowsConnection, connectSources } from './csp.js';
-
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+import { plural } from './plural.js';
 
 /** Whether the policy lets the page reach any http(s) host: `rowcheck serve --allow-probe`. */
 function anyHost() {
@@ -99,6 +98,7 @@ export class ProbePanel {
     try {
       const report = await probeFile(file, {
         ...options,
+        compact: true,
         timeoutMs,
         signal: controller.signal,
         onProgress: ({ probe }) => {
