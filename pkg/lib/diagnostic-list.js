@@ -126,6 +126,7 @@ export class DiagnosticList {
   #starts;
   #text;
   #textStarts;
+  #needle; // the last needle markText() was given, and its UTF-8
 
   constructor({ json, starts, rows, severities, codes, codeNames, text, textStarts, byRow }) {
     this.#json = json;
@@ -182,12 +183,36 @@ export class DiagnosticList {
    * Set `marks[i]` to 1 for each diagnostic `i` of text block `block` whose
    * code, pointer, message or suggestion, lowercased, contains `needle`
    * (lowercase it first); a page searches block by block between frames.
+   * The search runs on the UTF-8 bytes (a match of valid UTF-8 is a match
+   * of the characters), so it makes no string at all.
    */
   markText(needle, marks, block) {
+    if (this.#needle?.text !== needle) this.#needle = { text: needle, bytes: encoder.encode(needle) };
+    const want = this.#needle.bytes;
+    const m = want.length;
     const text = this.#text.subarray(this.#textStarts[block], this.#textStarts[block + 1]);
-    const lines = decoder.decode(text).split('\n');
-    const first = block * TEXT_BLOCK;
-    for (let k = 0; k < lines.length; k++) if (lines[k].includes(needle)) marks[first + k] = 1;
+    const end = text.length;
+    let index = block * TEXT_BLOCK;
+    let lineEnd = text.indexOf(0x0a);
+    if (lineEnd < 0) lineEnd = end;
+    for (let at = 0; m > 0 && at + m <= end; ) {
+      const hit = text.indexOf(want[0], at);
+      if (hit < 0 || hit + m > end) break;
+      let k = 1;
+      while (k < m && text[hit + k] === want[k]) k++;
+      if (k < m) {
+        at = hit + 1;
+        continue;
+      }
+      while (lineEnd < hit) {
+        index++;
+        lineEnd = text.indexOf(0x0a, lineEnd + 1);
+        if (lineEnd < 0) lineEnd = end;
+      }
+      marks[index] = 1;
+      // One match marks the line: go on from the next.
+      at = lineEnd + 1;
+    }
   }
 
   /** Manifest rows with an error, ascending, each once (what split() leaves out of the chunks). */
