@@ -12,6 +12,7 @@ import { ZipWriter } from './zip.js';
 import { UploadPanel } from './upload.js';
 import { ProbePanel } from './probe.js';
 import { plural } from './plural.js';
+import { nextFrame, pause } from './slices.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -57,6 +58,7 @@ const uploader = new UploadPanel({
 });
 const prober = new ProbePanel(
   {
+    section: $('probe'),
     intro: $('probe-intro'),
     policy: $('probe-policy'),
     hosts: $('probe-hosts'),
@@ -106,7 +108,8 @@ $('cancel').addEventListener('click', () => running?.abort());
 // copy) to show the defaults and refuse what no chunk could hold.
 init().then(() => {
   const limits = chunkLimits();
-  const grouped = (n) => n.toLocaleString('en-US');
+  // Grouped by hand: the first toLocaleString() loads locale data, a long task of its own.
+  const grouped = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   $('max-rows-default').textContent = `(default ${grouped(limits.maxRows)}; ${grouped(limits.maxRowsWithMetadata)} with metadata)`;
   $('max-bytes-default').textContent = `(default ${grouped(limits.maxBytes)})`;
   $('max-rows').min = limits.minRows;
@@ -194,10 +197,10 @@ async function check({ reveal = false } = {}) {
         $('status').textContent = `Checking ${file.name}: ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${plural(rows, 'row')}, ${plural(errors, 'error')} so far…`;
       },
     });
-    $('status').textContent = `Checked ${file.name} in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
-    show({ file, options, report, optionState: state });
-    // What the user came for comes first: the summary and the problems, where the focus goes too.
-    if (reveal) $('results-title').focus();
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    $('cancel').hidden = true;
+    const done = await show({ file, options, report, optionState: state }, reveal);
+    if (done && running === controller) $('status').textContent = `Checked ${file.name} in ${seconds} s.`;
   } catch (e) {
     if (e?.name === 'AbortError') {
       $('status').textContent = `Cancelled: ${file.name} was not checked to the end.`;
@@ -212,11 +215,24 @@ async function check({ reveal = false } = {}) {
   }
 }
 
-function show(result) {
+/**
+ * Show a finished check: the results first (`reveal` takes the page and
+ * the focus there: what the user came for), then the steps after them.
+ * A step at a time, each in a task of its own, so even a huge report never
+ * holds the page; resolves to false when a newer check took over.
+ */
+async function show(result, reveal) {
   job = result;
   const { file, report } = result;
+  await pause();
+  if (job !== result) return false;
   for (const step of document.querySelectorAll('[data-needs-report]')) step.hidden = false;
-  showReport(report, file);
+  // The results, laid out in a frame of their own before anything is drawn into them.
+  await nextFrame();
+  if (job !== result) return false;
+  if (reveal) $('results-title').focus();
+  await showReport(report, file);
+  if (job !== result) return false;
   offerOutputs();
   const unavailable = $('dl-unavailable');
   unavailable.hidden = !report.summary.file_failed;
@@ -225,7 +241,12 @@ function show(result) {
   for (const link of $('chunk-links').querySelectorAll('a')) URL.revokeObjectURL(link.href);
   $('chunk-links').replaceChildren();
   // The uploader places rows by the check's report: a probe's findings do not change the chunks.
-  for (const step of steps) step.setJob(result);
+  for (const step of steps) {
+    await pause();
+    if (job !== result) return false;
+    step.setJob(result);
+  }
+  return true;
 }
 
 /**
@@ -236,6 +257,9 @@ function show(result) {
 async function showReport(report, file) {
   shown = report;
   renderSummary($('summary'), report, file);
+  detail.reset(file);
+  await nextFrame();
+  if (shown !== report) return;
   const counts = countByCode(report.diagnostics);
   renderChart($('chart'), counts, (code) => {
     $('filter-code').value = code;
@@ -245,10 +269,10 @@ async function showReport(report, file) {
   const codeSelect = $('filter-code');
   codeSelect.replaceChildren(new Option('all codes', ''), ...counts.map(([code, count]) => new Option(`${code} (${count})`, code)));
   for (const id of ['filter-severity', 'filter-text']) $(id).value = '';
-  detail.reset(file);
+  await nextFrame();
+  if (shown !== report) return;
   if (!(await table.setData(report.diagnostics, { severity: '', code: '', text: '' })) || shown !== report) return;
-  const first = table.firstError();
-  if (report.diagnostics.length) table.select(Math.max(0, first));
+  if (report.diagnostics.length) table.select(Math.max(0, table.firstError));
 }
 
 function filterCode(code) {

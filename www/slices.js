@@ -3,7 +3,15 @@
 
 const BUDGET_MS = 8;
 
-const pause = () => (globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0)));
+/** Let the page run (render, answer input) before going on: a task boundary. */
+export function pause() {
+  return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** After the next frame is drawn: what was just shown is laid out in a task of its own. */
+export function nextFrame() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
 
 /**
  * `step(i)` for each i in [0, n), the clock read every `stride` steps; after

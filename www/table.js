@@ -23,8 +23,14 @@ export class DiagnosticTable {
   #descending = false;
   #filter = { severity: '', code: '', text: '' };
   #selected = -1; // position in #visible
+  #firstError = -1; // position in #visible
   #generation = 0;
-  #pool = [];
+  #buffers = []; // two index arrays: #visible is in one while the other is refilled
+  #marks; // a text filter's matches, one byte per diagnostic
+  #height = 0; // of the viewport, kept by a ResizeObserver (reading it would force a layout)
+  #anchor = 0; // the position the rendered block is placed from
+  #shown = new Map(); // position -> its row element, for the rows rendered
+  #spare = []; // row elements not in use
 
   /**
    * `onSelect(diagnostic)` when the selection changes, `onOpen()` on Enter,
@@ -43,13 +49,18 @@ export class DiagnosticTable {
       const row = event.target.closest('[data-position]');
       if (row) this.select(Number(row.dataset.position), false);
     });
-    new ResizeObserver(() => this.#render()).observe(viewport);
+    new ResizeObserver(([entry]) => {
+      this.#height = entry.contentRect.height;
+      this.#render();
+    }).observe(viewport);
   }
 
   /** New diagnostics (a DiagnosticList), shown with `filter`. */
   setData(list, filter) {
     this.#list = list;
     this.#filter = { ...this.#filter, ...filter };
+    this.#buffers = [new Uint32Array(list.length), new Uint32Array(list.length)];
+    this.#marks = undefined;
     this.#visible = new Uint32Array(0);
     this.#selected = -1;
     return this.refilter();
@@ -65,11 +76,8 @@ export class DiagnosticTable {
   }
 
   /** The position of the first error in the list as shown, or -1. */
-  firstError() {
-    const list = this.#list;
-    const error = list.severityNames.indexOf('error');
-    for (let p = 0; p < this.#visible.length; p++) if (list.severities[this.#visible[p]] === error) return p;
-    return -1;
+  get firstError() {
+    return this.#firstError;
   }
 
   toggleSort() {
@@ -91,30 +99,37 @@ export class DiagnosticTable {
     const text = this.#filter.text.trim().toLowerCase();
     let marks;
     if (text) {
-      marks = new Uint8Array(n);
+      marks = this.#marks ??= new Uint8Array(n);
+      marks.fill(0);
       if (!(await slices(list.textBlocks, (block) => list.markText(text, marks, block), { current, stride: 1 }))) return false;
     }
     const severityId = severity ? list.severityNames.indexOf(severity) : -1;
     const codeId = code ? list.codeNames.indexOf(code) : -1;
     // A code or severity no diagnostic has matches none.
     const none = (severity && severityId < 0) || (code && codeId < 0);
-    const keep = new Uint32Array(none ? 0 : n);
+    // The buffer #visible is not in.
+    const keep = this.#buffers[this.#visible.buffer === this.#buffers[0].buffer ? 1 : 0];
     let kept = 0;
     const { severities, codes } = list;
     const descending = this.#descending;
+    const error = list.severityNames.indexOf('error');
+    let firstError = -1;
     const done = await slices(none ? 0 : n, (k) => {
       const at = descending ? n - 1 - k : k;
       const i = order ? order[at] : at;
       if (severityId >= 0 && severities[i] !== severityId) return;
       if (codeId >= 0 && codes[i] !== codeId) return;
       if (marks && !marks[i]) return;
+      if (firstError < 0 && severities[i] === error) firstError = kept;
       keep[kept++] = i;
     }, { current, stride: 4096 });
     if (!done) return false;
+    this.#firstError = firstError;
     const selectedIndex = this.#visible[this.#selected];
     this.#visible = keep.subarray(0, kept);
     this.#selected = selectedIndex === undefined ? -1 : this.#visible.indexOf(selectedIndex);
     this.#spacer.style.height = `${Math.min(kept * ROW_HEIGHT, MAX_SPACER)}px`;
+    this.#forget();
     this.#render();
     this.#onChange(kept, n);
     return true;
@@ -123,12 +138,23 @@ export class DiagnosticTable {
   #metrics() {
     const count = this.#visible.length;
     const full = count * ROW_HEIGHT;
-    const view = this.#viewport.clientHeight;
+    const view = this.#height || this.#viewport.clientHeight;
     const spacer = Math.min(full, MAX_SPACER);
     const scale = full > spacer && spacer > view ? (full - view) / (spacer - view) : 1;
     return { count, view, scale };
   }
 
+  /** The positions now mean other diagnostics: every rendered row is refilled. */
+  #forget() {
+    for (const row of this.#shown.values()) this.#spare.push(row);
+    this.#shown.clear();
+  }
+
+  /**
+   * The rows in view, plus a few. A row still in view keeps its element and
+   * text, and the block they sit in moves; only rows coming into view are
+   * decoded and filled, so a scroll by a few rows touches a few rows.
+   */
   #render() {
     if (!this.#list) return;
     const { count, view, scale } = this.#metrics();
@@ -136,12 +162,34 @@ export class DiagnosticTable {
     const virtualTop = top * scale;
     const first = Math.max(0, Math.floor(virtualTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(count, Math.ceil((virtualTop + view) / ROW_HEIGHT) + OVERSCAN);
-    // The rendered block sits where the visible rows are, whatever the scale.
-    this.#rows.style.transform = `translateY(${top + first * ROW_HEIGHT - virtualTop}px)`;
-    while (this.#pool.length < last - first) this.#pool.push(makeRow());
-    const wanted = this.#pool.slice(0, Math.max(0, last - first));
-    for (let p = first; p < last; p++) fillRow(wanted[p - first], this.#list.at(this.#visible[p]), p, count, p === this.#selected);
-    this.#rows.replaceChildren(...wanted);
+    for (const [position, row] of this.#shown) {
+      if (position >= first && position < last) continue;
+      this.#shown.delete(position);
+      this.#spare.push(row);
+    }
+    // Rows sit at (position - anchor) rows into the block; the anchor moves only with a jump.
+    if (this.#shown.size === 0 || Math.abs(first - this.#anchor) > 50_000) {
+      this.#forget();
+      this.#anchor = first;
+    }
+    this.#rows.style.transform = `translateY(${top + this.#anchor * ROW_HEIGHT - virtualTop}px)`;
+    let previous = null;
+    for (let p = first; p < last; p++) {
+      let row = this.#shown.get(p);
+      if (!row) {
+        row = this.#spare.pop() ?? makeRow();
+        fillRow(row, this.#list.at(this.#visible[p]), p, count);
+        row.style.top = `${(p - this.#anchor) * ROW_HEIGHT}px`;
+        this.#shown.set(p, row);
+      }
+      const selected = String(p === this.#selected);
+      if (row.getAttribute('aria-selected') !== selected) row.setAttribute('aria-selected', selected);
+      // In the page in list order, as a reader (and a test) meets them.
+      const next = previous ? previous.nextSibling : this.#rows.firstChild;
+      if (row !== next) this.#rows.insertBefore(row, next);
+      previous = row;
+    }
+    for (const row of this.#spare) row.remove();
     const active = this.#selected >= first && this.#selected < last ? `diagnostic-${this.#selected}` : '';
     if (active) this.#viewport.setAttribute('aria-activedescendant', active);
     else this.#viewport.removeAttribute('aria-activedescendant');
@@ -200,12 +248,11 @@ function makeRow() {
 }
 
 // Manifest text reaches the DOM only through textContent: nothing in it is ever markup.
-function fillRow(row, d, position, count, selected) {
+function fillRow(row, d, position, count) {
   row.id = `diagnostic-${position}`;
   row.dataset.position = String(position);
   row.setAttribute('aria-posinset', String(position + 1));
   row.setAttribute('aria-setsize', String(count));
-  row.setAttribute('aria-selected', String(selected));
   const [r, severity, code, where, message] = row.querySelectorAll('span');
   r.textContent = d.row === null ? 'file' : String(d.row);
   severity.textContent = d.severity;
