@@ -499,6 +499,21 @@ def checks(t, points):
     return failures
 
 
+# RESULTS.md from this line on holds figures other scripts measure (the
+# checker page's long tasks): a run keeps them as they are, below its own.
+KEPT = "<!-- Measured by other scripts, by hand: bench/run.sh keeps what follows as it is. -->"
+
+
+def kept_sections(path):
+    """The part of the RESULTS.md being replaced that a run keeps ("" if none)."""
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        return ""
+    at = text.find(KEPT)
+    return "" if at < 0 else "\n" + text[at:]
+
+
 def main():
     ap = argparse.ArgumentParser(description="bench/run.sh's measurements (run.sh passes these)")
     ap.add_argument("--mode", choices=MODES, required=True)
@@ -524,7 +539,8 @@ def main():
     args.out.mkdir(parents=True, exist_ok=True)
     title = f"rowcheck check, native CLI, commit {host['commit'].split()[0]}"
     (args.out / "linearity.svg").write_text(svg(points, fits, title))
-    (args.out / "RESULTS.md").write_text(results_md(args, host, t, points, fits, time.monotonic() - started))
+    results = args.out / "RESULTS.md"
+    results.write_text(results_md(args, host, t, points, fits, time.monotonic() - started) + kept_sections(results))
     log(f"wrote {args.out / 'RESULTS.md'} and {args.out / 'linearity.svg'}")
     failures = checks(t, points)
     if failures:

@@ -13,19 +13,6 @@ mod manifest;
 
 use std::time::{Duration, Instant};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 const TOKENS: [&[u8]; 24] = [
     b"{", b"}", b"[", b"]", b",", b":", b"\"", b"\\", b"\\u", b"\\ud800", b"\n", b"\xEF\xBB\xBF", b"\xFF", b"\xC3",
     b"null", b"1e999", b"-0.0", b"\"row_data\"", b"\"rowData\"", b"\"global_key\":\"K\"", b"#", b" ", b"\"media_type\":\"TMS_GEO\"", b"{z}",
@@ -47,7 +34,7 @@ fn seeds() -> Vec<Vec<u8>> {
     out
 }
 
-fn mutate(rng: &mut Rng, input: &mut Vec<u8>) {
+fn mutate(rng: &mut manifest::Rng, input: &mut Vec<u8>) {
     for _ in 0..1 + rng.below(4) {
         let at = rng.below(input.len() + 1);
         match rng.below(6) {
@@ -81,7 +68,7 @@ fn fuzz_pipeline_never_panics_and_keeps_invariants() {
     let deadline = Instant::now() + Duration::from_secs(secs);
     let seeds = seeds();
     let seed = std::env::var("ROWCHECK_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x9E37_79B9_7F4A_7C15u64);
-    let mut rng = Rng(seed | 1);
+    let mut rng = manifest::Rng(seed | 1);
     let mut executions = 0u64;
     while Instant::now() < deadline {
         let mut input = seeds[rng.below(seeds.len())].clone();

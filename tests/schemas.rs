@@ -91,10 +91,7 @@ fn rows_of(path: &Path) -> Vec<Value> {
     let text = text.trim_start_matches('\u{feff}');
     match path.extension().and_then(|e| e.to_str()) {
         Some("txt") => text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| serde_json::json!({"row_data": l})).collect(),
-        _ if text.trim_start().starts_with('[') => match serde_json::from_str::<Vec<Value>>(text) {
-            Ok(rows) => rows,
-            Err(_) => Vec::new(),
-        },
+        _ if text.trim_start().starts_with('[') => serde_json::from_str::<Vec<Value>>(text).unwrap_or_default(),
         _ => text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect(),
     }
 }

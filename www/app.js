@@ -6,17 +6,21 @@ import { chunkFileName, chunkLimits, init } from './lib/browser.js';
 import { reportFileName } from './lib/core.js';
 import { DiagnosticTable } from './table.js';
 import { Detail } from './detail.js';
-import { countByCode, formatBytes, renderChart, renderSummary } from './summary.js';
+import { countByCode, formatBytes, markChart, renderChart, renderSummary } from './summary.js';
 import { derivedName, errorRowsCsv, reportCsv, reportJson, save } from './downloads.js';
 import { ZipWriter } from './zip.js';
 import { UploadPanel } from './upload.js';
 import { ProbePanel } from './probe.js';
+import { plural } from './plural.js';
+import { nextFrame, pause } from './slices.js';
 
 const $ = (id) => document.getElementById(id);
 
 let source; // the File to check: picked, dropped, or made from pasted text
 let job; // { file, options, report } of the last finished check
 let shown; // the report on screen: the check's, or a probe's with the check's merged in
+// Reports are compact (rowcheck/worker's `compact: true`): `report.diagnostics`
+// is a DiagnosticList, columns and one JSON buffer, decoded as the list scrolls.
 let running; // the AbortController of the check in progress
 
 const table = new DiagnosticTable({
@@ -24,9 +28,13 @@ const table = new DiagnosticTable({
   spacer: $('spacer'),
   rows: $('rows'),
   onSelect: (d) => detail.show(d),
-  onChange: (shown, total) => ($('shown').textContent = shown === total ? `${total} diagnostics` : `${shown} of ${total} diagnostics shown`),
+  onOpen: () => detail.focus(),
+  onChange: (shown, total) => ($('shown').textContent = shown === total ? plural(total, 'diagnostic') : `${shown} of ${plural(total, 'diagnostic')} shown`),
 });
 const detail = new Detail({
+  section: $('detail'),
+  title: $('detail-title'),
+  back: () => $('table').focus(),
   empty: $('detail-empty'),
   body: $('detail-body'),
   code: $('detail-code'),
@@ -50,6 +58,7 @@ const uploader = new UploadPanel({
 });
 const prober = new ProbePanel(
   {
+    section: $('probe'),
     intro: $('probe-intro'),
     policy: $('probe-policy'),
     hosts: $('probe-hosts'),
@@ -61,13 +70,15 @@ const prober = new ProbePanel(
   },
   (report) => showReport(report, job.file),
 );
+// The steps after the results, each given every finished check with setJob(job).
+const steps = [prober, uploader];
 
 // ---- input: pick, drop, paste ----
 
 function choose(file) {
   source = file;
   $('file-name').textContent = `${file.name}, ${formatBytes(file.size)}`;
-  check();
+  check({ reveal: true });
 }
 
 $('file').addEventListener('change', () => $('file').files[0] && choose($('file').files[0]));
@@ -88,7 +99,7 @@ $('paste').addEventListener('input', () => {
   source = $('paste').value.trim() ? new File([$('paste').value], 'pasted.json', { type: 'application/json' }) : undefined;
   $('file-name').textContent = source ? `pasted text, ${formatBytes(source.size)}` : '';
 });
-$('check').addEventListener('click', () => (source ? check() : showError('Choose, drop or paste a manifest first.')));
+$('check').addEventListener('click', () => (source ? check({ reveal: true }) : showError('Choose, drop or paste a manifest first.')));
 $('cancel').addEventListener('click', () => running?.abort());
 
 // ---- options ----
@@ -97,7 +108,8 @@ $('cancel').addEventListener('click', () => running?.abort());
 // copy) to show the defaults and refuse what no chunk could hold.
 init().then(() => {
   const limits = chunkLimits();
-  const grouped = (n) => n.toLocaleString('en-US');
+  // Grouped by hand: the first toLocaleString() loads locale data, a long task of its own.
+  const grouped = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   $('max-rows-default').textContent = `(default ${grouped(limits.maxRows)}; ${grouped(limits.maxRowsWithMetadata)} with metadata)`;
   $('max-bytes-default').textContent = `(default ${grouped(limits.maxBytes)})`;
   $('max-rows').min = limits.minRows;
@@ -155,7 +167,8 @@ function showError(message) {
   $('error').textContent = message ?? '';
 }
 
-async function check() {
+/** Check `source`; `reveal` takes the page (and the focus) to the results, as for a file just chosen. */
+async function check({ reveal = false } = {}) {
   running?.abort();
   const controller = (running = new AbortController());
   const file = source;
@@ -177,14 +190,17 @@ async function check() {
   try {
     const report = await checkFile(file, {
       ...options,
+      compact: true,
       signal: controller.signal,
       onProgress: ({ bytesRead, totalBytes, rows, errors }) => {
         progress.value = totalBytes ? bytesRead / totalBytes : 1;
-        $('status').textContent = `Checking ${file.name}: ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${rows} rows, ${errors} errors so far…`;
+        $('status').textContent = `Checking ${file.name}: ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${plural(rows, 'row')}, ${plural(errors, 'error')} so far…`;
       },
     });
-    $('status').textContent = `Checked ${file.name} in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
-    show({ file, options, report, optionState: state });
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    $('cancel').hidden = true;
+    const done = await show({ file, options, report, optionState: state }, reveal);
+    if (done && running === controller) $('status').textContent = `Checked ${file.name} in ${seconds} s.`;
   } catch (e) {
     if (e?.name === 'AbortError') {
       $('status').textContent = `Cancelled: ${file.name} was not checked to the end.`;
@@ -199,11 +215,24 @@ async function check() {
   }
 }
 
-function show(result) {
+/**
+ * Show a finished check: the results first (`reveal` takes the page and
+ * the focus there: what the user came for), then the steps after them.
+ * A step at a time, each in a task of its own, so even a huge report never
+ * holds the page; resolves to false when a newer check took over.
+ */
+async function show(result, reveal) {
   job = result;
   const { file, report } = result;
-  $('results').hidden = false;
-  showReport(report, file);
+  await pause();
+  if (job !== result) return false;
+  for (const step of document.querySelectorAll('[data-needs-report]')) step.hidden = false;
+  // The results, laid out in a frame of their own before anything is drawn into them.
+  await nextFrame();
+  if (job !== result) return false;
+  if (reveal) $('results-title').focus();
+  await showReport(report, file);
+  if (job !== result) return false;
   offerOutputs();
   const unavailable = $('dl-unavailable');
   unavailable.hidden = !report.summary.file_failed;
@@ -212,31 +241,49 @@ function show(result) {
   for (const link of $('chunk-links').querySelectorAll('a')) URL.revokeObjectURL(link.href);
   $('chunk-links').replaceChildren();
   // The uploader places rows by the check's report: a probe's findings do not change the chunks.
-  uploader.setJob(result);
-  prober.setJob(result);
+  for (const step of steps) {
+    await pause();
+    if (job !== result) return false;
+    step.setJob(result);
+  }
+  return true;
 }
 
-/** The summary, chart, table and detail for `report` (the check's, or a probe's merged one). */
-function showReport(report, file) {
+/**
+ * The summary, chart, table and detail for `report` (the check's, or a
+ * probe's merged one); the first error (or else the first diagnostic) is
+ * shown in full at once: what is wrong, and the fix.
+ */
+async function showReport(report, file) {
   shown = report;
   renderSummary($('summary'), report, file);
+  detail.reset(file);
+  await nextFrame();
+  if (shown !== report) return;
   const counts = countByCode(report.diagnostics);
   renderChart($('chart'), counts, (code) => {
     $('filter-code').value = code;
-    table.setFilter({ code });
+    filterCode(code);
     $('table').focus();
   });
   const codeSelect = $('filter-code');
   codeSelect.replaceChildren(new Option('all codes', ''), ...counts.map(([code, count]) => new Option(`${code} (${count})`, code)));
   for (const id of ['filter-severity', 'filter-text']) $(id).value = '';
-  table.setData(report.diagnostics, { severity: '', code: '', text: '' });
-  detail.reset(file);
+  await nextFrame();
+  if (shown !== report) return;
+  if (!(await table.setData(report.diagnostics, { severity: '', code: '', text: '' })) || shown !== report) return;
+  if (report.diagnostics.length) table.select(Math.max(0, table.firstError));
+}
+
+function filterCode(code) {
+  markChart($('chart'), code);
+  table.setFilter({ code });
 }
 
 // ---- filters ----
 
 $('filter-severity').addEventListener('change', () => table.setFilter({ severity: $('filter-severity').value }));
-$('filter-code').addEventListener('change', () => table.setFilter({ code: $('filter-code').value }));
+$('filter-code').addEventListener('change', () => filterCode($('filter-code').value));
 let typing;
 $('filter-text').addEventListener('input', () => {
   clearTimeout(typing);
@@ -244,9 +291,8 @@ $('filter-text').addEventListener('input', () => {
 });
 $('sort-row').addEventListener('click', async () => {
   await table.toggleSort();
-  const order = table.descending ? 'descending' : 'ascending';
-  $('sort-row').textContent = `Row ${table.descending ? '↓' : '↑'}`;
-  $('sort-row').setAttribute('aria-label', `Sorted by row, ${order}; press to reverse`);
+  $('sort-arrow').textContent = table.descending ? '↓' : '↑';
+  $('sort-state').textContent = `, ${table.descending ? 'descending' : 'ascending'}; press to reverse`;
 });
 
 // ---- downloads ----
@@ -273,19 +319,27 @@ async function busy(button, work) {
 }
 
 $('dl-report-json').addEventListener('click', () => save(reportJson(shown), derivedName(job.file.name, 'report', '.json')));
-$('dl-report-csv').addEventListener('click', () => save(reportCsv(shown.diagnostics), derivedName(job.file.name, 'report', '.csv')));
-$('dl-error-rows').addEventListener('click', () => {
-  const { blob, rows } = errorRowsCsv(shown.diagnostics);
-  $('dl-status').textContent = `${rows} rows have errors.`;
-  save(blob, derivedName(job.file.name, 'rows-with-errors', '.csv'));
-});
+$('dl-report-csv').addEventListener('click', (event) =>
+  busy(event.currentTarget, async () => {
+    $('dl-status').textContent = 'Writing the report…';
+    save(await reportCsv(shown.diagnostics), derivedName(job.file.name, 'report', '.csv'));
+    $('dl-status').textContent = `The report holds ${plural(shown.diagnostics.length, 'diagnostic')}.`;
+  }),
+);
+$('dl-error-rows').addEventListener('click', (event) =>
+  busy(event.currentTarget, async () => {
+    const { blob, rows } = await errorRowsCsv(shown.diagnostics);
+    $('dl-status').textContent = `${plural(rows, 'row has', 'rows have')} errors.`;
+    save(blob, derivedName(job.file.name, 'rows-with-errors', '.csv'));
+  }),
+);
 $('dl-normalized').addEventListener('click', (event) =>
   busy(event.currentTarget, async () => {
     const { file, options } = job;
     $('dl-status').textContent = 'Normalizing…';
-    const { bytes, report } = await normalizeFile(file, options);
+    const { bytes, report } = await normalizeFile(file, { ...options, compact: true });
     const rowsWithErrors = report.summary.rows - report.summary.valid_rows;
-    $('dl-status').textContent = `Normalized manifest ready${rowsWithErrors ? `; ${rowsWithErrors} rows with errors are copied as written` : ''}.`;
+    $('dl-status').textContent = `Normalized manifest ready${rowsWithErrors ? `; ${plural(rowsWithErrors, 'row with errors is', 'rows with errors are')} copied as written` : ''}.`;
     save(new Blob([bytes], { type: file.type || 'application/json' }), derivedName(file.name, 'normalized'));
   }),
 );
@@ -297,16 +351,17 @@ $('dl-chunks').addEventListener('click', (event) =>
     $('dl-status').textContent = 'Splitting…';
     const { report } = await splitFile(file, {
       ...options,
+      compact: true,
       onChunk: (bytes, index) => {
         zip.add(chunkFileName(index), bytes);
         links.push(chunkLink(bytes, index));
-        $('dl-status').textContent = `Splitting: ${index + 1} chunks so far…`;
+        $('dl-status').textContent = `Splitting: ${plural(index + 1, 'chunk')} so far…`;
       },
     });
     // The same files `rowcheck split --out DIR` writes: the chunks, then report.json.
     zip.add(reportFileName(), new Uint8Array(await reportJson(report).arrayBuffer()));
     $('chunk-links').replaceChildren(...links);
-    $('dl-status').textContent = `${report.chunks.length} chunks of ${report.summary.valid_rows} valid rows, in ${derivedName(file.name, 'chunks', '.zip')}; or save them one by one below.`;
+    $('dl-status').textContent = `${plural(report.chunks.length, 'chunk')} of ${plural(report.summary.valid_rows, 'valid row')}, in ${derivedName(file.name, 'chunks', '.zip')}; or save them one by one below.`;
     save(zip.blob(), derivedName(file.name, 'chunks', '.zip'));
   }),
 );

@@ -7,8 +7,19 @@ export class Detail {
   #file;
   #shown = 0; // a newer selection wins over a slower read
 
+  /** `els.back()` is where Escape inside the pane takes the focus (the list). */
   constructor(els) {
     this.#els = els;
+    els.section.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      els.back();
+    });
+  }
+
+  /** Take the focus to the pane, for the keyboard: its heading, then the row. */
+  focus() {
+    this.#els.title.focus();
   }
 
   /** The file rows are read from; clears the panel. */

@@ -1,8 +1,9 @@
-// Files the page offers: built as Blobs from parts, a few thousand
-// diagnostics per part, so a report of a million diagnostics is never one
-// giant string.
+// Files the page offers, built as Blobs from parts from the report's
+// compact form (a DiagnosticList), so a report of a million diagnostics is
+// never one giant string; what must visit every diagnostic runs in slices.
+import { slices } from './slices.js';
 
-const PER_PART = 10_000;
+const PART_CHARS = 1 << 20;
 
 /** Offer `blob` as a download named `name`. */
 export function save(blob, name) {
@@ -18,21 +19,16 @@ export function save(blob, name) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** The report as `rowcheck check --format json` prints it: its keys in order, one line. */
+/**
+ * The report as `rowcheck check --format json` prints it: its keys in
+ * order, one line; the diagnostics are the list's JSON as it is.
+ */
 export function reportJson(report) {
   const parts = ['{'];
   Object.entries(report).forEach(([key, value], i) => {
     parts.push(`${i ? ',' : ''}${JSON.stringify(key)}:`);
-    if (key !== 'diagnostics') {
-      parts.push(JSON.stringify(value));
-      return;
-    }
-    parts.push('[');
-    for (let start = 0; start < value.length; start += PER_PART) {
-      const slice = value.slice(start, start + PER_PART).map((d) => JSON.stringify(d));
-      parts.push((start ? ',' : '') + slice.join(','));
-    }
-    parts.push(']');
+    if (key === 'diagnostics') parts.push('[', value.json, ']');
+    else parts.push(JSON.stringify(value));
   });
   parts.push('}\n');
   return new Blob(parts, { type: 'application/json' });
@@ -51,38 +47,55 @@ function cell(value) {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** One line per diagnostic (RFC 4180, CRLF line ends). */
-export function reportCsv(diagnostics) {
-  const parts = [COLUMNS.join(',') + '\r\n'];
-  for (let start = 0; start < diagnostics.length; start += PER_PART) {
-    let part = '';
-    for (const d of diagnostics.slice(start, start + PER_PART)) part += COLUMNS.map((c) => cell(d[c])).join(',') + '\r\n';
-    parts.push(part);
+/** Parts of text, each about PART_CHARS long: a Blob of them is never one giant string. */
+class Parts {
+  list = [];
+  #part = '';
+
+  add(text) {
+    this.#part += text;
+    if (this.#part.length > PART_CHARS) this.list.push(this.#part), (this.#part = '');
   }
-  return new Blob(parts, { type: 'text/csv' });
+
+  blob(type) {
+    this.list.push(this.#part);
+    return new Blob(this.list, { type });
+  }
+}
+
+/** One line per diagnostic (RFC 4180, CRLF line ends). */
+export async function reportCsv(list) {
+  const parts = new Parts();
+  parts.add(COLUMNS.join(',') + '\r\n');
+  await slices(list.length, (i) => {
+    const d = list.at(i);
+    parts.add(COLUMNS.map((c) => cell(d[c])).join(',') + '\r\n');
+  });
+  return parts.blob('text/csv');
 }
 
 /**
  * Each row that has errors, once, with the line of its first error and
- * its error codes: the list to fix before re-checking.
+ * its error codes: the list to fix before re-checking. Resolves to
+ * `{ blob, rows }`.
  */
-export function errorRowsCsv(diagnostics) {
+export async function errorRowsCsv(list) {
+  const error = list.severityNames.indexOf('error');
   const rows = new Map();
-  for (const d of diagnostics) {
-    if (d.severity !== 'error' || d.row === null) continue;
-    const seen = rows.get(d.row);
-    if (seen) seen.codes.add(d.code);
-    else rows.set(d.row, { line: d.line, codes: new Set([d.code]) });
-  }
-  const parts = ['row,line,codes\r\n'];
-  let part = '';
-  for (const row of [...rows.keys()].sort((a, b) => a - b)) {
-    const { line, codes } = rows.get(row);
-    part += `${row},${line},${cell([...codes].join(' '))}\r\n`;
-    if (part.length > 1 << 20) parts.push(part), (part = '');
-  }
-  parts.push(part);
-  return { blob: new Blob(parts, { type: 'text/csv' }), rows: rows.size };
+  await slices(list.length, (i) => {
+    if (list.severities[i] !== error || list.rows[i] < 0) return;
+    const seen = rows.get(list.rows[i]);
+    if (seen) seen.codes.add(list.code(i));
+    else rows.set(list.rows[i], { line: list.at(i).line, codes: new Set([list.code(i)]) });
+  });
+  const parts = new Parts();
+  parts.add('row,line,codes\r\n');
+  const sorted = Float64Array.from(rows.keys()).sort();
+  await slices(sorted.length, (k) => {
+    const { line, codes } = rows.get(sorted[k]);
+    parts.add(`${sorted[k]},${line},${cell([...codes].join(' '))}\r\n`);
+  });
+  return { blob: parts.blob('text/csv'), rows: rows.size };
 }
 
 /** `manifest.ndjson` → `manifest.normalized.ndjson`. */

@@ -1,13 +1,15 @@
-// The "Check that assets load" step: after a check, the hosts a probe would
-// contact are listed (worked out in the worker, with no request); pressing
+// The "Check that assets load" step: after a check, once the step is in
+// view (or has the focus), the hosts a probe would contact are listed
+// (worked out in a worker, with no request: it reads the file again, so it
+// waits until a person gets here rather than compete with the results
+// they are reading); pressing
 // the button requests each asset URL with this browser's own fetch in CORS
 // mode, from a worker, and the results join the check's diagnostics. The
 // page's Content-Security-Policy decides which hosts it may reach: the
 // button is off, and says why, while any host is outside it.
 import { probeFile, probePlanFile } from './lib/worker.js';
 import { allowsConnection, connectSources } from './csp.js';
-
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+import { plural } from './plural.js';
 
 /** Whether the policy lets the page reach any http(s) host: `rowcheck serve --allow-probe`. */
 function anyHost() {
@@ -21,33 +23,54 @@ export class ProbePanel {
   #onReport;
   #controller;
   #generation = 0;
+  #planned; // the job whose plan is asked for
+  #planning; // the AbortController of the plan being worked out
+  #inView = false;
 
-  /** `onReport(report)` shows the merged report in place of the check's. */
+  /** `onReport(report)` shows the merged report in place of the check's; `els.section` is the step. */
   constructor(els, onReport) {
     this.#els = els;
     this.#onReport = onReport;
+    new IntersectionObserver(([entry]) => {
+      this.#inView = entry.isIntersecting;
+      if (this.#inView) this.#plan();
+    }, { rootMargin: '200px' }).observe(els.section);
+    els.section.addEventListener('focusin', () => this.#plan());
     els.start.addEventListener('click', () => this.#start());
     els.stop.addEventListener('click', () => this.#controller?.abort());
     els.policy.hidden = !anyHost();
     els.policy.textContent = 'This page was started with "rowcheck serve --allow-probe": it may connect to any http or https host, and does so only when you press the button below.';
   }
 
-  /** A new check: work out which hosts a probe would contact. */
-  async setJob(job) {
+  /** A new check: its hosts are listed once the step is in view. */
+  setJob(job) {
     this.#controller?.abort();
     this.#controller = undefined;
     this.#els.stop.hidden = true;
     this.#job = job;
-    const generation = ++this.#generation;
+    ++this.#generation;
+    this.#planning?.abort();
     const els = this.#els;
     els.start.disabled = true;
     els.hosts.replaceChildren();
     els.status.textContent = '';
     els.progress.hidden = true;
+    els.intro.textContent = 'The hosts a probe would contact are listed here in a moment.';
+    if (this.#inView) this.#plan();
+  }
+
+  /** Work out which hosts a probe of the current job would contact, once per job. */
+  async #plan() {
+    const job = this.#job;
+    if (!job || this.#planned === job) return;
+    this.#planned = job;
+    const generation = this.#generation;
+    const els = this.#els;
     els.intro.textContent = 'Listing the hosts a probe would contact…';
+    const planning = (this.#planning = new AbortController());
     let plan;
     try {
-      plan = await probePlanFile(job.file, job.options);
+      plan = await probePlanFile(job.file, { ...job.options, signal: planning.signal });
     } catch (e) {
       if (generation === this.#generation) els.intro.textContent = `The probe cannot be planned: ${e?.message ?? e}`;
       return;
@@ -67,7 +90,7 @@ export class ProbePanel {
       els.intro.textContent = `The manifest names no http or https asset URL to request${gs ? `; ${gs}` : ''}.`;
       return;
     }
-    els.intro.textContent = `Pressing the button sends one HEAD request (or a GET of the first 1,024 bytes) from this browser for each of the ${plural(plan.urls, 'asset URL', 'asset URLs')}${gs ? ` (${gs})` : ''}, to exactly these ${plural(plan.hosts.length, 'host', 'hosts')}, and nowhere else:`;
+    els.intro.textContent = `Pressing the button sends one HEAD request (or a GET of the first 1,024 bytes) from this browser for each of the ${plural(plan.urls, 'asset URL', 'asset URLs')}${gs ? ` (${gs})` : ''}, to exactly ${plan.hosts.length === 1 ? 'this host' : `these ${plural(plan.hosts.length, 'host')}`}, and nowhere else:`;
     els.hosts.replaceChildren(
       ...plan.hosts.map(({ origin, urls }) => {
         const li = document.createElement('li');
@@ -99,6 +122,7 @@ export class ProbePanel {
     try {
       const report = await probeFile(file, {
         ...options,
+        compact: true,
         timeoutMs,
         signal: controller.signal,
         onProgress: ({ probe }) => {

@@ -1,35 +1,47 @@
 // The diagnostics list, virtualized: whatever the number of diagnostics,
-// only the rows in view (plus a few) exist in the DOM, and filtering works
-// on an index array in time slices so a million entries never freeze the page.
+// only the rows in view (plus a few) exist in the DOM, each decoded from the
+// report's compact form (rowcheck/worker's DiagnosticList) as it scrolls
+// into view. Filtering and sorting read its columns, in time slices, so a
+// million entries never freeze the page.
+import { slices } from './slices.js';
 
 const ROW_HEIGHT = 32;
 // Browsers cap an element's height (Chrome near 33.5 million px); beyond this
 // the scroll position is mapped proportionally onto the list.
 const MAX_SPACER = 8_000_000;
 const OVERSCAN = 6;
-const SLICE = 20_000;
 
 export class DiagnosticTable {
   #viewport;
   #spacer;
   #rows;
   #onSelect;
+  #onOpen;
   #onChange;
-  #diagnostics = [];
-  #byRow; // the permutation that sorts by row, computed once when needed
-  #visible = new Uint32Array(0); // indices into #diagnostics, filtered, in display order
+  #list; // a DiagnosticList
+  #visible = new Uint32Array(0); // indices into #list, filtered, in display order
   #descending = false;
   #filter = { severity: '', code: '', text: '' };
   #selected = -1; // position in #visible
+  #firstError = -1; // position in #visible
   #generation = 0;
-  #pool = [];
+  #buffers = []; // two index arrays: #visible is in one while the other is refilled
+  #marks; // a text filter's matches, one byte per diagnostic
+  #height = 0; // of the viewport, kept by a ResizeObserver (reading it would force a layout)
+  #anchor = 0; // the position the rendered block is placed from
+  #shown = new Map(); // position -> its row element, for the rows rendered
+  #spare = []; // row elements not in use
 
-  /** `onSelect(diagnostic)` when the selection changes; `onChange(shown, total)` after filtering. */
-  constructor({ viewport, spacer, rows, onSelect, onChange }) {
+  /**
+   * `onSelect(diagnostic)` when the selection changes, `onOpen()` on Enter,
+   * `onChange(shown, total)` after filtering.
+   */
+  constructor({ viewport, spacer, rows, onSelect, onOpen, onChange }) {
     this.#viewport = viewport;
     this.#spacer = spacer;
     this.#rows = rows;
     this.#onSelect = onSelect;
+    this.#onOpen = onOpen;
     this.#onChange = onChange;
     viewport.addEventListener('scroll', () => this.#render(), { passive: true });
     viewport.addEventListener('keydown', (event) => this.#key(event));
@@ -37,14 +49,19 @@ export class DiagnosticTable {
       const row = event.target.closest('[data-position]');
       if (row) this.select(Number(row.dataset.position), false);
     });
-    new ResizeObserver(() => this.#render()).observe(viewport);
+    new ResizeObserver(([entry]) => {
+      this.#height = entry.contentRect.height;
+      this.#render();
+    }).observe(viewport);
   }
 
-  /** New diagnostics, shown with `filter` (one pass, however many there are). */
-  setData(diagnostics, filter) {
-    this.#diagnostics = diagnostics;
+  /** New diagnostics (a DiagnosticList), shown with `filter`. */
+  setData(list, filter) {
+    this.#list = list;
     this.#filter = { ...this.#filter, ...filter };
-    this.#byRow = undefined;
+    this.#buffers = [new Uint32Array(list.length), new Uint32Array(list.length)];
+    this.#marks = undefined;
+    this.#visible = new Uint32Array(0);
     this.#selected = -1;
     return this.refilter();
   }
@@ -58,84 +75,121 @@ export class DiagnosticTable {
     return this.#descending;
   }
 
+  /** The position of the first error in the list as shown, or -1. */
+  get firstError() {
+    return this.#firstError;
+  }
+
   toggleSort() {
     this.#descending = !this.#descending;
     return this.refilter();
   }
 
-  /** Rebuild the visible index; a newer call supersedes one still running. */
+  /**
+   * Rebuild the visible index, in slices between which the page answers;
+   * a newer call supersedes one still running. Resolves to false when superseded.
+   */
   async refilter() {
     const generation = ++this.#generation;
-    const all = this.#diagnostics;
-    const order = this.#order();
+    const current = () => generation === this.#generation;
+    const list = this.#list;
+    const n = list.length;
+    const order = list.byRow;
     const { severity, code } = this.#filter;
     const text = this.#filter.text.trim().toLowerCase();
-    const keep = new Uint32Array(all.length);
-    let kept = 0;
-    for (let start = 0; start < all.length; start += SLICE) {
-      const end = Math.min(all.length, start + SLICE);
-      for (let k = start; k < end; k++) {
-        const i = order ? order[this.#descending ? all.length - 1 - k : k] : this.#descending ? all.length - 1 - k : k;
-        const d = all[i];
-        if (severity && d.severity !== severity) continue;
-        if (code && d.code !== code) continue;
-        if (text && !matches(d, text)) continue;
-        keep[kept++] = i;
-      }
-      if (end < all.length) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        if (generation !== this.#generation) return;
-      }
+    let marks;
+    if (text) {
+      marks = this.#marks ??= new Uint8Array(n);
+      marks.fill(0);
+      if (!(await slices(list.textBlocks, (block) => list.markText(text, marks, block), { current, stride: 1 }))) return false;
     }
+    const severityId = severity ? list.severityNames.indexOf(severity) : -1;
+    const codeId = code ? list.codeNames.indexOf(code) : -1;
+    // A code or severity no diagnostic has matches none.
+    const none = (severity && severityId < 0) || (code && codeId < 0);
+    // The buffer #visible is not in.
+    const keep = this.#buffers[this.#visible.buffer === this.#buffers[0].buffer ? 1 : 0];
+    let kept = 0;
+    const { severities, codes } = list;
+    const descending = this.#descending;
+    const error = list.severityNames.indexOf('error');
+    let firstError = -1;
+    const done = await slices(none ? 0 : n, (k) => {
+      const at = descending ? n - 1 - k : k;
+      const i = order ? order[at] : at;
+      if (severityId >= 0 && severities[i] !== severityId) return;
+      if (codeId >= 0 && codes[i] !== codeId) return;
+      if (marks && !marks[i]) return;
+      if (firstError < 0 && severities[i] === error) firstError = kept;
+      keep[kept++] = i;
+    }, { current, stride: 4096 });
+    if (!done) return false;
+    this.#firstError = firstError;
     const selectedIndex = this.#visible[this.#selected];
     this.#visible = keep.subarray(0, kept);
     this.#selected = selectedIndex === undefined ? -1 : this.#visible.indexOf(selectedIndex);
     this.#spacer.style.height = `${Math.min(kept * ROW_HEIGHT, MAX_SPACER)}px`;
-    this.#viewport.setAttribute('aria-setsize', String(kept));
+    this.#forget();
     this.#render();
-    this.#onChange(kept, all.length);
-  }
-
-  /** Diagnostics usually arrive in row order; sort only when they do not. */
-  #order() {
-    if (this.#byRow === undefined) {
-      const all = this.#diagnostics;
-      let sorted = true;
-      for (let i = 1; i < all.length && sorted; i++) sorted = rowKey(all[i - 1]) <= rowKey(all[i]);
-      if (sorted) {
-        this.#byRow = null;
-      } else {
-        // One numeric key per entry (row, then position) sorts natively, far faster than a comparator.
-        const keys = new Float64Array(all.length);
-        for (let i = 0; i < all.length; i++) keys[i] = (rowKey(all[i]) + 1) * 2 ** 26 + i;
-        keys.sort();
-        this.#byRow = Uint32Array.from(keys, (k) => k % 2 ** 26);
-      }
-    }
-    return this.#byRow;
+    this.#onChange(kept, n);
+    return true;
   }
 
   #metrics() {
     const count = this.#visible.length;
     const full = count * ROW_HEIGHT;
-    const view = this.#viewport.clientHeight;
+    const view = this.#height || this.#viewport.clientHeight;
     const spacer = Math.min(full, MAX_SPACER);
     const scale = full > spacer && spacer > view ? (full - view) / (spacer - view) : 1;
     return { count, view, scale };
   }
 
+  /** The positions now mean other diagnostics: every rendered row is refilled. */
+  #forget() {
+    for (const row of this.#shown.values()) this.#spare.push(row);
+    this.#shown.clear();
+  }
+
+  /**
+   * The rows in view, plus a few. A row still in view keeps its element and
+   * text, and the block they sit in moves; only rows coming into view are
+   * decoded and filled, so a scroll by a few rows touches a few rows.
+   */
   #render() {
+    if (!this.#list) return;
     const { count, view, scale } = this.#metrics();
     const top = this.#viewport.scrollTop;
     const virtualTop = top * scale;
     const first = Math.max(0, Math.floor(virtualTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(count, Math.ceil((virtualTop + view) / ROW_HEIGHT) + OVERSCAN);
-    // The rendered block sits where the visible rows are, whatever the scale.
-    this.#rows.style.transform = `translateY(${top + first * ROW_HEIGHT - virtualTop}px)`;
-    while (this.#pool.length < last - first) this.#pool.push(makeRow());
-    const wanted = this.#pool.slice(0, Math.max(0, last - first));
-    for (let p = first; p < last; p++) fillRow(wanted[p - first], this.#diagnostics[this.#visible[p]], p, p === this.#selected);
-    this.#rows.replaceChildren(...wanted);
+    for (const [position, row] of this.#shown) {
+      if (position >= first && position < last) continue;
+      this.#shown.delete(position);
+      this.#spare.push(row);
+    }
+    // Rows sit at (position - anchor) rows into the block; the anchor moves only with a jump.
+    if (this.#shown.size === 0 || Math.abs(first - this.#anchor) > 50_000) {
+      this.#forget();
+      this.#anchor = first;
+    }
+    this.#rows.style.transform = `translateY(${top + this.#anchor * ROW_HEIGHT - virtualTop}px)`;
+    let previous = null;
+    for (let p = first; p < last; p++) {
+      let row = this.#shown.get(p);
+      if (!row) {
+        row = this.#spare.pop() ?? makeRow();
+        fillRow(row, this.#list.at(this.#visible[p]), p, count);
+        row.style.top = `${(p - this.#anchor) * ROW_HEIGHT}px`;
+        this.#shown.set(p, row);
+      }
+      const selected = String(p === this.#selected);
+      if (row.getAttribute('aria-selected') !== selected) row.setAttribute('aria-selected', selected);
+      // In the page in list order, as a reader (and a test) meets them.
+      const next = previous ? previous.nextSibling : this.#rows.firstChild;
+      if (row !== next) this.#rows.insertBefore(row, next);
+      previous = row;
+    }
+    for (const row of this.#spare) row.remove();
     const active = this.#selected >= first && this.#selected < last ? `diagnostic-${this.#selected}` : '';
     if (active) this.#viewport.setAttribute('aria-activedescendant', active);
     else this.#viewport.removeAttribute('aria-activedescendant');
@@ -148,7 +202,7 @@ export class DiagnosticTable {
     this.#selected = Math.max(0, Math.min(count - 1, position));
     if (reveal) this.#reveal(this.#selected);
     this.#render();
-    this.#onSelect(this.#diagnostics[this.#visible[this.#selected]]);
+    this.#onSelect(this.#list.at(this.#visible[this.#selected]));
   }
 
   #reveal(position) {
@@ -160,6 +214,12 @@ export class DiagnosticTable {
   }
 
   #key(event) {
+    if (event.key === 'Enter') {
+      if (this.#selected < 0) return;
+      event.preventDefault();
+      this.#onOpen();
+      return;
+    }
     const page = Math.max(1, Math.floor(this.#viewport.clientHeight / ROW_HEIGHT) - 1);
     const moves = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
     let target;
@@ -172,14 +232,6 @@ export class DiagnosticTable {
   }
 }
 
-function rowKey(d) {
-  return d.row ?? -1;
-}
-
-function matches(d, text) {
-  return d.message.toLowerCase().includes(text) || d.code.toLowerCase().includes(text) || (d.pointer ?? '').toLowerCase().includes(text) || (d.suggestion ?? '').toLowerCase().includes(text);
-}
-
 function makeRow() {
   const row = document.createElement('div');
   row.setAttribute('role', 'option');
@@ -189,17 +241,19 @@ function makeRow() {
     const cell = document.createElement('span');
     cell.className = name;
     row.append(cell);
+    // Read as one line by a screen reader: the cells' texts apart.
+    row.append(' ');
   }
   return row;
 }
 
 // Manifest text reaches the DOM only through textContent: nothing in it is ever markup.
-function fillRow(row, d, position, selected) {
+function fillRow(row, d, position, count) {
   row.id = `diagnostic-${position}`;
   row.dataset.position = String(position);
   row.setAttribute('aria-posinset', String(position + 1));
-  row.setAttribute('aria-selected', String(selected));
-  const [r, severity, code, where, message] = row.children;
+  row.setAttribute('aria-setsize', String(count));
+  const [r, severity, code, where, message] = row.querySelectorAll('span');
   r.textContent = d.row === null ? 'file' : String(d.row);
   severity.textContent = d.severity;
   severity.dataset.severity = d.severity;

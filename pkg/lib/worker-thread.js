@@ -2,11 +2,14 @@
 // load the wasm, stream the file through a Checker, post progress at most
 // every 100 ms and once at the end, split chunks as they fill (their
 // buffers transferred, not copied), then the report's diagnostics in
-// batches, then the rest of the result. A probe streams the file through
-// a core checker collecting asset URLs, then sends the requests from here.
+// batches, then the rest of the result; or, compact, the diagnostics packed
+// into a few buffers (diagnostic-list.js) transferred with the rest. A
+// probe streams the file through a core checker collecting asset URLs, then
+// sends the requests from here.
 import { Checker, RowcheckError, init } from './browser.js';
 import { openChecker, openProber } from './core.js';
 import { planOf, runProbe } from './probe.js';
+import { packDiagnostics } from './diagnostic-list.js';
 
 const PROGRESS_MS = 100;
 // The page reads each message in a task of its own; a thousand diagnostics take it about 3 ms.
@@ -34,7 +37,7 @@ function collecting(options) {
   };
 }
 
-async function run({ mode, file, options, wasm, probe }) {
+async function run({ mode, file, options, wasm, probe, compact }) {
   await step(`could not load the wasm${wasm ? ` from ${wasm}` : ''}`, init(wasm));
   const probing = mode === 'probe' || mode === 'probe-plan';
   const checker = probing ? collecting(options) : new Checker(options, { chunks: mode === 'split', normalized: mode === 'normalize', fixed: mode === 'fix' });
@@ -71,32 +74,36 @@ async function run({ mode, file, options, wasm, probe }) {
     await output();
     progress(false);
   }
-  if (probing) return probeAll(mode, checker, probe, progress);
+  if (probing) return probeAll(mode, checker, probe, progress, compact);
   const report = checker.finish();
   await output();
   progress(true);
   const manifest = (mode === 'normalize' || mode === 'fix') && !report.summary.file_failed;
-  post(report, manifest ? concat(written) : undefined, handed);
+  post(report, compact, manifest ? concat(written) : undefined, handed);
 }
 
-/** The report, its diagnostics in batches first, then the rest (and `bytes`, transferred). */
-function post(report, bytes, handed = false) {
-  // In one message, a report of 20,000 diagnostics held the page for 65 ms (2-core CI machine).
+/** The report: compact, in one message; otherwise its diagnostics in batches first, then the rest (and `bytes`, transferred). */
+function post(report, compact, bytes, handed = false) {
+  const transfer = bytes ? [bytes.buffer] : [];
   const { diagnostics } = report;
-  for (let i = 0; i < diagnostics.length; i += DIAGNOSTICS_PER_MESSAGE) {
-    postMessage({ type: 'diagnostics', diagnostics: diagnostics.slice(i, i + DIAGNOSTICS_PER_MESSAGE) });
-  }
-  const done = { type: 'done', report: { ...report, diagnostics: [] }, handed };
-  if (bytes) {
-    done.bytes = bytes;
-    postMessage(done, [bytes.buffer]);
+  let packed = [];
+  if (compact) {
+    const pack = packDiagnostics(diagnostics);
+    packed = pack.packed;
+    transfer.push(...pack.transfer);
   } else {
-    postMessage(done);
+    // In one message, a report of 20,000 diagnostics held the page for 65 ms (2-core CI machine).
+    for (let i = 0; i < diagnostics.length; i += DIAGNOSTICS_PER_MESSAGE) {
+      postMessage({ type: 'diagnostics', diagnostics: diagnostics.slice(i, i + DIAGNOSTICS_PER_MESSAGE) });
+    }
   }
+  const done = { type: 'done', report: { ...report, diagnostics: packed }, handed };
+  if (bytes) done.bytes = bytes;
+  postMessage(done, transfer);
 }
 
 /** After the check: the plan, or every request and the merged report. */
-async function probeAll(mode, checker, { rules, transport }, progress) {
+async function probeAll(mode, checker, { rules, transport }, progress, compact) {
   checker.finish();
   const read = progress(true);
   const prober = openProber(checker.core, rules);
@@ -114,7 +121,7 @@ async function probeAll(mode, checker, { rules, transport }, progress) {
         postMessage({ type: 'progress', progress: { ...read, probe: done } });
       },
     });
-    post(JSON.parse(prober.report(undefined, interrupted)));
+    post(JSON.parse(prober.report(undefined, interrupted)), compact);
   } finally {
     prober.free();
   }

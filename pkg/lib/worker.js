@@ -4,11 +4,13 @@
 // is terminated as soon as the call settles, whether done, failed or aborted.
 import { KNOWN, RowcheckError, coreOptions, ownKeys } from './options.js';
 import { PROBE_OPTIONS, probeOptions } from './probe.js';
+import { DiagnosticList } from './diagnostic-list.js';
 
 // The class 'rowcheck' exports too, so instanceof works whichever entry it came from.
 export { RowcheckError } from './options.js';
+export { DiagnosticList } from './diagnostic-list.js';
 
-const OWN = ['signal', 'onProgress', 'onChunk', 'wasm'];
+const OWN = ['signal', 'onProgress', 'onChunk', 'wasm', 'compact'];
 
 /** Check a File (or any Blob); resolves to the report check() gives. */
 export function checkFile(file, options) {
@@ -66,13 +68,14 @@ function parse(mode, file, options) {
   }
   const probing = mode === 'probe' || mode === 'probe-plan';
   const known = [...KNOWN, ...OWN.filter((name) => name !== 'onChunk' || mode === 'split'), ...(probing ? PROBE_OPTIONS.filter((name) => !OWN.includes(name)) : [])];
-  const { signal, onProgress, onChunk, wasm, ...rest } = ownKeys(options, known);
+  const { signal, onProgress, onChunk, wasm, compact, ...rest } = ownKeys(options, known);
   // The worker gets what can be posted: the rules' settings and the transport's numbers.
   const { check, rules, transport } = probing ? probeOptions(rest, KNOWN, { browser: true }) : { check: rest };
   const wrong = (message) => new RowcheckError('INVALID_OPTIONS', message);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw wrong(`signal must be an AbortSignal, not ${describe(signal)}`);
   if (onProgress !== undefined && typeof onProgress !== 'function') throw wrong('onProgress must be a function');
   if (onChunk !== undefined && typeof onChunk !== 'function') throw wrong('onChunk must be a function');
+  if (compact !== undefined && typeof compact !== 'boolean') throw wrong(`compact must be true or false, not ${describe(compact)}`);
   let wasmUrl;
   if (wasm !== undefined) {
     // Resolved here: in the worker a relative URL would name a file beside the worker script.
@@ -84,7 +87,7 @@ function parse(mode, file, options) {
     }
   }
   const probe = probing ? { rules, transport } : undefined;
-  return { signal, onProgress, onChunk, request: { mode, file, options: coreOptions(check), wasm: wasmUrl, probe } };
+  return { signal, onProgress, onChunk, request: { mode, file, options: coreOptions(check), wasm: wasmUrl, probe, compact: Boolean(compact) } };
 }
 
 /**
@@ -142,8 +145,8 @@ function run(mode, file, options) {
           diagnostics.push(...message.diagnostics);
           break;
         case 'done': {
-          // The report came without its diagnostics (they came in batches); the key keeps its place.
-          const report = { ...message.report, diagnostics };
+          // Compact, the report's diagnostics came packed in it; otherwise in batches before it, and the key keeps its place.
+          const report = request.compact && message.report ? { ...message.report, diagnostics: new DiagnosticList(message.report.diagnostics) } : { ...message.report, diagnostics };
           const failed = report.summary?.file_failed;
           if (mode === 'probe-plan') settle(resolve, message.plan);
           else if (mode === 'check' || mode === 'probe') settle(resolve, report);

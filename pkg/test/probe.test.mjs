@@ -255,7 +255,9 @@ async function checkIn(page, file) {
   const name = file.split('/').pop();
   await page.setInputFiles('[data-testid=file-input]', file);
   await page.waitForFunction((name) => document.getElementById('status').textContent.startsWith(`Checked ${name} `), name);
-  await page.waitForFunction(() => !document.getElementById('probe-intro').textContent.startsWith('Listing'));
+  // The hosts are worked out once the step is in view.
+  await page.locator('#probe').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.getElementById('probe-hosts').childElementCount > 0 || /^(The manifest names|Nothing can be probed|The probe cannot)/.test(document.getElementById('probe-intro').textContent));
 }
 
 test('the checker page: the hosts are named before anything is sent, one press probes, the report download holds the findings', async (t) => {

@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { check, fix, normalize, split } from 'rowcheck';
-import { checkFile } from 'rowcheck/worker';
+import { DiagnosticList, checkFile } from 'rowcheck/worker';
+import { packDiagnostics } from '../lib/diagnostic-list.js';
+import { errorRows } from '../lib/error-rows.js';
 import { launch } from './browser.mjs';
 import { argsOf, brokenManifests, manifests, root } from './support.mjs';
 import { manifestBlock, measureLongTasks, openWorkerPage } from './worker-page.mjs';
@@ -100,6 +102,122 @@ test('every corpus file and example: the report, chunks, normalized and fixed by
     }
     assert.deepEqual(errors, []);
   }));
+
+/** What a text filter matches, the slow way: `needle` in the code, pointer, message or suggestion, lowercased. */
+function naiveMatches(diagnostics, needle) {
+  return diagnostics.flatMap((d, i) => ([d.code, d.pointer, d.message, d.suggestion ?? ''].some((s) => s.toLowerCase().includes(needle)) ? [i] : []));
+}
+
+/** Indices ordered by row (a problem with the file first), ties in report order. */
+function rowOrder(diagnostics) {
+  return diagnostics.map((d, i) => [d.row ?? -1, i]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
+}
+
+/** A few needles each diagnostic list must be searched for: pieces of its texts, a character outside ASCII, and one found nowhere. */
+function needlesOf(diagnostics) {
+  const needles = new Set(['no such text anywhere']);
+  for (const d of diagnostics.slice(0, 3)) {
+    needles.add(d.code.toLowerCase());
+    needles.add(d.message.slice(4, 12).toLowerCase());
+    if (d.pointer) needles.add(d.pointer.toLowerCase());
+  }
+  const wide = diagnostics.map((d) => /[^\x00-\x7f]/.exec(d.message)?.[0]).find(Boolean);
+  if (wide) needles.add(wide.toLowerCase());
+  return [...needles].filter(Boolean);
+}
+
+test('compact: every corpus file and example: the list is check()\'s diagnostics, as objects and as JSON; columns, row order, text search and error rows agree', () =>
+  withPage(async ({ page, errors }) => {
+    await page.evaluate(helpers);
+    for (const path of manifests) {
+      const bytes = readFileSync(path);
+      const { options } = argsOf(path);
+      const expected = check(bytes, options);
+      const needles = needlesOf(expected.diagnostics);
+      const got = await page.evaluate(async ({ url, options, needles }) => {
+        const { DiagnosticList, checkFile, fixFile, normalizeFile, splitFile } = await import('rowcheck/worker');
+        const { errorRows } = await import('/pkg/lib/error-rows.js');
+        const file = new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop());
+        const [report, splitted, normalized, fixed] = await Promise.all([
+          checkFile(file, { ...options, compact: true }),
+          splitFile(file, { ...options, compact: true }),
+          normalizeFile(file, { ...options, compact: true }),
+          fixFile(file, { ...options, compact: true }),
+        ]);
+        const list = report.diagnostics;
+        const found = {};
+        for (const needle of needles) {
+          const marks = new Uint8Array(list.length);
+          for (let block = 0; block < list.textBlocks; block++) list.markText(needle, marks, block);
+          found[needle] = [...marks.keys()].filter((i) => marks[i]);
+        }
+        return {
+          isList: list instanceof DiagnosticList && splitted.report.diagnostics instanceof DiagnosticList,
+          report: JSON.parse(JSON.stringify(report)),
+          split: JSON.parse(JSON.stringify(splitted.report)),
+          normalize: JSON.parse(JSON.stringify(normalized.report)),
+          fix: { isList: fixed.report.diagnostics instanceof DiagnosticList, report: JSON.parse(JSON.stringify(fixed.report)), bytes: fixed.bytes && base64(fixed.bytes) },
+          chunks: splitted.chunks.length,
+          at: Array.from({ length: list.length }, (_, i) => list.at(i)),
+          iterated: [...list],
+          columns: Array.from({ length: list.length }, (_, i) => [list.row(i), list.severity(i), list.code(i)]),
+          byRow: list.byRow && [...list.byRow],
+          json: new TextDecoder().decode(list.json),
+          found,
+          errorRows: errorRows(report),
+          past: [list.at(-1) ?? 'none', list.at(list.length) ?? 'none'],
+        };
+      }, { url: '/' + relative(root, path), options, needles });
+      const what = relative(root, path);
+      const ds = expected.diagnostics;
+      assert.ok(got.isList, what);
+      assert.deepEqual(got.report, expected, what);
+      assert.deepEqual(got.split, expected, `${what}: split report`);
+      assert.equal(got.chunks, split(bytes, options).chunks.length, `${what}: chunks`);
+      assert.deepEqual(got.normalize, normalize(bytes, options).report, `${what}: normalize report`);
+      const fixed = fix(bytes, options);
+      assert.deepEqual(got.fix, { isList: true, report: fixed.report, bytes: fixed.bytes && Buffer.from(fixed.bytes).toString('base64') }, `${what}: fix`);
+      assert.deepEqual(got.at, ds, `${what}: at()`);
+      assert.deepEqual(got.iterated, ds, `${what}: iteration`);
+      assert.deepEqual(got.columns, ds.map((d) => [d.row, d.severity, d.code]), `${what}: columns`);
+      assert.equal(`[${got.json}]`, JSON.stringify(ds), `${what}: the JSON, as the report array holds it`);
+      assert.deepEqual(got.byRow ?? ds.map((_, i) => i), rowOrder(ds), `${what}: row order`);
+      for (const needle of needles) assert.deepEqual(got.found[needle], naiveMatches(ds, needle), `${what}: text ${JSON.stringify(needle)}`);
+      assert.deepEqual(got.errorRows, errorRows(expected), `${what}: rows with errors`);
+      assert.deepEqual(got.past, ['none', 'none'], what);
+    }
+    assert.deepEqual(errors, []);
+  }));
+
+test('compact, in Node: rows out of order, texts across block ends, cases, line breaks and wide characters in values', () => {
+  const diagnostics = [];
+  for (let i = 0; i < 9000; i++) {
+    const row = i === 4 ? null : (i * 7919) % 3000;
+    const message = i % 1000 === 999 ? `Line one\nLINE TWO of ${i}: ΣΊΣΥΦΟΣ café` : `Value ${i} is WRONG here`;
+    diagnostics.push({ code: i % 3 ? 'URL_INSECURE' : 'GLOBAL_KEY_DUPLICATE', severity: ['error', 'warning', 'info'][i % 3], row, pointer: i % 2 ? '/row_data' : '', line: i + 1, column: 1, offset: i, length: 3, message, ...(i % 5 ? {} : { suggestion: `Fix ${i}` }) });
+  }
+  const { packed, transfer } = packDiagnostics(diagnostics);
+  assert.ok(transfer.every((buffer) => buffer instanceof ArrayBuffer));
+  const list = new DiagnosticList(packed);
+  assert.equal(list.length, diagnostics.length);
+  assert.deepEqual(list.at(4), diagnostics[4]);
+  assert.equal(list.row(4), null);
+  assert.deepEqual([...list.byRow], rowOrder(diagnostics));
+  assert.deepEqual(JSON.parse(JSON.stringify({ diagnostics: list })).diagnostics, diagnostics);
+  assert.equal(`[${new TextDecoder().decode(list.json)}]`, JSON.stringify(diagnostics));
+  assert.ok(list.textBlocks > 2, 'the text spans several blocks');
+  for (const needle of ['line two', 'one', 'σίσυφος', 'café', 'wrong here', ' 4095 ', ' 4096 ', 'fix 40', 'global_key', '/row_data', 'value 8999 is', 'no such']) {
+    const marks = new Uint8Array(list.length);
+    for (let block = 0; block < list.textBlocks; block++) list.markText(needle, marks, block);
+    assert.deepEqual([...marks.keys()].filter((i) => marks[i]), naiveMatches(diagnostics, needle), needle);
+  }
+  assert.deepEqual(list.errorRows(), errorRows({ diagnostics }));
+  const empty = new DiagnosticList(packDiagnostics([]).packed);
+  assert.equal(empty.length, 0);
+  assert.equal(empty.textBlocks, 0);
+  assert.deepEqual(empty.toJSON(), []);
+  assert.equal(empty.byRow, null);
+});
 
 test('onChunk takes each chunk as it fills, in order, each its own buffer; reading waits for a slow onChunk', () =>
   withPage(async ({ page, errors }) => {
@@ -413,6 +531,20 @@ test('a report of 50,000 diagnostics reaches the page in pieces: check()\'s repo
     assert.deepEqual(got.report, check(Buffer.from(manifest)));
     assert.equal(got.report.diagnostics.length, 50_000);
     assert.equal(got.longTasks, 0, `long tasks on the main thread, the longest ${got.longest} ms`);
+    assert.deepEqual(errors, []);
+  }));
+
+test('compact: a report of 200,000 diagnostics reaches the page as one message of buffers: check()\'s report, and no long task', () =>
+  withPage(async ({ page, errors }) => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => `{"row_data":"http://storage.example.com/images/${i}.jpg","media_type":"IMAGE"}`);
+    const manifest = rows.join('\n') + '\n';
+    const got = await measureLongTasks(page, { block: manifest, blocks: 1, options: { compact: true } });
+    assert.ok(got.control, 'the long-task observer saw a known 80 ms task');
+    assert.equal(got.longTasks, 0, `long tasks on the main thread, the longest ${got.longest} ms`);
+    assert.deepEqual(got.report, check(Buffer.from(manifest)));
+    assert.equal(got.report.diagnostics.length, 200_000);
+    const messages = await page.evaluate(() => workers.at(-1).received.map((m) => m.type).filter((type) => type !== 'progress'));
+    assert.deepEqual(messages, ['done'], 'no batch of diagnostic objects: one message');
     assert.deepEqual(errors, []);
   }));
 

@@ -15,21 +15,10 @@ use std::time::{Duration, Instant};
 use crate::report::{Code, Findings};
 use crate::url;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.below(from.len())]
-    }
-}
+// The generator's xorshift64*, so that one seeded sequence serves every fuzzer.
+#[path = "../../tests/support/manifest.rs"]
+mod manifest;
+use manifest::Rng;
 
 fn budget() -> (Instant, u64) {
     let secs = std::env::var("ROWCHECK_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
@@ -137,7 +126,7 @@ const PIECES: &[&str] = &[
 /// fast path is walked from both sides.
 fn generate(rng: &mut Rng) -> String {
     let tame = rng.below(2) == 0;
-    let part = |rng: &mut Rng, from: &[&'static str], n: usize| if tame { from[rng.below(n.min(from.len()))] } else { rng.pick(from) };
+    let part = |rng: &mut Rng, from: &[&'static str], n: usize| if tame { from[rng.below(n.min(from.len()))] } else { from[rng.below(from.len())] };
     let mut s = String::from(part(rng, SCHEMES, 3));
     for i in 0..1 + rng.below(4) {
         if i > 0 {

@@ -11,18 +11,19 @@ pub struct Generated {
     pub bad: Vec<(usize, &'static str)>,
 }
 
-/// xorshift64*: tiny, fixed, and the same everywhere.
-struct Rng(u64);
+/// xorshift64*: tiny, fixed, and the same everywhere (the fuzzer draws
+/// from it too).
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
     }
 }
 
@@ -40,7 +41,7 @@ fn good_row(i: usize, rng: &mut Rng) -> String {
     let host = "https://storage.example.com/datasets/batch-7";
     let key = format!("asset-{i:08}-{:x}", rng.next() & 0xffff_ffff);
     let tag = format!(r#"{{"schema_id":"cko8s9r5v0001h2dk9elqdidh","value":"tag-{}"}}"#, rng.below(50));
-    let split = ["train", "valid", "test"][rng.below(3) as usize];
+    let split = ["train", "valid", "test"][rng.below(3)];
     let metadata = format!(
         r#"[{tag},{{"name":"split","value":"{split}"}},{{"name":"captureDateTime","value":"2023-0{}-1{}T10:{}0:00Z"}}]"#,
         1 + rng.below(9),

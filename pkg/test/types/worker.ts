@@ -1,7 +1,7 @@
 // A sample rowcheck/worker consumer: `tsc -p test/types/tsconfig.worker.json`
 // must accept it, and every line marked as an expected error must be one.
-import { RowcheckError, checkFile, fixFile, normalizeFile, probeFile, probePlanFile, splitFile } from 'rowcheck/worker';
-import type { Change, FileOptions, Progress, Report } from 'rowcheck/worker';
+import { DiagnosticList, RowcheckError, checkFile, fixFile, normalizeFile, probeFile, probePlanFile, splitFile } from 'rowcheck/worker';
+import type { Change, CompactReport, FileOptions, Progress, Report } from 'rowcheck/worker';
 import { RowcheckError as SameError } from 'rowcheck';
 
 declare function upload(chunk: Uint8Array, index: number): Promise<void>;
@@ -35,6 +35,26 @@ const probed: Report = await probeFile(file, {
   onProgress: (p: Progress) => p.probe && console.log(p.probe.probed / p.probe.total),
 });
 console.log(plan.hosts.length, probed.probe?.requested);
+
+// compact: true, for a page that shows a large report: the same report, its diagnostics packed.
+const compact: CompactReport = await checkFile(file, { compact: true });
+const list: DiagnosticList = compact.diagnostics;
+const first = list.at(0);
+const codeOfFirst: string | undefined = first?.code;
+const rows: Float64Array = list.rows;
+const marks = new Uint8Array(list.length);
+for (let block = 0; block < list.textBlocks; block++) list.markText('http', marks, block);
+for (const d of list) console.log(d.message);
+const compactProbe = await probeFile(file, { compact: true });
+const compactSplit = await splitFile(file, { compact: true, onChunk: (chunk) => upload(chunk, 0) });
+const compactFix = await fixFile(file, { compact: true });
+const fixedList: DiagnosticList = compactFix.report.diagnostics;
+const compactChanges: Change[] = compactFix.report.fix.changes;
+console.log(compact.summary.rows, codeOfFirst, rows, compactProbe.probe.probed, compactSplit.report.diagnostics.length, list.byRow?.length, fixedList.length, compactChanges.length);
+// @ts-expect-error: a compact report's diagnostics are not an array
+const asArray: Report['diagnostics'] = compact.diagnostics;
+// @ts-expect-error: compact is true or false
+await checkFile(file, { compact: 'yes' });
 // @ts-expect-error: in a browser, requests come from the page's origin
 probeFile(file, { origin: 'https://app.labelbox.com' });
 
@@ -58,4 +78,4 @@ await checkFile(file, { onProgress: (p: { rows: string }) => p });
 // @ts-expect-error: signal is an AbortSignal
 await checkFile(file, { signal: controller });
 
-console.log(report, splitReport, firstChunk, streamedReport, bytes, kept);
+console.log(report, splitReport, firstChunk, streamedReport, bytes, kept, asArray);
