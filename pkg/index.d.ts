@@ -27,10 +27,40 @@ export interface Diagnostic {
   length: number;
   message: string;
   /**
-   * A suggested fix. For the URL codes it is exactly the replacement URL,
-   * already checked to pass the rule it fixes.
+   * A suggested fix: the new value itself (for the URL codes exactly the
+   * replacement URL, already checked to pass the rule it fixes), or
+   * `rename "a" to "b"`. fix() applies it when the code's fix is safe (see
+   * docs/codes.md); otherwise it is only offered.
    */
   suggestion?: string;
+}
+
+/** One edit fix() made. */
+export interface Change {
+  /** 0-based row index, the same in the input and the output. */
+  row: number;
+  /** JSON Pointer of the value (for a rename, of the member) in the input row, as the diagnostic it fixes names it: a field given by its alias (`mediaType`) is named by the field (`/media_type`). */
+  pointer: string;
+  /** `replace`: the value became `after`; `rename`: the member's key became `after`, its value kept. */
+  op: 'replace' | 'rename';
+  /** The findings this edit fixes (one percent-encoding fixes a URL's URL_UNSUPPORTED_CHAR and its URL_SPACE). */
+  codes: Code[];
+  /** 1-based line and column (in Unicode characters) of the new value or key in the output. */
+  line: number;
+  column: number;
+  /** The value (for a rename, the key) before and after. */
+  before: unknown;
+  after: unknown;
+}
+
+/** What fix() changed. */
+export interface FixSummary {
+  changes: Change[];
+  /** Rows with at least one change. */
+  rows_changed: number;
+  /** Errors and warnings the manifest had before it was fixed. */
+  input_errors: number;
+  input_warnings: number;
 }
 
 export interface ChunkInfo {
@@ -58,6 +88,11 @@ export interface Report {
   };
   diagnostics: Diagnostic[];
   chunks: ChunkInfo[];
+  /**
+   * Only in a fix's report, whose diagnostics, positions and summary are
+   * the fixed manifest's (what check() of the output gives): what was changed.
+   */
+  fix?: FixSummary;
   /** Only in a probe's report: what was requested. */
   probe?: ProbeSummary;
 }
@@ -203,6 +238,14 @@ export function probe(input: Input, options?: ProbeOptions): Promise<Report & { 
 /** The hosts probe() would contact, with no request sent. */
 export function probePlan(input: Input, options?: ProbeOptions): ProbePlan;
 
+/**
+ * Apply every safe fix (docs/codes.md says which): bytes hold the fixed
+ * manifest in the input's container, the input byte for byte but where a
+ * fix changed a value, or are null when the file itself failed. The report
+ * is the fixed manifest's, with every change in `report.fix`.
+ */
+export function fix(input: Input, options?: Options): { bytes: Uint8Array | null; report: Report & { fix: FixSummary } };
+
 /** Check and split the valid rows into upload chunks (each a JSON array); none when the file itself failed. */
 export function split(input: Input, options?: Options): { chunks: Uint8Array[]; report: Report };
 
@@ -237,6 +280,8 @@ export interface CheckerOutput {
   chunks?: boolean;
   /** Keep the normalized manifest for takeNormalized(). */
   normalized?: boolean;
+  /** Fix the manifest for takeFixed(); finish() then gives the fixed manifest's report. */
+  fixed?: boolean;
 }
 
 /**
@@ -260,6 +305,8 @@ export class Checker {
   takeChunks(options: { info: true }): DescribedChunk[];
   /** The normalized manifest produced since the last call. */
   takeNormalized(): Uint8Array;
+  /** The fixed manifest produced since the last call (with `output.fixed`). */
+  takeFixed(): Uint8Array;
   readonly progress: { bytesRead: number; rows: number; errors: number; fileFailed: boolean };
   /** Release the wasm memory now rather than when garbage-collected. */
   free(): void;

@@ -1,7 +1,7 @@
-// Types for rowcheck/worker: a File checked, split or normalized in a Web Worker.
-import type { Code, Diagnostic, Options, ProbePlan, ProbeSettings, ProbeSummary, Report, Severity } from './index.js';
+// Types for rowcheck/worker: a File checked, split, normalized or fixed in a Web Worker.
+import type { Code, Diagnostic, FixSummary, Options, ProbePlan, ProbeSettings, ProbeSummary, Report, Severity } from './index.js';
 
-export type { Options, ProbePlan, ProbeSettings, ProbeSummary, Report } from './index.js';
+export type { Change, FixSummary, Options, ProbePlan, ProbeSettings, ProbeSummary, Report } from './index.js';
 export { RowcheckError } from './index.js';
 
 /** Posted at most every 100 ms while the file is read, and once at the end. */
@@ -117,3 +117,11 @@ export function probePlanFile(file: Blob, options?: ProbeFileOptions): Promise<P
 /** Check and normalize in a worker; the same bytes and report as normalize() (bytes null when the file itself failed). */
 export function normalizeFile(file: Blob, options: FileOptions & Compact): Promise<{ bytes: Uint8Array | null; report: CompactReport }>;
 export function normalizeFile(file: Blob, options?: FileOptions): Promise<{ bytes: Uint8Array | null; report: Report }>;
+
+/**
+ * Apply every safe fix in a worker; the same bytes and report as fix():
+ * the fixed manifest (null when the file itself failed) and its report,
+ * with every change in `report.fix`.
+ */
+export function fixFile(file: Blob, options: FileOptions & Compact): Promise<{ bytes: Uint8Array | null; report: CompactReport<Report & { fix: FixSummary }> }>;
+export function fixFile(file: Blob, options?: FileOptions): Promise<{ bytes: Uint8Array | null; report: Report & { fix: FixSummary } }>;

@@ -1,7 +1,7 @@
 //! Attachments (SPEC §5).
 
 use crate::json::{Kind, Raw};
-use crate::report::{Code, Findings, Item, quote};
+use crate::report::{Code, Edit, Findings, Item, quote};
 use crate::row::objects;
 use crate::url;
 
@@ -112,7 +112,7 @@ fn check_one(
             kind.offset,
             format!("attachment type \"TEXT\" was removed in SDK 6.0, which now refuses it; normalization makes it \"{mapped}\""),
         );
-        findings.suggest(format!("use \"{mapped}\""));
+        findings.fix(Edit::string(kind.offset, mapped));
         if mapped == "TEXT_URL" { "TEXT_URL" } else { "RAW_TEXT" }
     } else if let Some(known) = TYPES.iter().find(|k| **k == t) {
         known

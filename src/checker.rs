@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::attachment;
 use crate::chunk::{Chunk, Chunker};
 use crate::embedding;
+use crate::fix::{Fixer, Pending, Placed};
 use crate::global_key::{self, KeyIndex, Seen};
 use crate::json::{self, Kind};
 use crate::media::{self, MediaType};
@@ -16,7 +17,7 @@ use crate::metadata::{self, Ontology};
 use crate::normalize;
 use crate::probe::{self, Asset, Plan};
 use crate::reader::{Container, FileProblem, Span, SpanKind};
-use crate::report::{Code, Diagnostic, Findings, Report, quote};
+use crate::report::{Change, Code, Diagnostic, FixSummary, Findings, Report, quote};
 use crate::row::{self, Field};
 use crate::schema::UserSchema;
 use crate::signed_url;
@@ -102,9 +103,9 @@ struct KeyAt {
 }
 
 /// What must see rows in file order: duplicate keys, the user's schema,
-/// chunks, the normalized manifest and the report.
+/// chunks, the normalized manifest, a fix's output and the report.
 pub(crate) struct InOrder {
-    schema: Option<UserSchema>,
+    schema: Option<Arc<UserSchema>>,
     keys: KeyIndex,
     chunker: Chunker,
     report: Report,
@@ -113,6 +114,19 @@ pub(crate) struct InOrder {
     url_row: Vec<u8>,
     /// Every asset URL so far, for a probe.
     plan: Option<Plan>,
+    /// A fix's first pass: the output, written as rows settle.
+    fixer: Option<Fixer>,
+    /// A fix's re-check of its output: where each change landed.
+    placed: Option<Placed>,
+}
+
+/// What an [`InOrder`] does besides checking.
+pub(crate) enum Role {
+    Check,
+    /// Write the fixed manifest.
+    Fix,
+    /// Check a fix's output, placing its changes.
+    Recheck,
 }
 
 impl RowRules {
@@ -245,7 +259,7 @@ impl RowRules {
 }
 
 impl InOrder {
-    pub(crate) fn new(schema: Option<UserSchema>, keys: KeyIndex, chunker: Chunker, emit_normalized: bool, collect_assets: bool) -> InOrder {
+    pub(crate) fn new(schema: Option<Arc<UserSchema>>, keys: KeyIndex, chunker: Chunker, emit_normalized: bool, collect_assets: bool, role: Role) -> InOrder {
         InOrder {
             schema,
             keys,
@@ -254,7 +268,49 @@ impl InOrder {
             normalized: emit_normalized.then(Vec::new),
             url_row: Vec::new(),
             plan: collect_assets.then(Plan::default),
+            fixer: matches!(role, Role::Fix).then(Fixer::new),
+            placed: matches!(role, Role::Recheck).then(Placed::default),
         }
+    }
+
+    /// A fix's input, before the reader cuts it into rows.
+    pub(crate) fn fix_input(&mut self, bytes: &[u8]) {
+        if let Some(fixer) = &mut self.fixer {
+            fixer.input(bytes);
+        }
+    }
+
+    /// A fix's output written since the last call, and its changes.
+    pub(crate) fn take_fixed(&mut self) -> (Vec<u8>, Vec<Pending>) {
+        self.fixer.as_mut().map(Fixer::take).unwrap_or_default()
+    }
+
+    /// The changes in the output this re-check is about to read.
+    pub(crate) fn expect_changes(&mut self, changes: Vec<Pending>) {
+        if let Some(placed) = &mut self.placed {
+            placed.expect(changes);
+        }
+    }
+
+    /// The end of a fix: `recheck` is the output's report, with the
+    /// changes placed in it. It becomes this run's report, unless the
+    /// file itself failed (then the input's report stays, and nothing
+    /// was fixed).
+    pub(crate) fn fixed(&mut self, mut recheck: Report, changes: Vec<Change>) {
+        let input = &self.report.summary;
+        let (input_errors, input_warnings) = (input.errors, input.warnings);
+        if self.report.file_failed() {
+            self.report.fix = Some(FixSummary { input_errors, input_warnings, ..FixSummary::default() });
+            return;
+        }
+        let rows_changed = self.fixer.as_ref().map_or(0, Fixer::rows_changed);
+        recheck.fix = Some(FixSummary { changes, rows_changed, input_errors, input_warnings });
+        self.report = recheck;
+    }
+
+    /// A re-check's changes, placed; taken once.
+    pub(crate) fn take_changes(&mut self) -> Vec<Change> {
+        self.placed.as_mut().map(Placed::finish).unwrap_or_default()
     }
 
     /// A settled row's asset URLs, into the probe's plan (when collecting).
@@ -294,6 +350,9 @@ impl InOrder {
             // from `file_failed` to discard it. What is still here goes.
             self.chunker.discard();
             self.normalized = None;
+            if let Some(fixer) = &mut self.fixer {
+                fixer.void();
+            }
         }
     }
 
@@ -303,6 +362,9 @@ impl InOrder {
         self.report.chunks = self.chunker.planned().to_vec();
         if let (Some(out), Some(Container::JsonArray)) = (&mut self.normalized, container) {
             out.extend_from_slice(if rows == 0 { b"[]\n" } else { b"\n]\n" });
+        }
+        if let Some(fixer) = &mut self.fixer {
+            fixer.finish();
         }
     }
 
@@ -367,6 +429,12 @@ impl InOrder {
             self.chunker.add(span.index, row_json, outcome.has_metadata);
         }
         self.write_normalized(span, valid, row_json);
+        if let Some(fixer) = &mut self.fixer {
+            fixer.row(span, &findings.list, &self.keys);
+        }
+        if let Some(placed) = &mut self.placed {
+            placed.settle(span, |offset| position(span, offset));
+        }
         self.flush_findings(span, findings);
     }
 

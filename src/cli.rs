@@ -155,6 +155,25 @@ pub fn spec() -> Spec {
                 after_help: None,
             },
             Command {
+                name: "fix",
+                about: "Apply every safe fix and write the fixed manifest, in the same container as the input",
+                native: true,
+                file: Some(FILE),
+                flags: with(vec![Flag {
+                    short: Some('o'),
+                    ..flag("output", text("FILE"), "Output file (default: standard output); the report goes to standard error")
+                }]),
+                usage: None,
+                after_help: Some(
+                    "Only the fixes the code reference marks safe are made (percent-encoding in a URL's path, a trimmed\n\
+                     global key, RAW_TEXT for TEXT, …); everything else is copied byte for byte, and every change is\n\
+                     listed. The report is the fixed manifest's, as `rowcheck check` of the output gives it, with its\n\
+                     positions in the output. A file that cannot be read to its end gets no output.\n\
+                     Exit status: 0 the fixed manifest has no errors, 1 it has errors (or the file failed), 2 usage or\n\
+                     I/O error.",
+                ),
+            },
+            Command {
                 name: "upload",
                 about: "Check, split and send the valid rows to an HTTP endpoint or a Labelbox dataset (npm package)",
                 native: false,

@@ -6,7 +6,7 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use hashbrown::DefaultHashBuilder;
 
-use crate::report::{Code, Findings, Severity, quote};
+use crate::report::{Code, Edit, Findings, Severity, quote};
 
 pub const MAX_CHARS: usize = 200;
 
@@ -59,7 +59,7 @@ pub fn check(key: &str, strict: bool, offset: u32, findings: &mut Findings) {
         findings.error(Code::GLOBAL_KEY_WHITESPACE, P, offset, format!("global_key {} has {what}, which the platform refuses; remove it", quote(key)));
         let fixed = key.split_whitespace().collect::<Vec<_>>().join(" ");
         if !fixed.is_empty() {
-            findings.suggest(fixed);
+            findings.fix(Edit::string(offset, &fixed));
         }
     }
     if let Some(bad) = key.chars().find(|&c| !recommended(c)) {
@@ -75,7 +75,8 @@ pub fn check(key: &str, strict: bool, offset: u32, findings: &mut Findings) {
                 bad
             ),
         );
-        findings.suggest(key.chars().map(|c| if recommended(c) { c } else { '_' }).collect());
+        let sanitized: String = key.chars().map(|c| if recommended(c) { c } else { '_' }).collect();
+        findings.fix(Edit::string(offset, &sanitized));
     }
 }
 
@@ -162,6 +163,14 @@ impl KeyIndex {
         }
     }
 
+    /// Is the key (compared case-insensitively) already recorded?
+    pub fn contains(&self, key: &str) -> bool {
+        let folded = fold(key);
+        let key = folded.as_bytes();
+        let arena = &self.arena;
+        self.table.find(self.hasher.hash_one(key), |&entry| stored_key(arena, entry) == key).is_some()
+    }
+
     fn lookup_or_insert(&mut self, key: &[u8], row: u32) -> Option<u32> {
         let hash = self.hasher.hash_one(key);
         let arena = &self.arena;
@@ -229,6 +238,7 @@ mod tests {
             assert!(matches!(index.see(&format!("key-{i}"), i + 10), Seen::New));
         }
         assert!(matches!(index.see("KEY-9999", 1), Seen::Duplicate(10009)));
+        assert!(index.contains("taken") && index.contains("Ä") && !index.contains("key-10000"));
         assert_eq!(index.len(), 10_003);
     }
 }

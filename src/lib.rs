@@ -15,6 +15,7 @@ mod chunk;
 pub mod cli;
 mod datetime;
 mod embedding;
+mod fix;
 mod global_key;
 mod json;
 mod media;
@@ -39,8 +40,8 @@ pub use chunk::{
 };
 pub use media::MediaType;
 pub use metadata::Ontology;
-pub use pipeline::{Checker, Options, check, parse_key_list};
+pub use pipeline::{Checker, Options, check, fix, parse_key_list};
 pub use reader::Container;
-pub use report::{ChunkInfo, Code, Diagnostic, Report, Severity, Summary};
+pub use report::{Change, ChunkInfo, Code, Diagnostic, FixSummary, Fixes, Op, Report, Severity, Summary};
 pub use schema::UserSchema;
 pub use signed_url::DEFAULT_MIN_DAYS;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::datetime;
 use crate::json::{Kind as JsonKind, Raw};
 use crate::media::{MediaType, Resolved};
-use crate::report::{Code, Findings, Item, quote};
+use crate::report::{Code, Edit, Findings, Item, quote};
 use crate::row::objects;
 
 /// The older metadata pages and the SDK's repository: longer strings are
@@ -470,7 +470,11 @@ fn check_value(value: Raw<'_>, named: &Named<'_, '_>, media: Resolved, at: Item<
                         quote(&s),
                         field.options[j].0
                     ));
-                    findings.suggest(field.options[j].0.clone());
+                    findings.fix(Edit::string(value.offset, &field.options[j].0));
+                    // Two options of one name: which one was meant is a guess.
+                    if field.options.iter().filter(|(_, option)| *option == s).count() > 1 {
+                        findings.unsure();
+                    }
                 }
                 None => {
                     let names: Vec<&str> = field.options.iter().map(|(_, n)| n.as_str()).collect();
@@ -526,6 +530,9 @@ fn number(value: Raw<'_>, name: &str, at: Item<'_>, findings: &mut Findings) -> 
     let pointer = || format!("{at}/value");
     let coerced = |findings: &mut Findings, what: String| {
         findings.warning(Code::METADATA_NUMBER_COERCED, pointer(), value.offset, what);
+        if let Some(number) = coerced_number(value) {
+            findings.fix(Edit::Replace { at: value.offset, json: number });
+        }
         findings.rewrite = true;
         true
     };

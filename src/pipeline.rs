@@ -1,9 +1,9 @@
 //! The pipeline every surface drives: bytes in (`push`, `finish`), report,
-//! chunks and normalized manifest out.
+//! chunks, normalized or fixed manifest out.
 
 use std::sync::Arc;
 
-use crate::checker::{InOrder, Inline, RowRules, Runner};
+use crate::checker::{InOrder, Inline, Role, RowRules, Runner};
 use crate::chunk::{Chunk, Chunker, Limits};
 use crate::global_key::KeyIndex;
 use crate::metadata::Ontology;
@@ -28,6 +28,11 @@ pub struct Options {
     pub emit_chunks: bool,
     /// Build the normalized manifest for [`Checker::take_normalized`].
     pub emit_normalized: bool,
+    /// Fix the manifest: build the fixed manifest for
+    /// [`Checker::take_fixed`], check it, and make that check the report,
+    /// with what was changed in [`Report::fix`]. Chunks and the normalized
+    /// manifest are not made.
+    pub emit_fixed: bool,
     /// Threads that check rows (native builds; 0 or 1 checks on the
     /// caller's thread). Results are the same for any number.
     pub threads: usize,
@@ -56,6 +61,10 @@ pub struct Checker {
     reader: Reader,
     rows: Rows,
     finished: bool,
+    /// A fix's check of its output, fed as the output is written.
+    recheck: Option<Box<Checker>>,
+    /// The fixed manifest not yet taken.
+    fixed: Vec<u8>,
 }
 
 /// Where rows go once the reader has cut them out.
@@ -74,26 +83,53 @@ fn runner(rules: RowRules, threads: Option<usize>) -> Box<dyn Runner> {
 }
 
 impl Checker {
-    pub fn new(options: Options) -> Checker {
+    pub fn new(mut options: Options) -> Checker {
+        let ontology = Arc::new(options.ontology.take().unwrap_or_default());
+        let schema = options.schema.take().map(Arc::new);
+        if !options.emit_fixed {
+            return Checker::build(&options, ontology, schema, Role::Check);
+        }
+        (options.emit_chunks, options.emit_normalized, options.collect_assets) = (false, false, false);
+        // The output is checked as `check` would check it, with the same rules.
+        let recheck = Checker::build(&options, Arc::clone(&ontology), schema.clone(), Role::Recheck);
+        Checker { recheck: Some(Box::new(recheck)), ..Checker::build(&options, ontology, schema, Role::Fix) }
+    }
+
+    fn build(options: &Options, ontology: Arc<Ontology>, schema: Option<Arc<UserSchema>>, role: Role) -> Checker {
         let mut keys = KeyIndex::default();
         for key in &options.existing_keys {
             keys.insert_existing(key);
         }
         let min_days = options.signed_url_min_days.unwrap_or(signed_url::DEFAULT_MIN_DAYS);
         let signed = options.now.map(|now| signed_url::Rule::new(now, min_days));
-        let rules = RowRules::new(options.strict, Arc::new(options.ontology.unwrap_or_default()), signed, options.collect_assets);
+        let rules = RowRules::new(options.strict, ontology, signed, options.collect_assets);
         // wasm32-unknown-unknown has no threads; a Worker takes the page's
         // checks off its thread instead. Collecting assets, which only a
         // probe does, keeps rows on one thread too.
         let pooled = cfg!(not(target_arch = "wasm32")) && options.threads > 1 && !options.collect_assets;
         let runner = runner(rules, pooled.then_some(options.threads));
         let chunker = Chunker::new(options.limits, options.emit_chunks);
-        let order = InOrder::new(options.schema, keys, chunker, options.emit_normalized, options.collect_assets);
-        Checker { reader: Reader::new(), rows: Rows { runner, order }, finished: false }
+        let order = InOrder::new(schema, keys, chunker, options.emit_normalized, options.collect_assets, role);
+        Checker { reader: Reader::new(), rows: Rows { runner, order }, finished: false, recheck: None, fixed: Vec::new() }
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
+        self.rows.order.fix_input(bytes);
         self.reader.push(bytes, &mut self.rows);
+        self.forward();
+    }
+
+    /// A fix's output written so far goes to its re-check, and to the caller.
+    fn forward(&mut self) {
+        let Some(recheck) = &mut self.recheck else { return };
+        let (bytes, changes) = self.rows.order.take_fixed();
+        recheck.rows.order.expect_changes(changes);
+        recheck.push(&bytes);
+        if self.fixed.is_empty() {
+            self.fixed = bytes;
+        } else {
+            self.fixed.extend_from_slice(&bytes);
+        }
     }
 
     /// The input has ended. Calling it again does nothing.
@@ -104,6 +140,21 @@ impl Checker {
         self.reader.finish(&mut self.rows);
         self.rows.runner.drain(&mut self.rows.order);
         self.rows.order.finish(self.reader.container(), self.reader.rows());
+        self.forward();
+        if let Some(recheck) = &mut self.recheck {
+            recheck.finish();
+            let changes = recheck.rows.order.take_changes();
+            self.rows.order.fixed(recheck.take_report(), changes);
+        }
+    }
+
+    /// The fixed manifest produced since the last call (with
+    /// `emit_fixed`); like chunks, void once [`Checker::file_failed`].
+    pub fn take_fixed(&mut self) -> Vec<u8> {
+        if self.file_failed() {
+            self.fixed = Vec::new();
+        }
+        std::mem::take(&mut self.fixed)
     }
 
     /// The next complete chunk (with `emit_chunks`), in order.
@@ -138,8 +189,12 @@ impl Checker {
     }
 
     /// The report so far; with threads, rows still being checked are not in it yet.
+    /// A fix's report is its output's: until `finish`, the output's so far.
     pub fn report(&self) -> &Report {
-        self.rows.order.report()
+        match &self.recheck {
+            Some(recheck) if !self.finished => recheck.report(),
+            _ => self.rows.order.report(),
+        }
     }
 
     pub fn into_report(self) -> Report {
@@ -165,6 +220,18 @@ pub fn check(bytes: &[u8], options: Options) -> Report {
     checker.push(bytes);
     checker.finish();
     checker.into_report()
+}
+
+/// Fix a whole manifest held in memory: the fixed manifest (`None` when
+/// the file itself failed) and its report, with what changed in
+/// [`Report::fix`].
+pub fn fix(bytes: &[u8], options: Options) -> (Option<Vec<u8>>, Report) {
+    let mut checker = Checker::new(Options { emit_fixed: true, ..options });
+    checker.push(bytes);
+    checker.finish();
+    let fixed = checker.take_fixed();
+    let report = checker.into_report();
+    (if report.file_failed() { None } else { Some(fixed) }, report)
 }
 
 impl Sink for Rows {

@@ -2,7 +2,7 @@
 
 use crate::media;
 use crate::json::{self, Cursor, Kind, Raw, Str};
-use crate::report::{Code, Findings, Item, pointer_segment, quote};
+use crate::report::{Code, Edit, Findings, Item, pointer_segment, quote};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -167,6 +167,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
     }
     let mut row = Row { members: Vec::with_capacity(8), values: [None; FIELDS], spelling: [0; FIELDS], offset, compact: false, legacy_tiles: Vec::new() };
     let mut seen = [false; FIELDS];
+    let mut twice = [false; FIELDS];
     let mut aliases = Vec::new();
     let mut unknown = false;
     cursor.object(|c, key| {
@@ -178,6 +179,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
             Some((field, spelling)) => {
                 let slot = field as usize;
                 if seen[slot] {
+                    twice[slot] = true;
                     findings.error(
                         Code::ROW_DUPLICATE_FIELD,
                         format!("/{}", pointer_segment(&name)),
@@ -234,7 +236,11 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
             key.offset,
             format!("\"{name}\" is {what} \"{}\"; normalization renames it", field.name()),
         );
-        findings.suggest(format!("rename \"{name}\" to \"{}\"", field.name()));
+        findings.fix(Edit::Rename { at: key.offset, from: name.into_owned(), to: field.name().to_string() });
+        // Renamed beside the field itself, the key would be given twice.
+        if twice[field as usize] {
+            findings.unsure();
+        }
     }
     // A legacy tiled row holds its tile keys beside its fields.
     if unknown {
@@ -358,7 +364,7 @@ fn unknown_field(name: &str, offset: u32, findings: &mut Findings) {
     }
     findings.error(Code::ROW_UNKNOWN_FIELD, format!("/{}", pointer_segment(name)), offset, message);
     if let Some(near) = near {
-        findings.suggest(format!("rename {} to \"{}\"", quote(name), near.name()));
+        findings.fix(Edit::Rename { at: offset, from: name.to_string(), to: near.name().to_string() });
     }
 }
 

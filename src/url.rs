@@ -10,7 +10,7 @@ use std::cell::Cell;
 
 use url::{ParseError, SyntaxViolation, Url};
 
-use crate::report::{Code, Findings, Severity, quote};
+use crate::report::{Code, Edit, Findings, Severity, quote};
 
 pub const MAX_URL_BYTES: usize = 16 * 1024;
 
@@ -204,7 +204,7 @@ pub fn check(url: &str, pointer: &dyn Fn() -> String, offset: u32, findings: &mu
     }
     if url.as_bytes()[4] == b':' {
         insecure(url, pointer, offset, findings);
-        findings.suggest(format!("https{}", &url[4..]));
+        findings.fix(Edit::string(offset, &format!("https{}", &url[4..])));
     }
     // A plain URL has a path, so a `/` at its very end ends the path.
     let path = &url[url.find("//").map_or(0, |i| i + 2)..];
@@ -433,6 +433,9 @@ fn check_parsed(url: &str, pointer: &dyn Fn() -> String, offset: u32, findings: 
     // One fix serves every finding that offers it; made only when needed.
     let mut cache: Option<Option<String>> = None;
     let mut fixed = || cache.get_or_insert_with(|| fix(url)).clone();
+    // A `#` may start a fragment rather than belong to the file name: its
+    // encoding is only ever suggested.
+    let fragment = url.contains('#');
     // Text with no scheme is no URL at all: its characters are beside the point.
     let problems = if raw_scheme.is_none() && parsed.url.is_err() { Vec::new() } else { problems(url) };
     for kind in [Bad::Unsupported, Bad::Space] {
@@ -459,7 +462,10 @@ fn check_parsed(url: &str, pointer: &dyn Fn() -> String, offset: u32, findings: 
         };
         findings.push(code, severity, pointer(), offset, format!("{} contains {what} at character {at}{more}, {why}; {how}", quote(url)));
         if let Some(fix) = fixed() {
-            findings.suggest(fix);
+            findings.fix(Edit::string(offset, &fix));
+            if fragment {
+                findings.unsure();
+            }
         }
     }
     if raw_scheme.is_some_and(|s| s.eq_ignore_ascii_case("s3")) {
@@ -473,7 +479,7 @@ fn check_parsed(url: &str, pointer: &dyn Fn() -> String, offset: u32, findings: 
             ),
         );
         if let Some(https) = s3_https(trimmed) {
-            findings.suggest(https);
+            findings.fix(Edit::string(offset, &https));
         }
         return;
     }
@@ -491,7 +497,10 @@ fn check_parsed(url: &str, pointer: &dyn Fn() -> String, offset: u32, findings: 
             format!("{} loads only because browsers repair it ({what}); write it as the parser reads it", quote(url)),
         );
         if let Some(fix) = fixed() {
-            findings.suggest(fix);
+            findings.fix(Edit::string(offset, &fix));
+            if fragment {
+                findings.unsure();
+            }
         }
     }
     match scheme_problem(u) {
@@ -499,7 +508,7 @@ fn check_parsed(url: &str, pointer: &dyn Fn() -> String, offset: u32, findings: 
             insecure(url, pointer, offset, findings);
             let rest = raw_scheme.map(|s| &trimmed[s.len() + 1..]);
             if let Some(https) = rest.and_then(|rest| fix(&format!("https:{rest}"))) {
-                findings.suggest(https);
+                findings.fix(Edit::string(offset, &https));
             }
         }
         None => {}

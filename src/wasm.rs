@@ -32,6 +32,8 @@ struct JsOptions {
     emit_chunks: bool,
     #[serde(default)]
     emit_normalized: bool,
+    #[serde(default)]
+    emit_fixed: bool,
     /// The check's clock, a date-time the JS layer fills in when the caller gives none.
     now: Option<String>,
     signed_url_min_days: Option<u32>,
@@ -41,7 +43,7 @@ struct JsOptions {
 
 /// The keys of [`JsOptions`]: serde-wasm-bindgen reads a struct by its
 /// fields' names, so it never sees another key to refuse.
-const OPTION_KEYS: [&str; 11] = [
+const OPTION_KEYS: [&str; 12] = [
     "strict",
     "existingKeys",
     "ontology",
@@ -50,6 +52,7 @@ const OPTION_KEYS: [&str; 11] = [
     "maxBytes",
     "emitChunks",
     "emitNormalized",
+    "emitFixed",
     "now",
     "signedUrlMinDays",
     "collectAssets",
@@ -139,6 +142,7 @@ fn options(value: JsValue) -> Result<Options, JsValue> {
         limits,
         emit_chunks: o.emit_chunks,
         emit_normalized: o.emit_normalized,
+        emit_fixed: o.emit_fixed,
         // wasm32-unknown-unknown has no threads; a Worker is the way off the page's thread.
         threads: 1,
         now,
@@ -158,7 +162,8 @@ pub struct Checker {
 #[wasm_bindgen]
 impl Checker {
     /// `options`: `{strict, existingKeys, ontology, schema, maxRows,
-    /// maxBytes, emitChunks, emitNormalized}`, every field optional.
+    /// maxBytes, emitChunks, emitNormalized, emitFixed, now,
+    /// signedUrlMinDays, collectAssets}`, every field optional.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Checker, JsValue> {
         Ok(Checker { inner: crate::Checker::new(self::options(options)?), taken: None })
@@ -196,7 +201,14 @@ impl Checker {
         self.inner.take_normalized()
     }
 
-    /// The report so far as JSON (SPEC §10), or as text naming `file`.
+    /// With `emitFixed`, the fixed manifest produced since the last call.
+    #[wasm_bindgen(js_name = takeFixed)]
+    pub fn take_fixed(&mut self) -> Vec<u8> {
+        self.inner.take_fixed()
+    }
+
+    /// The report so far as JSON, or as text naming `file` (with
+    /// `emitFixed`, after `finish`, the fixed manifest's, naming it).
     pub fn report(&self, text_for_file: Option<String>) -> String {
         let report = self.inner.report();
         match text_for_file {

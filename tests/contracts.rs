@@ -25,10 +25,21 @@ fn code_reference_is_generated_from_the_code_list() {
          Every finding carries one of these codes. Codes are stable: new ones are\n\
          added, none is renamed or reused. The [rules reference](rules.md) says,\n\
          for each rule, where the platform documents it.\n\n\
-         | code | severity | meaning |\n|---|---|---|\n",
+         The fix column says what [`rowcheck fix`](fixing.md) does\n\
+         with a finding: a **safe** fix is applied and listed among the report's\n\
+         changes; a **suggested** one is only offered as the diagnostic's\n\
+         `suggestion`, since it is a guess or changes what the row means. A code\n\
+         with nothing there has no fix.\n\n\
+         | code | severity | meaning | fix |\n|---|---|---|---|\n",
     );
     for code in Code::ALL {
-        md.push_str(&format!("| `{}` | {} | {} |\n", code.as_str(), code.severity_doc(), code.meaning().replace('|', "\\|")));
+        let fix = match code.fixes() {
+            rowcheck::Fixes::Safe => format!("**safe**: {}", code.fix_doc()),
+            rowcheck::Fixes::Suggested => format!("**suggested**: {}", code.fix_doc()),
+            rowcheck::Fixes::No => String::new(),
+        };
+        let cell = |text: &str| text.replace('|', "\\|");
+        md.push_str(&format!("| `{}` | {} | {} | {} |\n", code.as_str(), code.severity_doc(), cell(code.meaning()), cell(&fix)));
     }
     check_generated("docs/codes.md", &md);
 }
@@ -167,7 +178,7 @@ fn report_schema() -> serde_json::Value {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://rowcheck.dev/schemas/v1/report.schema.json",
         "title": "rowcheck report",
-        "description": "What `rowcheck check --format json` prints, `split` writes as report.json and the JavaScript API returns. Generated from src/report.rs by `ROWCHECK_BLESS=1 cargo test --test contracts`.",
+        "description": "What `rowcheck check --format json` prints, `split` writes as report.json, `fix` prints with what it changed, and the JavaScript API returns. Generated from src/report.rs by `ROWCHECK_BLESS=1 cargo test --test contracts`.",
         "type": "object",
         "additionalProperties": false,
         "required": ["version", "summary", "diagnostics", "chunks"],
@@ -192,7 +203,19 @@ fn report_schema() -> serde_json::Value {
                 }
             },
             "diagnostics": {"type": "array", "items": {"$ref": "#/$defs/diagnostic"}},
-            "chunks": {"description": "The upload chunks, in order; empty when the file failed.", "type": "array", "items": {"$ref": "#/$defs/chunk"}}
+            "chunks": {"description": "The upload chunks, in order; empty when the file failed.", "type": "array", "items": {"$ref": "#/$defs/chunk"}},
+            "fix": {
+                "description": "Only in the report of `rowcheck fix` (and fix()), whose diagnostics, positions, summary and chunks are then the fixed manifest's: what was changed. When the file failed, nothing was, and the rest of the report is the input's.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["changes", "rows_changed", "input_errors", "input_warnings"],
+                "properties": {
+                    "changes": {"type": "array", "items": {"$ref": "#/$defs/change"}},
+                    "rows_changed": {"description": "Rows with at least one change.", "type": "integer", "minimum": 0},
+                    "input_errors": {"description": "Errors of the manifest before it was fixed.", "type": "integer", "minimum": 0},
+                    "input_warnings": {"description": "Warnings of the manifest before it was fixed.", "type": "integer", "minimum": 0}
+                }
+            }
         },
         "$defs": {
             "diagnostic": {
@@ -210,6 +233,21 @@ fn report_schema() -> serde_json::Value {
                     "length": {"description": "Bytes of the row as written, from offset: input.slice(offset, offset + length) is the row (0 for a problem with the file itself).", "type": "integer", "minimum": 0},
                     "message": {"type": "string", "minLength": 1},
                     "suggestion": {"description": "A proposed fix, when there is one.", "type": "string"}
+                }
+            },
+            "change": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["row", "pointer", "op", "codes", "line", "column", "before", "after"],
+                "properties": {
+                    "row": {"description": "0-based row index, the same in the input and the output.", "type": "integer", "minimum": 0},
+                    "pointer": {"description": "JSON Pointer of the value (for a rename, of the member) in the input row, as the diagnostic it fixes names it: a field given by its alias (`mediaType`) is named by the field (`/media_type`).", "type": "string"},
+                    "op": {"description": "replace: the value became `after`; rename: the member's key became `after`, its value kept.", "enum": ["replace", "rename"]},
+                    "codes": {"description": "The findings the edit fixes.", "type": "array", "minItems": 1, "items": {"enum": codes}},
+                    "line": {"description": "1-based line of the new value or key in the output.", "type": "integer", "minimum": 1},
+                    "column": {"description": "1-based column of the new value or key in the output, in Unicode characters.", "type": "integer", "minimum": 1},
+                    "before": {"description": "The value (for a rename, the key) as written."},
+                    "after": {"description": "The value (for a rename, the key) the fix wrote."}
                 }
             },
             "chunk": {
@@ -237,22 +275,28 @@ fn reports_satisfy_their_schema() {
     let validator = jsonschema::validator_for(&report_schema()).unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     // What the reports tried must include, so that every part of the schema is exercised.
-    let (mut suggestion, mut file_level, mut failed, mut chunks) = (false, false, false, false);
+    let (mut suggestion, mut file_level, mut failed, mut chunks, mut changes) = (false, false, false, false, false);
     for dir in ["tests/corpus", "tests/realworld", "examples"] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
             let path = entry.path();
             if !matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "ndjson" | "txt")) {
                 continue;
             }
-            let report = rowcheck::check(&std::fs::read(&path).unwrap(), rowcheck::Options { limits: rowcheck::Limits { max_rows: Some(2), ..Default::default() }, ..Default::default() });
-            let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
-            let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{} {e}", e.instance_path().as_str())).collect();
-            assert!(errors.is_empty(), "{}: {errors:?}", path.display());
-            suggestion |= report.diagnostics.iter().any(|d| d.suggestion.is_some());
-            file_level |= report.diagnostics.iter().any(|d| d.row.is_none());
-            failed |= report.file_failed();
-            chunks |= report.chunks.len() > 1;
+            let input = std::fs::read(&path).unwrap();
+            for emit_fixed in [false, true] {
+                let limits = rowcheck::Limits { max_rows: Some(2), ..Default::default() };
+                let report = rowcheck::check(&input, rowcheck::Options { limits, emit_fixed, ..Default::default() });
+                let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+                let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{} {e}", e.instance_path().as_str())).collect();
+                assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+                assert_eq!(report.fix.is_some(), emit_fixed);
+                suggestion |= report.diagnostics.iter().any(|d| d.suggestion.is_some());
+                file_level |= report.diagnostics.iter().any(|d| d.row.is_none());
+                failed |= report.file_failed();
+                chunks |= report.chunks.len() > 1;
+                changes |= report.fix.is_some_and(|f| !f.changes.is_empty());
+            }
         }
     }
-    assert!(suggestion && file_level && failed && chunks);
+    assert!(suggestion && file_level && failed && chunks && changes);
 }

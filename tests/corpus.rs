@@ -1,7 +1,8 @@
 //! The per-code corpus (tests/corpus/README.md): every manifest, run through
 //! the CLI as a user would, must produce exactly the diagnostics its
 //! `.expect` lists (severity, code, row, pointer), and the matching exit code.
-//! The same file checked in arbitrary pieces must give the same report.
+//! The same file checked in arbitrary pieces must give the same report, and
+//! `rowcheck fix` of it gives the output its `.fixed` lists.
 
 #[path = "support/invariants.rs"]
 mod invariants;
@@ -136,4 +137,80 @@ fn each_diagnostic_names_its_row_as_written() {
         }
     }
     assert!(checked > 100, "{checked} rows compared");
+}
+
+/// `rowcheck fix FILE --format json -o OUT`: the report (standard error's
+/// first line), the exit status, and the output when one was written.
+fn fix(path: &Path, out: &Path) -> (serde_json::Value, Option<i32>, Option<Vec<u8>>) {
+    let _ = std::fs::remove_file(out);
+    let run = Command::new(env!("CARGO_BIN_EXE_rowcheck")).arg("fix").arg(path).args(args(path)).args(["--format", "json", "-o"]).arg(out).output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let report = serde_json::from_str(stderr.lines().next().unwrap_or_default()).unwrap_or_else(|e| panic!("{}: no JSON report ({e}): {stderr}", path.display()));
+    (report, run.status.code(), std::fs::read(out).ok())
+}
+
+fn check_json(path: &Path) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_rowcheck")).arg("check").arg(path).args(args(path)).args(["--format", "json"]).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Every corpus file fixed: rows are never dropped, each change is of a
+/// value a finding named with that code, the report is what a check of the
+/// output says, a second fix changes nothing, and a `NAME.fixed` beside the
+/// manifest is the output byte for byte, clean of every code it fixed.
+/// Each code whose fixes are safe has such a case.
+#[test]
+fn fix_changes_only_what_findings_name_and_is_idempotent() {
+    let dir = std::env::temp_dir().join(format!("rowcheck-corpus-fix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut fixed_codes = BTreeSet::new();
+    let mut golden = 0;
+    for path in manifests() {
+        let ext = path.extension().unwrap().to_str().unwrap();
+        let out = dir.join(format!("once.{ext}"));
+        let (report, status, output) = fix(&path, &out);
+        let errors = report["summary"]["errors"].as_u64().unwrap();
+        assert_eq!(status, Some(i32::from(errors > 0)), "{}: exit status", path.display());
+        let input = check_json(&path);
+        let changes = report["fix"]["changes"].as_array().unwrap();
+        if report["summary"]["file_failed"] == true {
+            assert!(output.is_none() && changes.is_empty(), "{}: a failed file gets no output", path.display());
+            assert_eq!(report["diagnostics"], input["diagnostics"], "{}", path.display());
+            continue;
+        }
+        let output = output.unwrap_or_else(|| panic!("{}: no output", path.display()));
+        assert_eq!(report["summary"]["rows"], input["summary"]["rows"], "{}: rows dropped", path.display());
+        for c in changes {
+            let named = input["diagnostics"].as_array().unwrap().iter().any(|d| {
+                d["row"] == c["row"] && d["pointer"] == c["pointer"] && c["codes"].as_array().unwrap().contains(&d["code"])
+            });
+            assert!(named, "{}: {c} changes a value no finding of its codes names", path.display());
+        }
+        let fixed_path = dir.join(format!("fixed.{ext}"));
+        std::fs::write(&fixed_path, &output).unwrap();
+        let args_file = path.with_extension("args");
+        if args_file.is_file() {
+            std::fs::copy(&args_file, fixed_path.with_extension("args")).unwrap();
+        } else {
+            let _ = std::fs::remove_file(fixed_path.with_extension("args"));
+        }
+        let recheck = check_json(&fixed_path);
+        assert_eq!(report["diagnostics"], recheck["diagnostics"], "{}: the report is not the output's", path.display());
+        assert_eq!(report["summary"], recheck["summary"], "{}", path.display());
+        let (again, _, twice) = fix(&fixed_path, &dir.join(format!("twice.{ext}")));
+        assert_eq!(again["fix"]["changes"].as_array().unwrap().len(), 0, "{}: a second fix changed {}", path.display(), again["fix"]["changes"]);
+        assert!(twice.as_deref() == Some(&output[..]), "{}: a second fix changed the bytes", path.display());
+        if let Ok(want) = std::fs::read(path.with_extension("fixed")) {
+            golden += 1;
+            assert!(output == want, "{}: the output is not its .fixed:\n{}", path.display(), String::from_utf8_lossy(&output));
+            let codes: BTreeSet<&str> = changes.iter().flat_map(|c| c["codes"].as_array().unwrap()).map(|c| c.as_str().unwrap()).collect();
+            let left: Vec<&str> = report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).filter(|c| codes.contains(c)).collect();
+            assert!(left.is_empty(), "{}: the fixed output still has {left:?}", path.display());
+            fixed_codes.extend(codes.into_iter().map(str::to_string));
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(golden >= 6, "{golden} .fixed cases");
+    let missing: Vec<&str> = rowcheck::Code::ALL.iter().filter(|c| c.fixes() == rowcheck::Fixes::Safe).map(|c| c.as_str()).filter(|c| !fixed_codes.contains(*c)).collect();
+    assert!(missing.is_empty(), "safe fixes no .fixed corpus case shows: {missing:?}");
 }

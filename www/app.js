@@ -11,6 +11,7 @@ import { derivedName, errorRowsCsv, reportCsv, reportJson, save } from './downlo
 import { ZipWriter } from './zip.js';
 import { UploadPanel } from './upload.js';
 import { ProbePanel } from './probe.js';
+import { FixPanel } from './fixes.js';
 import { plural } from './plural.js';
 import { nextFrame, pause } from './slices.js';
 
@@ -70,8 +71,20 @@ const prober = new ProbePanel(
   },
   (report) => showReport(report, job.file),
 );
+const fixer = new FixPanel(
+  {
+    start: $('fix-start'),
+    status: $('fix-status'),
+    result: $('fix-result'),
+    recheck: $('fix-recheck'),
+    csv: $('fix-csv'),
+    changes: $('fix-changes'),
+    more: $('fix-more'),
+  },
+  (file) => choose(file),
+);
 // The steps after the results, each given every finished check with setJob(job).
-const steps = [prober, uploader];
+const steps = [fixer, prober, uploader];
 
 // ---- input: pick, drop, paste ----
 

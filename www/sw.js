@@ -13,6 +13,7 @@ const FILES = [
   'csp.js',
   'detail.js',
   'downloads.js',
+  'fixes.js',
   'locate.js',
   'plural.js',
   'probe.js',

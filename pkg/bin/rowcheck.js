@@ -206,8 +206,26 @@ async function feed(file, checker, afterPiece) {
   bar.done();
 }
 
-function report(checker, args) {
-  return args.values.format === 'json' ? checker.report() + '\n' : checker.report(args.file === '-' ? '<stdin>' : args.file);
+const inputName = (args) => (args.file === '-' ? '<stdin>' : args.file);
+
+/** The report as --format asks; text names `name` (the input's, unless said otherwise). */
+function report(checker, args, name = inputName(args)) {
+  return args.values.format === 'json' ? checker.report() + '\n' : checker.report(name);
+}
+
+/**
+ * Write a manifest made from the input (normalized or fixed) to -o or
+ * standard output: nothing, and say so, when the input could not be read
+ * to its end (it has no faithful form, only part of one).
+ */
+function writeOutput(checker, args, pieces, what) {
+  if (checker.fileFailed) {
+    process.stderr.write(`rowcheck: not writing a ${what} manifest: the file itself has errors (see above)\n`);
+    return;
+  }
+  const bytes = Buffer.concat(pieces);
+  if (args.values.output !== undefined) write(args.values.output, bytes);
+  else process.stdout.write(bytes);
 }
 
 function write(path, bytes) {
@@ -328,19 +346,21 @@ async function run(args) {
     if (checker.fileFailed) process.stderr.write('rowcheck: no chunks written: the file itself has errors (see above)\n');
     return checker.errors > 0 ? 1 : 0;
   }
+  if (args.command === 'fix') {
+    const checker = open(args, { emitFixed: true });
+    const pieces = [];
+    await feed(args.file, checker, (c) => pieces.push(c.takeFixed()));
+    // The report is the output's, so its positions are there; a file that
+    // failed has no output, and its report is the input's.
+    process.stderr.write(report(checker, args, checker.fileFailed ? inputName(args) : (args.values.output ?? '<stdout>')));
+    writeOutput(checker, args, pieces, 'fixed');
+    return checker.errors > 0 ? 1 : 0;
+  }
   const checker = open(args, { emitNormalized: true });
   const pieces = [];
   await feed(args.file, checker, (c) => pieces.push(c.takeNormalized()));
   process.stderr.write(report(checker, args));
-  // A file that could not be read to its end has no faithful normalized
-  // form: write nothing rather than part of it.
-  if (checker.fileFailed) {
-    process.stderr.write('rowcheck: not writing a normalized manifest: the file itself has errors (see above)\n');
-    return 1;
-  }
-  const normalized = Buffer.concat(pieces);
-  if (args.values.output !== undefined) write(args.values.output, normalized);
-  else process.stdout.write(normalized);
+  writeOutput(checker, args, pieces, 'normalized');
   return checker.errors > 0 ? 1 : 0;
 }
 

@@ -43,6 +43,15 @@ export function normalize(input, options) {
   return whole(input, options, { normalized: true }, (c) => ({ bytes: c.progress.fileFailed ? null : c.takeNormalized() }));
 }
 
+/**
+ * Apply every safe fix; returns { bytes: Uint8Array (the fixed manifest, in
+ * the same container), report }: the fixed manifest's report, with what was
+ * changed in report.fix. bytes null when the file itself failed.
+ */
+export function fix(input, options) {
+  return whole(input, options, { fixed: true }, (c) => ({ bytes: c.progress.fileFailed ? null : c.takeFixed() }));
+}
+
 /** Check and split; returns { chunks: Uint8Array[] (JSON arrays), report }, no chunks when the file itself failed. */
 export function split(input, options) {
   return whole(input, options, { chunks: true }, (c) => ({ chunks: c.progress.fileFailed ? [] : c.takeChunks() }));
@@ -113,14 +122,16 @@ export function probePlan(input, options) {
  * A manifest fed in pieces of any size (file reads, stream chunks, fetch
  * bodies): the same report as check() on the whole input, in bounded
  * memory. `output.chunks` keeps upload chunks for takeChunks();
- * `output.normalized` keeps the normalized manifest for takeNormalized().
+ * `output.normalized` keeps the normalized manifest for takeNormalized();
+ * `output.fixed` fixes the manifest for takeFixed(), and finish() then
+ * gives the fixed manifest's report.
  */
 export class Checker {
   #core;
   #report;
 
   constructor(options, output = {}) {
-    this.#core = openChecker(options, { emitChunks: Boolean(output.chunks), emitNormalized: Boolean(output.normalized) });
+    this.#core = openChecker(options, { emitChunks: Boolean(output.chunks), emitNormalized: Boolean(output.normalized), emitFixed: Boolean(output.fixed) });
   }
 
   #live() {
@@ -157,6 +168,11 @@ export class Checker {
   /** The normalized manifest produced since the last call. */
   takeNormalized() {
     return sound(this.#live()).takeNormalized();
+  }
+
+  /** The fixed manifest produced since the last call. */
+  takeFixed() {
+    return sound(this.#live()).takeFixed();
   }
 
   /**

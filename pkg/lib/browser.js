@@ -2,7 +2,7 @@
 import initWasm from '../wasm/rowcheck.js';
 import { markLoaded } from './core.js';
 
-export { Checker, RowcheckError, check, chunkFileName, chunkLimits, normalize, probe, probePlan, split } from './api.js';
+export { Checker, RowcheckError, check, chunkFileName, chunkLimits, fix, normalize, probe, probePlan, split } from './api.js';
 
 let ready;
 

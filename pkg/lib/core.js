@@ -31,7 +31,7 @@ export function toBytes(input) {
 }
 
 /**
- * A core checker; `emit` is `{ emitChunks }` or `{ emitNormalized }`.
+ * A core checker; `emit` is `{ emitChunks }`, `{ emitNormalized }`, `{ emitFixed }` or `{ collectAssets }`.
  * The caller frees it (`.free()`) when done.
  */
 export function openChecker(options, emit = {}) {

@@ -8,7 +8,7 @@ import { markLoaded } from './core.js';
 initSync({ module: readFileSync(new URL('../wasm/rowcheck_bg.wasm', import.meta.url)) });
 markLoaded();
 
-export { Checker, RowcheckError, check, chunkFileName, chunkLimits, normalize, probe, probePlan, split } from './api.js';
+export { Checker, RowcheckError, check, chunkFileName, chunkLimits, fix, normalize, probe, probePlan, split } from './api.js';
 
 /** Already done in Node; kept so code can call it on every platform. */
 export function init() {

@@ -40,14 +40,16 @@ function collecting(options) {
 async function run({ mode, file, options, wasm, probe, compact }) {
   await step(`could not load the wasm${wasm ? ` from ${wasm}` : ''}`, init(wasm));
   const probing = mode === 'probe' || mode === 'probe-plan';
-  const checker = probing ? collecting(options) : new Checker(options, { chunks: mode === 'split', normalized: mode === 'normalize' });
-  const normalized = [];
+  const checker = probing ? collecting(options) : new Checker(options, { chunks: mode === 'split', normalized: mode === 'normalize', fixed: mode === 'fix' });
+  // The normalized or fixed manifest, in pieces.
+  const written = [];
   let handed = false;
   const output = async () => {
     // A file that fails has no output; the page side voids what it already got.
     if (checker.progress.fileFailed) return;
     if (mode === 'split') handed = (await hand(checker.takeChunks())) || handed;
-    if (mode === 'normalize') normalized.push(checker.takeNormalized());
+    if (mode === 'normalize') written.push(checker.takeNormalized());
+    if (mode === 'fix') written.push(checker.takeFixed());
   };
   // Bytes read from the file, not the checker's count: that one stops where a broken file stops being read.
   let bytesRead = 0;
@@ -76,7 +78,8 @@ async function run({ mode, file, options, wasm, probe, compact }) {
   const report = checker.finish();
   await output();
   progress(true);
-  post(report, compact, mode === 'normalize' && !report.summary.file_failed ? concat(normalized) : undefined, handed);
+  const manifest = (mode === 'normalize' || mode === 'fix') && !report.summary.file_failed;
+  post(report, compact, manifest ? concat(written) : undefined, handed);
 }
 
 /** The report: compact, in one message; otherwise its diagnostics in batches first, then the rest (and `bytes`, transferred). */

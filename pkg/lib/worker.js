@@ -1,4 +1,4 @@
-// rowcheck/worker: check, split or normalize a File in a Web Worker, so the
+// rowcheck/worker: check, split, normalize or fix a File in a Web Worker, so the
 // page stays responsive on a manifest of any size. One worker per call: it
 // loads the wasm, streams the file through a Checker (worker-thread.js) and
 // is terminated as soon as the call settles, whether done, failed or aborted.
@@ -28,6 +28,15 @@ export function splitFile(file, options) {
 /** Check and normalize; resolves to { bytes, report } as normalize() does. */
 export function normalizeFile(file, options) {
   return run('normalize', file, options);
+}
+
+/**
+ * Apply every safe fix; resolves to { bytes, report } as fix() does: the
+ * fixed manifest (null when the file itself failed) and its report, with
+ * what was changed in report.fix.
+ */
+export function fixFile(file, options) {
+  return run('fix', file, options);
 }
 
 /**
@@ -100,7 +109,7 @@ function run(mode, file, options) {
     // Like fetch(): an aborted signal refuses the call before any work starts.
     if (signal?.aborted) throw signal.reason;
     if (typeof Worker !== 'function') {
-      throw new RowcheckError('WORKER_FAILED', 'Web Workers are not available here; use check(), split() or normalize() instead');
+      throw new RowcheckError('WORKER_FAILED', 'Web Workers are not available here; use check(), split(), normalize() or fix() instead');
     }
     const worker = new Worker(new URL('./worker-thread.js', import.meta.url), { type: 'module' });
     const chunks = [];
@@ -141,7 +150,7 @@ function run(mode, file, options) {
           const failed = report.summary?.file_failed;
           if (mode === 'probe-plan') settle(resolve, message.plan);
           else if (mode === 'check' || mode === 'probe') settle(resolve, report);
-          else if (mode === 'normalize') settle(resolve, { bytes: failed ? null : message.bytes, report });
+          else if (mode === 'normalize' || mode === 'fix') settle(resolve, { bytes: failed ? null : message.bytes, report });
           else if (!onChunk) settle(resolve, { chunks: failed ? [] : chunks, report });
           else if (failed && message.handed) settle(reject, fileFailed(report));
           else settle(resolve, { report });

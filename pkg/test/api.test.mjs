@@ -1,5 +1,5 @@
 // The JS API against the native CLI on every corpus file and example: the
-// same report, the same normalized bytes, the same chunks. Plus the
+// same report, the same normalized and fixed bytes, the same chunks. Plus the
 // caller-error contract and junk input that must never throw.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Checker, RowcheckError, check, chunkFileName, chunkLimits, init, normalize, split } from 'rowcheck';
+import { Checker, RowcheckError, check, chunkFileName, chunkLimits, fix, init, normalize, split } from 'rowcheck';
 import { argsOf, brokenManifests, manifests, native, root } from './support.mjs';
 
 function cli(args) {
@@ -57,9 +57,29 @@ test('normalize and split: the same bytes as the native CLI', () => {
   }
 });
 
-test('a file that fails (truncated, broken between rows, not UTF-8, not a manifest): no normalized bytes, no chunks', () => {
+test('fix: the same bytes and report as the native CLI, and each .fixed case', () => {
+  for (const path of manifests) {
+    const { flags, options } = argsOf(path);
+    const run = cli(['fix', path, ...flags, '--format', 'json']);
+    const ours = fix(readFileSync(path), options);
+    // Parsed: the JSON a change's `after` holds (`2.0`) is a number in JS.
+    assert.deepEqual(ours.report, JSON.parse(run.stderr.toString().split('\n')[0]), `fix ${path}: report`);
+    if (ours.bytes === null) {
+      assert.ok(ours.report.summary.file_failed && run.stdout.length === 0, `fix ${path}`);
+      continue;
+    }
+    assert.deepEqual(Buffer.from(ours.bytes), run.stdout, `fix ${path}`);
+    const fixed = path.replace(/\.(json|ndjson|txt)$/, '.fixed');
+    if (existsSync(fixed)) assert.deepEqual(Buffer.from(ours.bytes), readFileSync(fixed), `fix ${path}: not its .fixed`);
+  }
+});
+
+test('a file that fails (truncated, broken between rows, not UTF-8, not a manifest): no normalized or fixed bytes, no chunks', () => {
   for (const path of brokenManifests) {
     const input = readFileSync(path);
+    const fixed = fix(input);
+    assert.equal(fixed.bytes, null, path);
+    assert.deepEqual(fixed.report.fix.changes, [], path);
     const normalized = normalize(input, { maxRows: 1 });
     assert.equal(normalized.bytes, null, path);
     assert.equal(normalized.report.summary.file_failed, true, path);
@@ -73,9 +93,10 @@ test('a file that fails (truncated, broken between rows, not UTF-8, not a manife
 test('a Checker streaming a file that then fails: what it handed out is void, and asking for more throws FILE_FAILED', () => {
   for (const name of ['file-truncated-row.json', 'file-truncated-line.ndjson', 'file-syntax-between.json']) {
     const input = readFileSync(join(root, 'tests/corpus', name));
-    for (const output of [{ chunks: true }, { normalized: true }]) {
+    for (const output of [{ chunks: true }, { normalized: true }, { fixed: true }]) {
       const checker = new Checker({ maxRows: 1 }, output);
-      const take = () => (output.chunks ? checker.takeChunks() : [checker.takeNormalized()].filter((b) => b.length));
+      const piece = () => (output.normalized ? checker.takeNormalized() : checker.takeFixed());
+      const take = () => (output.chunks ? checker.takeChunks() : [piece()].filter((b) => b.length));
       let handed = 0;
       for (let at = 0; at < input.length && !checker.progress.fileFailed; at += 16) {
         checker.push(input.subarray(at, at + 16));

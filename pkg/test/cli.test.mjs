@@ -1,6 +1,6 @@
 // The package's `rowcheck` command against the native CLI, spawned as a user
 // would: for every corpus file and example the same stdout, stderr, exit
-// code and files, for check (json and text), split and normalize.
+// code and files, for check (json and text), split, normalize and fix.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -66,12 +66,32 @@ test('split writes the same chunks and report.json; normalize the same bytes and
   }
 });
 
-test('a file that fails: normalize writes nothing, split leaves report.json alone, both say why', async () => {
+test('fix: the same fixed bytes, report (json and text) and exit status as the native CLI; each .fixed case', async () => {
+  for (const [i, path] of manifests.entries()) {
+    const { flags } = argsOf(path);
+    const json = await same(['fix', path, ...flags, '--format', 'json'], `fix ${path}`);
+    assert.equal(json.ours.stderr.toString(), json.theirs.stderr.toString(), `fix ${path}: stderr`);
+    const fixed = path.replace(/\.(json|ndjson|txt)$/, '.fixed');
+    if (existsSync(fixed)) assert.ok(json.ours.stdout.equals(readFileSync(fixed)), `fix ${path}: not its .fixed`);
+    const outs = [join(dir, `fix-n${i}`), join(dir, `fix-r${i}`)];
+    const [ours, theirs] = await Promise.all([node(['fix', path, ...flags, '-o', outs[0]]), rust(['fix', path, ...flags, '-o', outs[1]])]);
+    assert.equal(ours.status, theirs.status, `fix -o ${path}`);
+    assert.equal(ours.stderr.toString().replaceAll(outs[0], 'OUT'), theirs.stderr.toString().replaceAll(outs[1], 'OUT'), `fix -o ${path}: text report`);
+    assert.equal(existsSync(outs[0]), existsSync(outs[1]), `fix -o ${path}: output written`);
+    if (existsSync(outs[1])) assert.ok(readFileSync(outs[0]).equals(readFileSync(outs[1])), `fix -o ${path}: output`);
+  }
+});
+
+test('a file that fails: normalize and fix write nothing, split leaves report.json alone, both say why', async () => {
   for (const [i, path] of brokenManifests.entries()) {
     const normalized = await node(['normalize', path]);
     assert.equal(normalized.status, 1, path);
     assert.equal(normalized.stdout.length, 0, `${path}: no normalized bytes`);
     assert.match(normalized.stderr.toString(), /not writing a normalized manifest: the file itself has errors/, path);
+    const fixed = await node(['fix', path]);
+    assert.equal(fixed.status, 1, path);
+    assert.equal(fixed.stdout.length, 0, `${path}: no fixed bytes`);
+    assert.match(fixed.stderr.toString(), /not writing a fixed manifest: the file itself has errors/, path);
     const output = join(dir, `broken-${i}.out`);
     assert.equal((await node(['normalize', path, '-o', output])).status, 1, path);
     assert.equal(existsSync(output), false, `${path}: no output file`);

@@ -1,6 +1,6 @@
 // rowcheck/worker in headless Chromium, from the package's own files (the
 // page imports them through an import map): on every corpus file and
-// example the worker gives Node's report, chunks and normalized bytes, byte
+// example the worker gives Node's report, chunks, normalized and fixed bytes, byte
 // for byte; progress; onChunk and its back-pressure; transfer; abort;
 // failures that must never hang; option errors; and no long task on the
 // main thread while a 256 MB manifest, or a report of 50,000 diagnostics,
@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { check, normalize, split } from 'rowcheck';
+import { check, fix, normalize, split } from 'rowcheck';
 import { DiagnosticList, checkFile } from 'rowcheck/worker';
 import { packDiagnostics } from '../lib/diagnostic-list.js';
 import { errorRows } from '../lib/error-rows.js';
@@ -58,7 +58,7 @@ function assertProgress(progress, size, report, what) {
   assert.deepEqual(progress.at(-1), { bytesRead: size, totalBytes: size, rows: report.summary.rows, errors: report.summary.errors }, what);
 }
 
-test('every corpus file and example: the report, chunks and normalized bytes of Node, byte for byte, with progress', () =>
+test('every corpus file and example: the report, chunks, normalized and fixed bytes of Node, byte for byte, with progress', () =>
   withPage(async ({ page, errors }) => {
     await page.evaluate(helpers);
     assert.ok(manifests.length > 60);
@@ -66,18 +66,20 @@ test('every corpus file and example: the report, chunks and normalized bytes of 
       const bytes = readFileSync(path);
       const { options } = argsOf(path);
       const got = await page.evaluate(async ({ url, options }) => {
-        const { checkFile, normalizeFile, splitFile } = await import('rowcheck/worker');
+        const { checkFile, fixFile, normalizeFile, splitFile } = await import('rowcheck/worker');
         const file = new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop());
-        const progress = { check: [], split: [], normalize: [] };
-        const [report, splitted, normalized] = await Promise.all([
+        const progress = { check: [], split: [], normalize: [], fix: [] };
+        const [report, splitted, normalized, fixed] = await Promise.all([
           checkFile(file, { ...options, onProgress: (p) => progress.check.push(p) }),
           splitFile(file, { ...options, onProgress: (p) => progress.split.push(p) }),
           normalizeFile(file, { ...options, onProgress: (p) => progress.normalize.push(p) }),
+          fixFile(file, { ...options, onProgress: (p) => progress.fix.push(p) }),
         ]);
         return {
           report,
           split: { report: splitted.report, chunks: splitted.chunks.map(base64) },
           normalize: { report: normalized.report, bytes: normalized.bytes && base64(normalized.bytes) },
+          fix: { report: fixed.report, bytes: fixed.bytes && base64(fixed.bytes) },
           progress,
           unterminated: workers.filter((w) => !w.terminated).length,
         };
@@ -91,7 +93,11 @@ test('every corpus file and example: the report, chunks and normalized bytes of 
       assert.deepEqual(got.split.chunks, whole.chunks.map((c) => Buffer.from(c).toString('base64')), `${what}: chunks`);
       assert.deepEqual(got.normalize.report, normalized.report, `${what}: normalize report`);
       assert.equal(got.normalize.bytes, normalized.bytes && Buffer.from(normalized.bytes).toString('base64'), `${what}: normalized bytes`);
+      const fixed = fix(bytes, options);
+      assert.deepEqual(got.fix.report, fixed.report, `${what}: fix report`);
+      assert.equal(got.fix.bytes, fixed.bytes && Buffer.from(fixed.bytes).toString('base64'), `${what}: fixed bytes`);
       for (const mode of ['check', 'split', 'normalize']) assertProgress(got.progress[mode], bytes.length, got.report, `${what} ${mode}`);
+      assertProgress(got.progress.fix, bytes.length, fixed.report, `${what} fix`);
       assert.equal(got.unterminated, 0, `${what}: every call terminates its worker`);
     }
     assert.deepEqual(errors, []);
@@ -122,19 +128,21 @@ function needlesOf(diagnostics) {
 
 test('compact: every corpus file and example: the list is check()\'s diagnostics, as objects and as JSON; columns, row order, text search and error rows agree', () =>
   withPage(async ({ page, errors }) => {
+    await page.evaluate(helpers);
     for (const path of manifests) {
       const bytes = readFileSync(path);
       const { options } = argsOf(path);
       const expected = check(bytes, options);
       const needles = needlesOf(expected.diagnostics);
       const got = await page.evaluate(async ({ url, options, needles }) => {
-        const { DiagnosticList, checkFile, normalizeFile, splitFile } = await import('rowcheck/worker');
+        const { DiagnosticList, checkFile, fixFile, normalizeFile, splitFile } = await import('rowcheck/worker');
         const { errorRows } = await import('/pkg/lib/error-rows.js');
         const file = new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop());
-        const [report, splitted, normalized] = await Promise.all([
+        const [report, splitted, normalized, fixed] = await Promise.all([
           checkFile(file, { ...options, compact: true }),
           splitFile(file, { ...options, compact: true }),
           normalizeFile(file, { ...options, compact: true }),
+          fixFile(file, { ...options, compact: true }),
         ]);
         const list = report.diagnostics;
         const found = {};
@@ -148,6 +156,7 @@ test('compact: every corpus file and example: the list is check()\'s diagnostics
           report: JSON.parse(JSON.stringify(report)),
           split: JSON.parse(JSON.stringify(splitted.report)),
           normalize: JSON.parse(JSON.stringify(normalized.report)),
+          fix: { isList: fixed.report.diagnostics instanceof DiagnosticList, report: JSON.parse(JSON.stringify(fixed.report)), bytes: fixed.bytes && base64(fixed.bytes) },
           chunks: splitted.chunks.length,
           at: Array.from({ length: list.length }, (_, i) => list.at(i)),
           iterated: [...list],
@@ -166,6 +175,8 @@ test('compact: every corpus file and example: the list is check()\'s diagnostics
       assert.deepEqual(got.split, expected, `${what}: split report`);
       assert.equal(got.chunks, split(bytes, options).chunks.length, `${what}: chunks`);
       assert.deepEqual(got.normalize, normalize(bytes, options).report, `${what}: normalize report`);
+      const fixed = fix(bytes, options);
+      assert.deepEqual(got.fix, { isList: true, report: fixed.report, bytes: fixed.bytes && Buffer.from(fixed.bytes).toString('base64') }, `${what}: fix`);
       assert.deepEqual(got.at, ds, `${what}: at()`);
       assert.deepEqual(got.iterated, ds, `${what}: iteration`);
       assert.deepEqual(got.columns, ds.map((d) => [d.row, d.severity, d.code]), `${what}: columns`);
@@ -260,22 +271,23 @@ test('onChunk takes each chunk as it fills, in order, each its own buffer; readi
     assert.deepEqual(errors, []);
   }));
 
-test('a file that fails: normalizeFile gives null bytes, splitFile no chunks; onChunk that took chunks before the break is told to discard them', () =>
+test('a file that fails: normalizeFile and fixFile give null bytes, splitFile no chunks; onChunk that took chunks before the break is told to discard them', () =>
   withPage(async ({ page, errors }) => {
     await page.evaluate(helpers);
     for (const path of brokenManifests) {
       const got = await page.evaluate(async (url) => {
-        const { normalizeFile, splitFile } = await import('rowcheck/worker');
+        const { fixFile, normalizeFile, splitFile } = await import('rowcheck/worker');
         const file = new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop());
         const normalized = await normalizeFile(file, { maxRows: 1 });
+        const fixed = await fixFile(file, { maxRows: 1 });
         const splitted = await splitFile(file, { maxRows: 1 });
         let taken = 0;
         const streamed = await settled(splitFile(file, { maxRows: 1, onChunk: () => taken++ }));
-        return { bytes: normalized.bytes, failed: normalized.report.summary.file_failed, chunks: splitted.chunks.length, planned: splitted.report.chunks.length, taken, streamed: streamed.error?.code ?? 'resolved' };
+        return { bytes: normalized.bytes, fixed: fixed.bytes, failed: normalized.report.summary.file_failed, chunks: splitted.chunks.length, planned: splitted.report.chunks.length, taken, streamed: streamed.error?.code ?? 'resolved' };
       }, '/' + relative(root, path));
       const what = relative(root, path);
       const { taken, streamed, ...outputs } = got;
-      assert.deepEqual(outputs, { bytes: null, failed: true, chunks: 0, planned: 0 }, what);
+      assert.deepEqual(outputs, { bytes: null, fixed: null, failed: true, chunks: 0, planned: 0 }, what);
       // A truncated file shows its failure only at the end, after chunks left; a missing comma before any did.
       assert.equal(streamed, taken > 0 ? 'FILE_FAILED' : 'resolved', what);
       if (/truncated-(row|line)/.test(path)) assert.ok(taken > 0, what);
@@ -416,7 +428,7 @@ test('bad options reject with the RowcheckError code check() throws; those found
     await page.evaluate(helpers);
     const got = await page.evaluate(async () => {
       const { RowcheckError, check, init } = await import('rowcheck');
-      const { checkFile, normalizeFile, RowcheckError: fromWorkerEntry } = await import('rowcheck/worker');
+      const { checkFile, fixFile, normalizeFile, RowcheckError: fromWorkerEntry } = await import('rowcheck/worker');
       await init();
       const file = new File(['[]'], 'm.json');
       const syncCode = (options) => {
@@ -449,6 +461,7 @@ test('bad options reject with the RowcheckError code check() throws; those found
           onProgress: await asyncCode(() => checkFile(file, { onProgress: 'yes' })),
           onChunkNotForCheck: await asyncCode(() => checkFile(file, { onChunk() {} })),
           onChunkNotForNormalize: await asyncCode(() => normalizeFile(file, { onChunk() {} })),
+          onChunkNotForFix: await asyncCode(() => fixFile(file, { onChunk() {} })),
           wasm: await asyncCode(() => checkFile(file, { wasm: 42 })),
         },
       };
@@ -468,6 +481,7 @@ test('bad options reject with the RowcheckError code check() throws; those found
       onProgress: expected,
       onChunkNotForCheck: expected,
       onChunkNotForNormalize: expected,
+      onChunkNotForFix: expected,
       wasm: expected,
     });
   }));

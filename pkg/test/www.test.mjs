@@ -540,6 +540,62 @@ test('the chunks download: the files `rowcheck split` writes, byte for byte', as
   assert.deepEqual(problems, []);
 });
 
+test('apply fixes, by keyboard: the download is `rowcheck fix`\'s output byte for byte, every change listed, the fixed manifest checked in its place; axe-core finds nothing', async (t) => {
+  const { page, problems } = await openPage(t);
+  const corpus = join(root, 'tests/corpus');
+  const cases = readdirSync(corpus).filter((f) => f.startsWith('fix-') && /\.(json|ndjson|txt)$/.test(f)).sort();
+  assert.ok(cases.length >= 6);
+  for (const name of cases) {
+    const path = join(corpus, name);
+    const ontology = name === 'fix-metadata.json' ? [join(corpus, 'metadata.ontology')] : [];
+    await page.setInputFiles('#ontology', ontology);
+    const flags = ontology.length ? ['--ontology', ontology[0]] : [];
+    const cli = spawnSync(process.execPath, [bin, 'fix', path, '--format', 'json', ...flags], { maxBuffer: 1 << 28 });
+    const expected = JSON.parse(cli.stderr.toString().split('\n')[0]);
+    const { changes } = expected.fix;
+    await checkIn(page, path);
+    await tabTo(page, '#fix-start');
+    const base = name.replace(/\.[^.]+$/, '');
+    const fixedName = `${base}.fixed${name.slice(base.length)}`;
+    if (!changes.length) {
+      const downloads = [];
+      page.on('download', (d) => downloads.push(d.suggestedFilename()));
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => /No safe fix applies/.test(document.getElementById('fix-status').textContent));
+      assert.ok(await page.isHidden('#fix-result'), `${name}: no changes to list`);
+      assert.deepEqual(downloads, [], `${name}: nothing to download`);
+      await assertAccessible(page, `${name}: no safe fix applies`);
+      continue;
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    assert.equal(download.suggestedFilename(), fixedName);
+    const bytes = readFileSync(await download.path());
+    assert.ok(bytes.equals(cli.stdout), `${name}: the download is rowcheck fix's output`);
+    assert.ok(bytes.equals(readFileSync(path.replace(/\.[^.]+$/, '.fixed'))), `${name}: the download is its .fixed`);
+    await page.waitForSelector('#fix-result:not([hidden])');
+    const status = await page.textContent('[data-testid=fix-status]');
+    assert.match(status, counted(changes.length, 'change'), `${name}: ${status}`);
+    assert.match(status, new RegExp(`after: ${expected.summary.errors} errors?`), `${name}: ${status}`);
+    const rows = await page.$$eval('[data-testid=fix-changes] tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    assert.deepEqual(rows.map((r) => [Number(r[0]), r[2], r[3], r[4]]), changes.map((c) => [c.row, c.codes.join(', '), JSON.stringify(c.before), JSON.stringify(c.after)]), `${name}: the changes listed`);
+    await assertAccessible(page, `${name}: the changes`);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#fix-csv')]);
+    assert.equal(csv.suggestedFilename(), `${base}.changes.csv`);
+    assert.equal(readFileSync(await csv.path(), 'utf8').split('\r\n').filter(Boolean).length, changes.length + 1, `${name}: a CSV line per change`);
+    // The fixed manifest, checked in place of the original: the report the fix gave.
+    await tabTo(page, '#fix-recheck');
+    await page.keyboard.press('Enter');
+    await checked(page, fixedName);
+    assert.deepEqual(await chartCounts(page), countCodes(expected.diagnostics), `${name}: the fixed manifest's findings`);
+  }
+  // A file that fails has no fixed form.
+  await page.setInputFiles('#ontology', []);
+  await checkIn(page, join(corpus, 'file-truncated-row.json'));
+  assert.ok(await page.isDisabled('#fix-start'));
+  assert.match(await page.textContent('[data-testid=fix-status]'), /no fixed form/);
+  assert.deepEqual(problems, []);
+});
+
 test('a file that fails (truncated, broken between rows): no normalized manifest, no chunks, no upload, and the page says why', async (t) => {
   const { page, problems } = await openPage(t);
   // The limits the page shows are the core's.

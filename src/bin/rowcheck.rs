@@ -102,6 +102,7 @@ fn options(common: &Common, emit_chunks: bool, emit_normalized: bool) -> Result<
         limits: Limits::new(common.max_rows, Some(common.max_bytes))?,
         emit_chunks,
         emit_normalized,
+        emit_fixed: false,
         threads: common.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize),
         now: Some(common.now.unwrap_or_else(system_now)),
         signed_url_min_days: Some(common.signed_url_min_days),
@@ -116,7 +117,7 @@ fn run(name: &str, m: &ArgMatches) -> Result<Report, Fatal> {
         "check" => {
             let mut checker = Checker::new(options(&common, false, false)?);
             feed(&file, &mut checker, |_| Ok(()))?;
-            print_report(&mut io::stdout(), checker.report(), &file, common.json)?;
+            print_report(&mut io::stdout(), checker.report(), &shown(&file), common.json)?;
             Ok(checker.into_report())
         }
         "split" => {
@@ -131,10 +132,31 @@ fn run(name: &str, m: &ArgMatches) -> Result<Report, Fatal> {
             let report_path = out.join(REPORT_FILE);
             fs::write(&report_path, report.to_json() + "\n")
                 .map_err(|e| Fatal(format!("cannot write {}: {e}", report_path.display())))?;
-            print_report(&mut io::stdout(), &report, &file, common.json)?;
+            print_report(&mut io::stdout(), &report, &shown(&file), common.json)?;
             if report.file_failed() {
                 eprintln!("rowcheck: no chunks written: the file itself has errors (see above)");
             }
+            Ok(report)
+        }
+        "fix" => {
+            let output = m.get_one::<PathBuf>("output");
+            let mut checker = Checker::new(Options { emit_fixed: true, ..options(&common, false, false)? });
+            let mut fixed = Vec::new();
+            feed(&file, &mut checker, |c| {
+                fixed.extend_from_slice(&c.take_fixed());
+                Ok(())
+            })?;
+            fixed.extend_from_slice(&checker.take_fixed());
+            let report = checker.into_report();
+            // The report is the output's, so its positions are there; a
+            // file that failed has no output, and its report is the input's.
+            let name = match output {
+                _ if report.file_failed() => shown(&file),
+                Some(path) => path.display().to_string(),
+                None => "<stdout>".to_string(),
+            };
+            print_report(&mut io::stderr(), &report, &name, common.json)?;
+            write_output(&report, output, &fixed, "fixed")?;
             Ok(report)
         }
         _ => {
@@ -147,21 +169,26 @@ fn run(name: &str, m: &ArgMatches) -> Result<Report, Fatal> {
             })?;
             normalized.extend_from_slice(&checker.take_normalized());
             let report = checker.into_report();
-            print_report(&mut io::stderr(), &report, &file, common.json)?;
-            // A file that could not be read to its end has no faithful
-            // normalized form: write nothing rather than part of it.
-            if report.file_failed() {
-                eprintln!("rowcheck: not writing a normalized manifest: the file itself has errors (see above)");
-                return Ok(report);
-            }
-            let written = match output {
-                Some(path) => fs::write(path, &normalized).map_err(|e| format!("cannot write {}: {e}", path.display())),
-                None => io::stdout().write_all(&normalized).map_err(|e| format!("cannot write to standard output: {e}")),
-            };
-            written?;
+            print_report(&mut io::stderr(), &report, &shown(&file), common.json)?;
+            write_output(&report, output, &normalized, "normalized")?;
             Ok(report)
         }
     }
+}
+
+/// Write a manifest made from the input to `output` or standard output:
+/// nothing, and say so, when the input could not be read to its end (it
+/// has no faithful normalized or fixed form, only part of one).
+fn write_output(report: &Report, output: Option<&PathBuf>, bytes: &[u8], what: &str) -> Result<(), Fatal> {
+    if report.file_failed() {
+        eprintln!("rowcheck: not writing a {what} manifest: the file itself has errors (see above)");
+        return Ok(());
+    }
+    let written = match output {
+        Some(path) => fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => io::stdout().write_all(bytes).map_err(|e| format!("cannot write to standard output: {e}")),
+    };
+    Ok(written?)
 }
 
 fn prepare_out_dir(out: &Path) -> Result<(), Fatal> {
@@ -231,9 +258,13 @@ fn feed(file: &Path, checker: &mut Checker, mut after_piece: impl FnMut(&mut Che
     Ok(())
 }
 
-fn print_report(out: &mut dyn Write, report: &Report, file: &Path, json: bool) -> Result<(), Fatal> {
-    let name = if file == Path::new("-") { "<stdin>".to_string() } else { file.display().to_string() };
-    let text = if json { report.to_json() + "\n" } else { report.to_text(&name) };
+/// How the text report names the input.
+fn shown(file: &Path) -> String {
+    if file == Path::new("-") { "<stdin>".to_string() } else { file.display().to_string() }
+}
+
+fn print_report(out: &mut dyn Write, report: &Report, name: &str, json: bool) -> Result<(), Fatal> {
+    let text = if json { report.to_json() + "\n" } else { report.to_text(name) };
     out.write_all(text.as_bytes()).map_err(|e| Fatal(format!("cannot write the report: {e}")))
 }
 

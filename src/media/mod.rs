@@ -8,7 +8,7 @@ mod llm;
 mod tms;
 
 use crate::json::{Kind, Raw};
-use crate::report::{Code, Findings, Severity, quote};
+use crate::report::{Code, Edit, Findings, Severity, quote};
 use crate::row::{Field, Row, fields};
 use crate::url;
 
@@ -244,7 +244,7 @@ fn explicit_type(row: &Row<'_>, findings: &mut Findings) -> Option<Option<MediaT
                 token.offset,
                 format!("media_type {} is written in lower case; normalization makes it \"{}\"", quote(&value), t.name()),
             );
-            findings.suggest(t.name().to_string());
+            findings.fix(Edit::string(token.offset, t.name()));
             if t == MediaType::Dicom {
                 warn_dicom(findings, "/media_type", token.offset, format!("media_type {}", quote(&value)));
             }
@@ -260,7 +260,7 @@ fn explicit_type(row: &Row<'_>, findings: &mut Findings) -> Option<Option<MediaT
                 format!("media_type {} is not one of {}{hint}", quote(&value), names.join(", ")),
             );
             if let Some((_, t)) = member {
-                findings.suggest(t.name().to_string());
+                findings.fix(Edit::string(token.offset, t.name()));
             }
             Some(None)
         }

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use super::MediaType;
 use crate::json::{Kind, Raw, Str};
-use crate::report::{Code, Findings, pointer_segment, quote};
+use crate::report::{Code, Edit, Findings, pointer_segment, quote};
 use crate::row::{fields, objects};
 use crate::url;
 
@@ -304,7 +304,7 @@ fn check_epsg(raw: Raw<'_>, media: MediaType, pointer: &str, findings: &mut Find
                 format!("epsg {} is not one of EPSG4326, EPSG3857, EPSG3395, Simple", quote(&shown(raw))),
             );
             if let Some(near) = value.as_deref().and_then(near_epsg) {
-                findings.suggest(near.to_string());
+                findings.fix(Edit::string(raw.offset, near));
             }
             None
         }

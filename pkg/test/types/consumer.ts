@@ -1,7 +1,7 @@
 // A sample consumer: `tsc -p test/types` must accept it, and every line
 // marked as an expected error must really be one (tsc fails otherwise).
-import { Checker, RowcheckError, check, chunkFileName, chunkLimits, init, normalize, probe, probePlan, split } from 'rowcheck';
-import type { ChunkLimits, Code, Diagnostic, Options, ProbePlan, Report } from 'rowcheck';
+import { Checker, RowcheckError, check, chunkFileName, chunkLimits, fix, init, normalize, probe, probePlan, split } from 'rowcheck';
+import type { Change, ChunkLimits, Code, Diagnostic, Options, ProbePlan, Report } from 'rowcheck';
 
 await init();
 await init(new URL('https://example.test/rowcheck.wasm'));
@@ -34,6 +34,19 @@ const seen: number = streaming.progress.rows;
 const void_: boolean = streaming.progress.fileFailed;
 streaming.free();
 console.log(ready, streamed, seen, void_, unchecked, failed);
+
+const fixed = fix('[{"row_data": "https://h.example/a b.jpg"}]', { strict: true });
+const fixedBytes: Uint8Array | null = fixed.bytes;
+const change: Change | undefined = fixed.report.fix.changes[0];
+const fixedCodes: Code[] | undefined = change?.codes;
+const op: 'replace' | 'rename' | undefined = change?.op;
+const fixing = new Checker({}, { fixed: true });
+fixing.push('[]');
+const fixedReport: Report = fixing.finish();
+const fixedPiece: Uint8Array = fixing.takeFixed();
+console.log(fixedBytes, fixedCodes, op, fixedReport.fix?.rows_changed, fixedPiece, fixed.report.fix.input_errors);
+// @ts-expect-error: fixed bytes are null when the file itself failed
+const fixedUnchecked: Uint8Array = fixed.bytes;
 
 const clocked: Report = check('[]', { now: '2026-12-01T00:00:00Z', signedUrlMinDays: 3 });
 check('[]', { now: new Date() });
@@ -68,4 +81,4 @@ check('[]', { now: true });
 // @ts-expect-error: the report is read-only data, summary counts are numbers
 const rows: string = report.summary.rows;
 
-console.log(code, row, imageRows, normalized, firstChunk, wrong, rows);
+console.log(code, row, imageRows, normalized, firstChunk, wrong, rows, fixedUnchecked);

@@ -1,7 +1,7 @@
 // A sample rowcheck/worker consumer: `tsc -p test/types/tsconfig.worker.json`
 // must accept it, and every line marked as an expected error must be one.
-import { DiagnosticList, RowcheckError, checkFile, normalizeFile, probeFile, probePlanFile, splitFile } from 'rowcheck/worker';
-import type { CompactReport, FileOptions, Progress, Report } from 'rowcheck/worker';
+import { DiagnosticList, RowcheckError, checkFile, fixFile, normalizeFile, probeFile, probePlanFile, splitFile } from 'rowcheck/worker';
+import type { Change, CompactReport, FileOptions, Progress, Report } from 'rowcheck/worker';
 import { RowcheckError as SameError } from 'rowcheck';
 
 declare function upload(chunk: Uint8Array, index: number): Promise<void>;
@@ -24,6 +24,10 @@ const streamed = await splitFile(file, {
 });
 const streamedReport: Report = streamed.report;
 const { bytes }: { bytes: Uint8Array | null } = await normalizeFile(file, { wasm: '/assets/rowcheck_bg.wasm' });
+const fixed = await fixFile(file, { ...options, onProgress: (p: Progress) => console.log(p.rows) });
+const fixedBytes: Uint8Array | null = fixed.bytes;
+const changes: Change[] = fixed.report.fix.changes;
+console.log(fixedBytes, changes.map((c) => `${c.row} ${c.pointer} ${c.codes.join(',')}`));
 const plan = await probePlanFile(file, { now: new Date() });
 const probed: Report = await probeFile(file, {
   timeoutMs: 2000,
@@ -43,7 +47,10 @@ for (let block = 0; block < list.textBlocks; block++) list.markText('http', mark
 for (const d of list) console.log(d.message);
 const compactProbe = await probeFile(file, { compact: true });
 const compactSplit = await splitFile(file, { compact: true, onChunk: (chunk) => upload(chunk, 0) });
-console.log(compact.summary.rows, codeOfFirst, rows, compactProbe.probe.probed, compactSplit.report.diagnostics.length, list.byRow?.length);
+const compactFix = await fixFile(file, { compact: true });
+const fixedList: DiagnosticList = compactFix.report.diagnostics;
+const compactChanges: Change[] = compactFix.report.fix.changes;
+console.log(compact.summary.rows, codeOfFirst, rows, compactProbe.probe.probed, compactSplit.report.diagnostics.length, list.byRow?.length, fixedList.length, compactChanges.length);
 // @ts-expect-error: a compact report's diagnostics are not an array
 const asArray: Report['diagnostics'] = compact.diagnostics;
 // @ts-expect-error: compact is true or false
@@ -62,6 +69,8 @@ try {
 await checkFile(new Uint8Array(2));
 // @ts-expect-error: onChunk is for splitFile only
 await checkFile(file, { onChunk: () => {} });
+// @ts-expect-error: a fix's output is whole, not chunks
+await fixFile(file, { onChunk: () => {} });
 // @ts-expect-error: with onChunk the chunks are not kept
 const kept: Uint8Array[] = streamed.chunks;
 // @ts-expect-error: progress counts are numbers
