@@ -245,12 +245,12 @@ impl RowRules {
 }
 
 impl InOrder {
-    pub(crate) fn new(schema: Option<UserSchema>, keys: KeyIndex, chunker: Chunker, emit_normalized: bool, collect_assets: bool) -> InOrder {
+    pub(crate) fn new(schema: Option<UserSchema>, keys: KeyIndex, chunker: Chunker, emit_normalized: bool, collect_assets: bool, verbose: bool) -> InOrder {
         InOrder {
             schema,
             keys,
             chunker,
-            report: Report::new(),
+            report: Report::new(verbose),
             normalized: emit_normalized.then(Vec::new),
             url_row: Vec::new(),
             plan: collect_assets.then(Plan::default),

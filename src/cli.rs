@@ -85,6 +85,14 @@ fn count(min: u64, max: Option<u64>, default: Option<u64>) -> Value {
 fn check_flags() -> Vec<Flag> {
     vec![
         flag("format", Value::Choice { value_name: "FORMAT", choices: &["text", "json"], default: "text" }, "Report format"),
+        Flag {
+            short: Some('v'),
+            ..flag(
+                "verbose",
+                Value::Switch,
+                "List each info about a row (an inferred media type, say) as its own diagnostic; by default the summary counts them per code",
+            )
+        },
         flag("strict", Value::Switch, "Treat global-key characters outside the recommended set, and raw spaces in URLs, as errors"),
         flag("existing-keys", text("FILE"), "Keys that already exist in the organization: one per line, or a JSON array"),
         flag("ontology", text("FILE"), "The organization's metadata schema: JSON [{schema_id, name, kind, options?}]"),

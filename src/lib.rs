@@ -41,6 +41,6 @@ pub use media::MediaType;
 pub use metadata::Ontology;
 pub use pipeline::{Checker, Options, check, parse_key_list};
 pub use reader::Container;
-pub use report::{ChunkInfo, Code, Diagnostic, Report, Severity, Summary};
+pub use report::{ChunkInfo, Code, Diagnostic, INFO_FIRST_ROWS, InfoCount, Report, Severity, Summary};
 pub use schema::UserSchema;
 pub use signed_url::DEFAULT_MIN_DAYS;

@@ -37,11 +37,13 @@ struct JsOptions {
     signed_url_min_days: Option<u32>,
     #[serde(default)]
     collect_assets: bool,
+    #[serde(default)]
+    verbose: bool,
 }
 
 /// The keys of [`JsOptions`]: serde-wasm-bindgen reads a struct by its
 /// fields' names, so it never sees another key to refuse.
-const OPTION_KEYS: [&str; 11] = [
+const OPTION_KEYS: [&str; 12] = [
     "strict",
     "existingKeys",
     "ontology",
@@ -53,6 +55,7 @@ const OPTION_KEYS: [&str; 11] = [
     "now",
     "signedUrlMinDays",
     "collectAssets",
+    "verbose",
 ];
 
 /// A caller's mistake, as a JavaScript `Error` with a `code` (the JS layer
@@ -144,6 +147,7 @@ fn options(value: JsValue) -> Result<Options, JsValue> {
         now,
         signed_url_min_days: o.signed_url_min_days,
         collect_assets: o.collect_assets,
+        verbose: o.verbose,
     })
 }
 
@@ -158,7 +162,8 @@ pub struct Checker {
 #[wasm_bindgen]
 impl Checker {
     /// `options`: `{strict, existingKeys, ontology, schema, maxRows,
-    /// maxBytes, emitChunks, emitNormalized}`, every field optional.
+    /// maxBytes, emitChunks, emitNormalized, now, signedUrlMinDays,
+    /// collectAssets, verbose}`, every field optional.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Checker, JsValue> {
         Ok(Checker { inner: crate::Checker::new(self::options(options)?), taken: None })

@@ -114,7 +114,7 @@ function optionFile(path, what) {
 }
 
 function options({ values }) {
-  const options = { strict: values.strict, maxBytes: values['max-bytes'] };
+  const options = { strict: values.strict, verbose: values.verbose, maxBytes: values['max-bytes'] };
   if (values['existing-keys'] !== undefined) options.existingKeys = optionFile(values['existing-keys'], 'existing-keys');
   if (values.ontology !== undefined) options.ontology = optionFile(values.ontology, 'ontology');
   if (values.schema !== undefined) options.schema = optionFile(values.schema, 'schema');

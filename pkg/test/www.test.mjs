@@ -119,6 +119,20 @@ test('every example checks with zero errors, and the summary gives the CLI count
   assert.deepEqual(problems, []);
 });
 
+test('infos about rows are counted in the summary; "List each info" lists them as --verbose does', async (t) => {
+  const { page, problems } = await openPage(t);
+  const path = join(root, 'examples/seed-sdk-bulk-image.json');
+  const quiet = cliReport(path);
+  assert.match(await checkIn(page, path), /MEDIA_TYPE_INFERRED on 5 rows/);
+  assert.equal(await page.locator('[data-testid=diagnostic]').count(), quiet.diagnostics.length);
+  await page.check('#verbose');
+  const verbose = cliReport(path, ['--verbose']);
+  assert.ok(verbose.diagnostics.length > quiet.diagnostics.length);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=diagnostic]').length === n, verbose.diagnostics.length);
+  assert.deepEqual(await chartCounts(page), countCodes(verbose.diagnostics));
+  assert.deepEqual(problems, []);
+});
+
 test('a bad manifest: the codes and counts of the CLI, filters, and each row shown with what it is about highlighted', async (t) => {
   const { page, problems } = await openPage(t);
   const path = join(root, 'tests/corpus/combined-row.json');

@@ -13,6 +13,7 @@ use rowcheck::{Checker, Limits, Ontology, Options, PARTIAL_SUFFIX, REPORT_FILE, 
 struct Common {
     json: bool,
     strict: bool,
+    verbose: bool,
     existing_keys: Option<PathBuf>,
     ontology: Option<PathBuf>,
     schema: Option<PathBuf>,
@@ -28,6 +29,7 @@ impl Common {
         Common {
             json: m.get_one::<String>("format").is_some_and(|f| f == "json"),
             strict: m.get_flag("strict"),
+            verbose: m.get_flag("verbose"),
             existing_keys: m.get_one::<PathBuf>("existing-keys").cloned(),
             ontology: m.get_one::<PathBuf>("ontology").cloned(),
             schema: m.get_one::<PathBuf>("schema").cloned(),
@@ -106,6 +108,7 @@ fn options(common: &Common, emit_chunks: bool, emit_normalized: bool) -> Result<
         now: Some(common.now.unwrap_or_else(system_now)),
         signed_url_min_days: Some(common.signed_url_min_days),
         collect_assets: false,
+        verbose: common.verbose,
     })
 }
 
