@@ -301,6 +301,13 @@ pub fn parse_time(text: &str) -> Result<f64, JsValue> {
     crate::cli::parse_time(text).map(|t| t as f64).map_err(|e| misuse("INVALID_OPTIONS", e))
 }
 
+/// The progress bar's line, as the native CLI draws it: `done` of `total`
+/// bytes (`undefined` or 0 when unknown), `rows` seen in `secs` seconds.
+#[wasm_bindgen(js_name = progressLine)]
+pub fn progress_line(done: f64, total: Option<f64>, rows: f64, secs: f64) -> String {
+    crate::cli::progress_line(done as u64, total.map(|t| t as u64), rows as u64, secs)
+}
+
 /// A whole-number flag's value, read as the native CLI reads it.
 #[wasm_bindgen(js_name = parseCount)]
 pub fn parse_count(text: &str, min: f64, max: Option<f64>) -> Result<f64, JsValue> {
