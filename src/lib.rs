@@ -38,7 +38,8 @@ pub use chunk::{
     out_dir_refusal,
 };
 pub use media::MediaType;
-pub use metadata::Ontology;
+pub use datetime::sdk_form as sdk_datetime;
+pub use metadata::{Ontology, Scalar, sdk_number};
 pub use pipeline::{Checker, Options, check, parse_key_list};
 pub use reader::Container;
 pub use report::{ChunkInfo, Code, Diagnostic, INFO_FIRST_ROWS, InfoCount, Report, Severity, Summary};

@@ -314,6 +314,39 @@ pub fn parse_count(text: &str, min: f64, max: Option<f64>) -> Result<f64, JsValu
     crate::cli::parse_count(text, min as u64, max.map(|m| m as u64)).map(|n| n as f64).map_err(|e| misuse("INVALID_OPTIONS", e))
 }
 
+/// A metadata value as the Labelbox SDK converts it before it uploads a
+/// row, by the rules the check applies: for `"datetime"`, a date-time
+/// string written in UTC to the second (`2022-06-01T10:30:00Z`); for
+/// `"number"`, a number, boolean or string read as Python's `float()` reads
+/// it. Throws an Error (code `INVALID_INPUT`) that says why the SDK would
+/// refuse the value.
+#[wasm_bindgen(js_name = sdkMetadataValue)]
+pub fn sdk_metadata_value(kind: &str, value: JsValue) -> Result<JsValue, JsValue> {
+    use crate::metadata::{Scalar, sdk_number};
+    match kind {
+        "datetime" => {
+            let text = value.as_string().ok_or_else(|| misuse("INVALID_INPUT", "a date-time must be a string such as 2022-06-01T10:30:00Z"))?;
+            let form = crate::datetime::sdk_form(&text)
+                .map_err(|why| misuse("INVALID_INPUT", format!("{} is not a date-time the SDK can read: {why}", quote(&text))))?;
+            Ok(JsValue::from_str(&form))
+        }
+        "number" => {
+            let text = value.as_string();
+            let scalar = match (value.as_f64(), value.as_bool(), &text) {
+                (Some(n), _, _) => Some(Scalar::Number(n)),
+                (_, Some(b), _) => Some(Scalar::Bool(b)),
+                (_, _, Some(s)) => Some(Scalar::Text(s)),
+                _ => None,
+            };
+            match scalar.and_then(sdk_number) {
+                Some(n) => Ok(JsValue::from_f64(n)),
+                None => Err(misuse("INVALID_INPUT", "not a finite number as Python's float() reads one")),
+            }
+        }
+        other => Err(misuse("INVALID_INPUT", format!("kind {} is neither datetime nor number", quote(other)))),
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct JsProbeOptions {

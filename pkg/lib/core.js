@@ -6,8 +6,8 @@ import { RowcheckError, coreOptions } from './options.js';
 export { RowcheckError } from './options.js';
 // The core's contracts, for the surfaces around it: chunk limits and file
 // names, the split directory rule, how the CLI reads a number or a time and
-// draws its progress bar.
-export { chunkFileName, chunkLimits, outDirRefusal, parseCount, parseTime, partialSuffix, progressLine, reportFileName } from '../wasm/rowcheck.js';
+// draws its progress bar, and how the SDK converts a metadata value.
+export { chunkFileName, chunkLimits, outDirRefusal, parseCount, parseTime, partialSuffix, progressLine, reportFileName, sdkMetadataValue } from '../wasm/rowcheck.js';
 
 let loaded = false;
 
