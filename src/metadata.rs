@@ -489,7 +489,7 @@ fn check_value(value: Raw<'_>, named: &Named<'_, '_>, media: Resolved, at: Item<
             match elements {
                 Some(e) if e.len() == EMBEDDING_DIMS && e.iter().all(|n| n.kind == JsonKind::Number) => {}
                 Some(e) if e.len() == EMBEDDING_DIMS => bad(format!("\"{name}\" takes {EMBEDDING_DIMS} numbers; this holds something else")),
-                Some(e) => bad(format!("\"{name}\" takes {EMBEDDING_DIMS} numbers; this has {} elements", e.len())),
+                Some(e) => bad(format!("\"{name}\" takes {EMBEDDING_DIMS} numbers; this has {}", crate::report::plural(e.len() as u64, "element", "elements"))),
                 None => bad(format!("\"{name}\" takes an array of {EMBEDDING_DIMS} numbers, not {}", value.kind.name())),
             }
         }
