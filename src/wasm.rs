@@ -201,7 +201,7 @@ impl Checker {
         self.inner.take_normalized()
     }
 
-    /// The report so far as JSON (SPEC §10), or as text naming `file`.
+    /// The report so far as JSON, or as text naming `file`.
     pub fn report(&self, text_for_file: Option<String>) -> String {
         let report = self.inner.report();
         match text_for_file {

@@ -255,3 +255,30 @@ fn hostile_inputs_get_a_diagnostic_and_exit_1() {
         std::fs::remove_file(&path).unwrap();
     }
 }
+
+/// The README's worked example is what the command prints.
+#[test]
+fn the_readme_example_is_what_rowcheck_prints() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let example = &readme[readme.find("## A worked example").unwrap()..];
+    let block = |lang: &str, from: usize| -> (String, usize) {
+        let open = format!("```{lang}\n");
+        let start = example[from..].find(&open).unwrap() + from + open.len();
+        let end = example[start..].find("```\n").unwrap() + start;
+        (example[start..end].to_string(), end)
+    };
+    let (manifest, at) = block("json", 0);
+    let (check, at) = block("console", at);
+    let (split, _) = block("console", at);
+    let dir = scratch("readme");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_rowcheck")).args(args).current_dir(&dir).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    std::fs::write(dir.join("manifest.json"), &manifest).unwrap();
+    assert_eq!(format!("$ rowcheck check manifest.json\n{}", run(&["check", "manifest.json"])), check);
+    std::fs::write(dir.join("manifest.json"), manifest.replace("\"training\"", "\"train\"").replace("\"CAT-1\"", "\"cat-3\"")).unwrap();
+    let printed = run(&["split", "manifest.json", "--out", "chunks"]);
+    let chunk = std::fs::read_to_string(dir.join("chunks/chunk-0001.json")).unwrap();
+    assert_eq!(format!("$ rowcheck split manifest.json --out chunks\n{printed}$ cat chunks/chunk-0001.json\n{chunk}\n"), split);
+}
