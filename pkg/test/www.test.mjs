@@ -458,8 +458,10 @@ test('a hundred thousand diagnostics: only the rows in view are in the page, and
   const rows = 50_000;
   const path = join(work, 'many.ndjson');
   writeFileSync(path, Array.from({ length: rows }, (_, i) => `{"row_data":"http://h.example/i/${i}.jpg","global_key":"g-${i}"}\n`).join(''));
-  const expected = cliReport(path);
+  // A warning and, listed one by one, an info on every row.
+  const expected = cliReport(path, ['--verbose']);
   assert.ok(expected.diagnostics.length >= 100_000);
+  await page.check('#verbose');
   await checkIn(page, path);
   assert.ok(await page.locator('[data-testid=diagnostic]').count() < 60);
   await page.focus('#table');
