@@ -6,7 +6,7 @@ import { chunkFileName, chunkLimits, init } from './lib/browser.js';
 import { reportFileName } from './lib/core.js';
 import { DiagnosticTable } from './table.js';
 import { Detail } from './detail.js';
-import { countByCode, formatBytes, renderChart, renderSummary } from './summary.js';
+import { countByCode, formatBytes, plural, renderChart, renderSummary } from './summary.js';
 import { derivedName, errorRowsCsv, reportCsv, reportJson, save } from './downloads.js';
 import { ZipWriter } from './zip.js';
 import { UploadPanel } from './upload.js';
@@ -24,7 +24,7 @@ const table = new DiagnosticTable({
   spacer: $('spacer'),
   rows: $('rows'),
   onSelect: (d) => detail.show(d),
-  onChange: (shown, total) => ($('shown').textContent = shown === total ? `${total} diagnostics` : `${shown} of ${total} diagnostics shown`),
+  onChange: (shown, total) => ($('shown').textContent = shown === total ? plural(total, 'diagnostic', 'diagnostics') : `${shown} of ${plural(total, 'diagnostic', 'diagnostics')} shown`),
 });
 const detail = new Detail({
   empty: $('detail-empty'),
@@ -180,7 +180,7 @@ async function check() {
       signal: controller.signal,
       onProgress: ({ bytesRead, totalBytes, rows, errors }) => {
         progress.value = totalBytes ? bytesRead / totalBytes : 1;
-        $('status').textContent = `Checking ${file.name}: ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${rows} rows, ${errors} errors so far…`;
+        $('status').textContent = `Checking ${file.name}: ${formatBytes(bytesRead)} of ${formatBytes(totalBytes)}, ${plural(rows, 'row', 'rows')}, ${plural(errors, 'error', 'errors')} so far…`;
       },
     });
     $('status').textContent = `Checked ${file.name} in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
@@ -276,7 +276,7 @@ $('dl-report-json').addEventListener('click', () => save(reportJson(shown), deri
 $('dl-report-csv').addEventListener('click', () => save(reportCsv(shown.diagnostics), derivedName(job.file.name, 'report', '.csv')));
 $('dl-error-rows').addEventListener('click', () => {
   const { blob, rows } = errorRowsCsv(shown.diagnostics);
-  $('dl-status').textContent = `${rows} rows have errors.`;
+  $('dl-status').textContent = `${plural(rows, 'row has', 'rows have')} errors.`;
   save(blob, derivedName(job.file.name, 'rows-with-errors', '.csv'));
 });
 $('dl-normalized').addEventListener('click', (event) =>
@@ -285,7 +285,7 @@ $('dl-normalized').addEventListener('click', (event) =>
     $('dl-status').textContent = 'Normalizing…';
     const { bytes, report } = await normalizeFile(file, options);
     const rowsWithErrors = report.summary.rows - report.summary.valid_rows;
-    $('dl-status').textContent = `Normalized manifest ready${rowsWithErrors ? `; ${rowsWithErrors} rows with errors are copied as written` : ''}.`;
+    $('dl-status').textContent = `Normalized manifest ready${rowsWithErrors ? `; ${plural(rowsWithErrors, 'row with errors is', 'rows with errors are')} copied as written` : ''}.`;
     save(new Blob([bytes], { type: file.type || 'application/json' }), derivedName(file.name, 'normalized'));
   }),
 );
@@ -300,13 +300,13 @@ $('dl-chunks').addEventListener('click', (event) =>
       onChunk: (bytes, index) => {
         zip.add(chunkFileName(index), bytes);
         links.push(chunkLink(bytes, index));
-        $('dl-status').textContent = `Splitting: ${index + 1} chunks so far…`;
+        $('dl-status').textContent = `Splitting: ${plural(index + 1, 'chunk', 'chunks')} so far…`;
       },
     });
     // The same files `rowcheck split --out DIR` writes: the chunks, then report.json.
     zip.add(reportFileName(), new Uint8Array(await reportJson(report).arrayBuffer()));
     $('chunk-links').replaceChildren(...links);
-    $('dl-status').textContent = `${report.chunks.length} chunks of ${report.summary.valid_rows} valid rows, in ${derivedName(file.name, 'chunks', '.zip')}; or save them one by one below.`;
+    $('dl-status').textContent = `${plural(report.chunks.length, 'chunk', 'chunks')} of ${plural(report.summary.valid_rows, 'valid row', 'valid rows')}, in ${derivedName(file.name, 'chunks', '.zip')}; or save them one by one below.`;
     save(zip.blob(), derivedName(file.name, 'chunks', '.zip'));
   }),
 );

@@ -6,8 +6,7 @@
 // button is off, and says why, while any host is outside it.
 import { probeFile, probePlanFile } from './lib/worker.js';
 import { allowsConnection, connectSources } from './csp.js';
-
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+import { plural } from './summary.js';
 
 /** Whether the policy lets the page reach any http(s) host: `rowcheck serve --allow-probe`. */
 function anyHost() {

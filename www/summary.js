@@ -8,18 +8,21 @@ function item(list, term, value) {
   list.append(dt, dd);
 }
 
+/** `1 row`, `2 rows`: a count with its noun. */
+export const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
 /** "N rows" and "N errors" stay literal phrases: tests and scripts look for them. */
 export function renderSummary(element, report, file) {
   const { rows, valid_rows: valid, errors, warnings, media_types: media } = report.summary;
   const headline = document.createElement('p');
   headline.className = errors ? 'headline bad' : 'headline good';
-  headline.textContent = `${rows} rows, ${errors} errors, ${warnings} warnings`;
+  headline.textContent = `${plural(rows, 'row', 'rows')}, ${plural(errors, 'error', 'errors')}, ${plural(warnings, 'warning', 'warnings')}`;
   const verdict = document.createElement('p');
   // A probe's errors are about assets: those rows still go into the chunks.
   const assetErrors = report.probe ? report.diagnostics.filter((d) => d.severity === 'error' && d.code.startsWith('ASSET_')).length : 0;
-  const assets = assetErrors ? `${assetErrors} asset errors say which assets will not load once imported. ` : '';
+  const assets = assetErrors ? `${assetErrors === 1 ? '1 asset error says which asset' : `${assetErrors} asset errors say which assets`} will not load once imported. ` : '';
   verdict.textContent = errors > assetErrors
-    ? `${assets}${rows - valid} rows have errors and would be left out of the upload chunks; fix them and check again${valid ? `, or upload the ${valid} valid rows` : ''}.`
+    ? `${assets}${plural(rows - valid, 'row has', 'rows have')} errors and would be left out of the upload chunks; fix them and check again${valid ? `, or upload the ${plural(valid, 'valid row', 'valid rows')}` : ''}.`
     : assetErrors
       ? `${assets}Every row is valid otherwise; fix the assets, or the URLs, and check again.`
       : rows
@@ -32,9 +35,9 @@ export function renderSummary(element, report, file) {
   const types = Object.entries(media).sort((a, b) => b[1] - a[1]);
   item(list, 'Rows per media type', types.length ? types.map(([type, n]) => `${type} ${n}`).join(', ') : 'none');
   const infos = report.summary.infos ?? [];
-  if (infos.length) item(list, 'Infos', infos.map(({ code, rows: n }) => `${code} on ${n} ${n === 1 ? 'row' : 'rows'}`).join(', '));
+  if (infos.length) item(list, 'Infos', infos.map(({ code, rows: n }) => `${code} on ${plural(n, 'row', 'rows')}`).join(', '));
   const probe = report.probe;
-  if (probe) item(list, 'Assets probed', `${probe.probed} of ${probe.requested} URLs on ${probe.hosts} hosts${probe.interrupted ? ' (stopped)' : ''}`);
+  if (probe) item(list, 'Assets probed', `${probe.probed} of ${plural(probe.requested, 'URL', 'URLs')} on ${plural(probe.hosts, 'host', 'hosts')}${probe.interrupted ? ' (stopped)' : ''}`);
   element.replaceChildren(headline, verdict, list);
 }
 

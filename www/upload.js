@@ -5,6 +5,7 @@
 import { httpTransport, labelboxTransport, upload } from './lib/uploader.js';
 import { splitFile } from './lib/worker.js';
 import { allowsConnection, connectSources } from './csp.js';
+import { plural } from './summary.js';
 
 const LABELBOX_API = 'https://api.labelbox.com/graphql';
 
@@ -119,7 +120,7 @@ export class UploadPanel {
     this.#els.start.disabled = valid === 0 || failed;
     this.#els.status.textContent = failed
       ? 'Nothing can be sent: the file itself cannot be read to its end as a manifest.'
-      : valid ? `${valid} valid rows in ${job.report.chunks.length} chunks are ready to send.` : 'There are no valid rows to send.';
+      : valid ? `${plural(valid, 'valid row', 'valid rows')} in ${plural(job.report.chunks.length, 'chunk', 'chunks')} ${valid === 1 ? 'is' : 'are'} ready to send.` : 'There are no valid rows to send.';
     this.#els.failed.replaceChildren();
     this.#els.progress.hidden = true;
   }
@@ -192,7 +193,7 @@ export class UploadPanel {
     els.progress.hidden = false;
     els.progress.value = 0;
     els.failed.replaceChildren();
-    els.status.textContent = `Sending ${total} chunks…`;
+    els.status.textContent = `Sending ${plural(total, 'chunk', 'chunks')}…`;
     const started = performance.now();
     try {
       const result = await upload(chunksOf(file, options, controller.signal), {
@@ -202,15 +203,15 @@ export class UploadPanel {
         signal: controller.signal,
         onProgress: ({ rowsSent, chunksSent, chunksSkipped, failed }) => {
           els.progress.value = (chunksSent + chunksSkipped + failed) / total;
-          els.status.textContent = `${chunksSent + chunksSkipped} of ${total} chunks sent (${rowsSent} rows this time)${failed ? `, ${failed} failed` : ''}…`;
+          els.status.textContent = `${chunksSent + chunksSkipped} of ${plural(total, 'chunk', 'chunks')} sent (${plural(rowsSent, 'row', 'rows')} this time)${failed ? `, ${failed} failed` : ''}…`;
         },
       });
       this.#finished(result, total, performance.now() - started);
     } catch (error) {
       els.start.textContent = 'Resume';
       els.status.textContent = error === PAUSED
-        ? `Paused: ${this.#checkpoint.keys.size} of ${total} chunks are acknowledged. Resume sends only the others.`
-        : `The upload stopped: ${error?.message ?? error}. ${this.#checkpoint.keys.size} of ${total} chunks are acknowledged; Resume sends only the others.`;
+        ? `Paused: ${this.#checkpoint.keys.size} of ${plural(total, 'chunk', 'chunks')} acknowledged. Resume sends only the others.`
+        : `The upload stopped: ${error?.message ?? error}. ${this.#checkpoint.keys.size} of ${plural(total, 'chunk', 'chunks')} acknowledged; Resume sends only the others.`;
     } finally {
       if (this.#controller === controller) this.#controller = undefined;
       els.start.disabled = false;
@@ -222,11 +223,11 @@ export class UploadPanel {
     const els = this.#els;
     const { rowsSent, chunksSent, chunksSkipped, failed, rowErrors } = result;
     els.progress.value = 1;
-    const skipped = chunksSkipped ? ` ${chunksSkipped} chunks had been sent before and were skipped.` : '';
-    const refused = rowErrors.length ? ` The server refused ${rowErrors.length} rows inside chunks it took (listed below); fix them and upload those rows again.` : '';
+    const skipped = chunksSkipped ? ` ${plural(chunksSkipped, 'chunk had', 'chunks had')} been sent before and ${chunksSkipped === 1 ? 'was' : 'were'} skipped.` : '';
+    const refused = rowErrors.length ? ` The server refused ${plural(rowErrors.length, 'row', 'rows')} inside chunks it took (listed below); fix them and upload those rows again.` : '';
     els.status.textContent = failed.length
-      ? `Done with failures: ${chunksSent} chunks (${rowsSent} rows) sent, ${failed.length} of ${total} failed (listed below).${skipped}${refused} Upload again to retry only the failed chunks.`
-      : `Done: ${chunksSent} chunks (${rowsSent} rows) sent in ${(ms / 1000).toFixed(1)} s.${skipped}${refused}`;
+      ? `Done with failures: ${plural(chunksSent, 'chunk', 'chunks')} (${plural(rowsSent, 'row', 'rows')}) sent, ${failed.length} of ${total} failed (listed below).${skipped}${refused} Upload again to retry only the failed chunks.`
+      : `Done: ${plural(chunksSent, 'chunk', 'chunks')} (${plural(rowsSent, 'row', 'rows')}) sent in ${(ms / 1000).toFixed(1)} s.${skipped}${refused}`;
     els.start.textContent = failed.length ? 'Retry failed chunks' : 'Upload';
     els.failed.replaceChildren(
       ...failed.map((f) => {
