@@ -268,7 +268,7 @@ def svg(points, fits, title):
         label = f"{10**e:g} s" if e >= 0 else f"{10**e * 1e3:g} ms"
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>')
         out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
-    out.append(f'<rect x="{left}" y="{top}" width="{width - left - right}" height="{height - top - bottom}" fill="none" stroke="#444"/>')
+    out.append(f'<rect x="{left}" y="{top}" width="{width - left - right}" height="{height - top - bottom}" fill="none" stroke="rgb(68,68,68)"/>')
     out.append(f'<text x="{(left + width - right) / 2}" y="{height - 16}" text-anchor="middle">rows (log)</text>')
     out.append(f'<text x="18" y="{(top + height - bottom) / 2}" text-anchor="middle" transform="rotate(-90 18 {(top + height - bottom) / 2})">rowcheck check (log)</text>')
     for n, (key, label, colour, filled) in enumerate(SERIES):
@@ -357,7 +357,7 @@ def results_md(args, host, t, points, fits, took_s):
         "  every media type, metadata, attachments, about 1% rows with one planted error each; every global key is",
         "  distinct except on the planted `GLOBAL_KEY_DUPLICATE` rows (1 row in about 700).",
         "",
-        "## Targets (issue 5)",
+        "## Targets",
         "",
         "| target | goal | measured | status |",
         "|---|---|---|---|",

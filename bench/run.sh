@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 5: rowcheck against JSON.parse, an ajv-based
+# The benchmark: rowcheck against JSON.parse, an ajv-based
 # checker and the Labelbox Python SDK, its memory on 1M and 10M rows, and
 # its time from 1k to 10M rows. Builds rowcheck, installs what it compares
 # against, generates the corpora (fixed seed) in a temporary directory that

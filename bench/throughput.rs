@@ -2,8 +2,8 @@
 //! the same bytes into `serde_json::Value`, best of N, in one process.
 //!
 //! `cargo bench --bench throughput` generates the 200,000-row mixed manifest
-//! and prints a table, then one for single rows of 200,000 messages or metadata
-//! entries (linear time on huge rows). bench/run.sh passes its own corpus and `--json` and
+//! and prints a table, then one for single rows of 200,000 messages, metadata
+//! entries or attachments (linear time on huge rows). bench/run.sh passes its own corpus and `--json` and
 //! folds the figures into bench/RESULTS.md.
 //!
 //! throughput [--json] [--runs N] [FILE]
@@ -78,21 +78,28 @@ fn main() {
 /// One row each, far over any real row's size: the checks must stay linear.
 fn long_rows(runs: usize) {
     // Larger than a chunk: only the checks are measured.
-    let options = || rowcheck::Options { limits: rowcheck::Limits { max_rows: None, max_bytes: 64_000_000 }, ..rowcheck::Options::default() };
+    let options = |collect_assets| rowcheck::Options {
+        limits: rowcheck::Limits { max_rows: None, max_bytes: 64_000_000 },
+        collect_assets,
+        ..rowcheck::Options::default()
+    };
+    let attachments = long_rows::attachments(200_000).into_bytes();
     let rows = [
-        ("conversation, 200,000 messages (250 allowed)", long_rows::conversation(200_000).into_bytes()),
-        ("multimodal chat, 200,000 messages in one chain", long_rows::chat_chain(200_000, false).into_bytes()),
-        ("200,000 metadata entries (a per-row set was once quadratic)", manifest::wide_metadata_row(200_000, true).0),
+        ("conversation, 200,000 messages (250 allowed)", long_rows::conversation(200_000).into_bytes(), false),
+        ("multimodal chat, 200,000 messages in one chain", long_rows::chat_chain(200_000, false).into_bytes(), false),
+        ("200,000 metadata entries, every field named once but two", manifest::wide_metadata_row(200_000, true).0, false),
+        ("200,000 attachments, 20,000 of them overlays", attachments.clone(), false),
+        ("the same, collecting their URLs for a probe", attachments, true),
     ];
     println!("\nsingle huge rows, best of {runs}\n| row | MB | serde ms | check ms | × serde_json::Value |\n|---|---:|---:|---:|---:|");
-    for (name, row) in rows {
+    for (name, row, collect_assets) in rows {
         let bytes = &row[..];
         let serde = best(runs, || {
             let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
             std::hint::black_box(v);
         });
         let check = best(runs, || {
-            std::hint::black_box(rowcheck::check(bytes, options()));
+            std::hint::black_box(rowcheck::check(bytes, options(collect_assets)));
         });
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!("| {name} | {:.1} | {:.1} | {:.1} | {:.2} |", bytes.len() as f64 / 1e6, ms(serde), ms(check), serde.as_secs_f64() / check.as_secs_f64());

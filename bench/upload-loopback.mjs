@@ -1,4 +1,4 @@
-// Issue 6's scale figure: a manifest streamed from disk through the
+// The uploader's scale figure: a manifest streamed from disk through the
 // streaming Checker into rowcheck/uploader, to a loopback server that
 // acknowledges each chunk, with the process's peak memory. Prints one JSON
 // line.

@@ -71,6 +71,14 @@ export interface ChunkInfo {
   bytes: number;
 }
 
+export interface InfoCount {
+  code: Code;
+  /** Rows with at least one such info. */
+  rows: number;
+  /** The first five of them (fewer if there are fewer), in file order. */
+  first_rows: number[];
+}
+
 export interface Report {
   version: 1;
   summary: {
@@ -85,6 +93,13 @@ export interface Report {
      */
     file_failed: boolean;
     media_types: Partial<Record<MediaType, number>>;
+    /**
+     * Each info code reported about rows (an inferred media type, say), in
+     * the order the codes first appear. Unless `verbose` is set, these are
+     * not listed in `diagnostics`: an info that holds for every row would
+     * drown the findings.
+     */
+    infos: InfoCount[];
   };
   diagnostics: Diagnostic[];
   chunks: ChunkInfo[];
@@ -129,6 +144,11 @@ export interface OntologyField {
 export interface Options {
   /** GLOBAL_KEY_CHARS and URL_SPACE become errors. */
   strict?: boolean;
+  /**
+   * List each info about a row in `diagnostics`. By default they are only
+   * counted, per code, in `summary.infos` (as the CLI's --verbose).
+   */
+  verbose?: boolean;
   /**
    * Global keys that already exist in the organization (compared case-insensitively):
    * an iterable of keys, or the text of a key-list file (one key per line, or a JSON array).

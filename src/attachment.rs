@@ -1,4 +1,4 @@
-//! Attachments (SPEC §5).
+//! Attachments: their types and values.
 
 use crate::json::{Kind, Raw};
 use crate::report::{Code, Edit, Findings, Item, quote};

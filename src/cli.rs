@@ -22,6 +22,38 @@ pub struct Spec {
     pub about: &'static str,
     pub after_help: &'static str,
     pub commands: Vec<Command>,
+    pub progress: ProgressBar,
+}
+
+/// When the checking commands show a progress bar on stderr: only on a
+/// terminal, for input of at least `min_bytes` (or of unknown size), drawn
+/// at most every `interval_ms`, each time as [`progress_line`] gives it.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ProgressBar {
+    pub min_bytes: u64,
+    pub interval_ms: u64,
+}
+
+pub const PROGRESS: ProgressBar = ProgressBar { min_bytes: 64 << 20, interval_ms: 200 };
+
+/// The progress bar's line, from the start of the line: `done` of `total`
+/// bytes read (`None` or 0 when the size is unknown: standard input),
+/// `rows` seen in `secs` seconds.
+pub fn progress_line(done: u64, total: Option<u64>, rows: u64, secs: f64) -> String {
+    let secs = secs.max(1e-3);
+    let rate = done as f64 / secs;
+    match total.filter(|&t| t > 0) {
+        Some(total) => format!(
+            "\r{:5.1}%  {:.0}/{:.0} MB  {}  {:.0} rows/s  ETA {:.0}s ",
+            done as f64 * 100.0 / total as f64,
+            done as f64 / 1e6,
+            total as f64 / 1e6,
+            crate::report::plural(rows, "row", "rows"),
+            rows as f64 / secs,
+            total.saturating_sub(done) as f64 / rate.max(1.0)
+        ),
+        None => format!("\r{:.0} MB  {}  {:.0} rows/s ", done as f64 / 1e6, crate::report::plural(rows, "row", "rows"), rows as f64 / secs),
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,6 +117,14 @@ fn count(min: u64, max: Option<u64>, default: Option<u64>) -> Value {
 fn check_flags() -> Vec<Flag> {
     vec![
         flag("format", Value::Choice { value_name: "FORMAT", choices: &["text", "json"], default: "text" }, "Report format"),
+        Flag {
+            short: Some('v'),
+            ..flag(
+                "verbose",
+                Value::Switch,
+                "List each info about a row (an inferred media type, say) as its own diagnostic; by default the summary counts them per code",
+            )
+        },
         flag("strict", Value::Switch, "Treat global-key characters outside the recommended set, and raw spaces in URLs, as errors"),
         flag("existing-keys", text("FILE"), "Keys that already exist in the organization: one per line, or a JSON array"),
         flag("ontology", text("FILE"), "The organization's metadata schema: JSON [{schema_id, name, kind, options?}]"),
@@ -247,6 +287,7 @@ pub fn spec() -> Spec {
                 ),
             },
         ],
+        progress: PROGRESS,
     }
 }
 
@@ -336,6 +377,13 @@ mod tests {
     #[cfg(feature = "cli")]
     fn the_parser_is_consistent() {
         clap_command().debug_assert();
+    }
+
+    #[test]
+    fn progress_lines() {
+        assert_eq!(progress_line(50_000_000, Some(200_000_000), 1, 2.0), "\r 25.0%  50/200 MB  1 row  0 rows/s  ETA 6s ");
+        assert_eq!(progress_line(3_000_000, None, 30_000, 1.5), "\r3 MB  30000 rows  20000 rows/s ");
+        assert_eq!(progress_line(0, Some(0), 0, 0.0), "\r0 MB  0 rows  0 rows/s ");
     }
 
     #[test]

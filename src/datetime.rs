@@ -37,6 +37,11 @@ impl DateTime<'_> {
 
     /// Append the canonical `YYYY-MM-DDTHH:MM:SS[.fraction]Z` form.
     pub fn write(&self, out: &mut Vec<u8>) {
+        self.write_with(out, true);
+    }
+
+    /// Append `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, the fraction only if asked.
+    fn write_with(&self, out: &mut Vec<u8>, fraction: bool) {
         let s = self.seconds_of_day;
         digits(out, self.year, 4);
         out.push(b'-');
@@ -49,12 +54,21 @@ impl DateTime<'_> {
         digits(out, s / 60 % 60, 2);
         out.push(b':');
         digits(out, s % 60, 2);
-        if !self.fraction.is_empty() {
+        if fraction && !self.fraction.is_empty() {
             out.push(b'.');
             out.extend_from_slice(self.fraction.as_bytes());
         }
         out.push(b'Z');
     }
+}
+
+/// A metadata date-time as the SDK sends it: read as the check reads it
+/// ([`parse`]), then written in UTC to the second, `2022-06-01T10:30:00Z`
+/// (`format_iso_datetime` drops the fraction).
+pub fn sdk_form(s: &str) -> Result<String, &'static str> {
+    let mut out = Vec::with_capacity(20);
+    parse(s)?.write_with(&mut out, false);
+    Ok(String::from_utf8(out).expect("digits and ASCII punctuation"))
 }
 
 /// Whether a string has the shape of the canonical form [`DateTime::write`]
@@ -448,6 +462,16 @@ mod tests {
         ] {
             assert!(canonical(bad).is_err(), "{bad} should be rejected, got {:?}", canonical(bad));
         }
+    }
+
+    #[test]
+    fn the_sdk_form_is_utc_to_the_second() {
+        assert_eq!(sdk_form("2022-06-01T12:30:00.25+02:00"), Ok("2022-06-01T10:30:00Z".into()));
+        assert_eq!(sdk_form("2023-01-02 03:04:05-05:00"), Ok("2023-01-02T08:04:05Z".into()));
+        assert_eq!(sdk_form("2022-06-01"), Ok("2022-06-01T00:00:00Z".into()));
+        assert_eq!(sdk_form("2022-W22-3T24:00"), Ok("2022-06-02T00:00:00Z".into()));
+        assert!(sdk_form("2022-02-30T00:00:00Z").is_err());
+        assert!(sdk_form("yesterday").is_err());
     }
 
     #[test]

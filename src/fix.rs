@@ -251,7 +251,7 @@ impl Placed {
 
     /// `span` is settled in the output: the changes made in it get their
     /// line and column there.
-    pub(crate) fn settle(&mut self, span: &Span<'_>, position: impl Fn(usize) -> (u64, u64)) {
+    pub(crate) fn settle(&mut self, span: &Span<'_>, mut position: impl FnMut(usize) -> (u64, u64)) {
         while self.waiting.front().is_some_and(|p| p.row == span.index) {
             let mut p = self.waiting.pop_front().expect("just seen");
             (p.change.line, p.change.column) = match span.kind {

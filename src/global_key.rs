@@ -1,4 +1,4 @@
-//! Global-key rules (SPEC §3) and the index that finds duplicates.
+//! Global-key rules and the index that finds duplicates.
 
 use std::borrow::Cow;
 use std::hash::BuildHasher;
@@ -96,7 +96,7 @@ fn consecutive_whitespace(key: &str) -> bool {
     })
 }
 
-/// Keys compare case-insensitively (SPEC §3).
+/// Keys compare case-insensitively.
 pub fn fold(key: &str) -> Cow<'_, str> {
     if key.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
         Cow::Owned(key.to_lowercase())

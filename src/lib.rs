@@ -39,9 +39,10 @@ pub use chunk::{
     out_dir_refusal,
 };
 pub use media::MediaType;
-pub use metadata::Ontology;
+pub use datetime::sdk_form as sdk_datetime;
+pub use metadata::{Ontology, Scalar, sdk_number};
 pub use pipeline::{Checker, Options, check, fix, parse_key_list};
 pub use reader::Container;
-pub use report::{Change, ChunkInfo, Code, Diagnostic, FixSummary, Fixes, Op, Report, Severity, Summary};
+pub use report::{Change, ChunkInfo, Code, Diagnostic, FixSummary, Fixes, INFO_FIRST_ROWS, InfoCount, Op, Report, Severity, Summary};
 pub use schema::UserSchema;
 pub use signed_url::DEFAULT_MIN_DAYS;

@@ -493,7 +493,7 @@ fn check_value(value: Raw<'_>, named: &Named<'_, '_>, media: Resolved, at: Item<
             match elements {
                 Some(e) if e.len() == EMBEDDING_DIMS && e.iter().all(|n| n.kind == JsonKind::Number) => {}
                 Some(e) if e.len() == EMBEDDING_DIMS => bad(format!("\"{name}\" takes {EMBEDDING_DIMS} numbers; this holds something else")),
-                Some(e) => bad(format!("\"{name}\" takes {EMBEDDING_DIMS} numbers; this has {} elements", e.len())),
+                Some(e) => bad(format!("\"{name}\" takes {EMBEDDING_DIMS} numbers; this has {}", crate::report::plural(e.len() as u64, "element", "elements"))),
                 None => bad(format!("\"{name}\" takes an array of {EMBEDDING_DIMS} numbers, not {}", value.kind.name())),
             }
         }
@@ -606,11 +606,31 @@ pub fn resolve<'o>(ontology: &'o Ontology, id: Option<&str>, name: Option<&str>)
 /// number already: Python's `float()` of it, written as JSON.
 pub fn coerced_number(value: Raw<'_>) -> Option<String> {
     let n = match value.kind {
-        JsonKind::Bool => (value.text == "true") as u8 as f64,
-        JsonKind::String => py_float(&value.as_str()?.value()).filter(|n| n.is_finite())?,
+        JsonKind::Bool => sdk_number(Scalar::Bool(value.text == "true"))?,
+        JsonKind::String => sdk_number(Scalar::Text(&value.as_str()?.value()))?,
         _ => return None,
     };
     Some(serde_json::to_string(&n).expect("a finite float serializes"))
+}
+
+/// A JSON scalar, as a number field may be given one.
+#[derive(Debug, Clone, Copy)]
+pub enum Scalar<'a> {
+    Number(f64),
+    Bool(bool),
+    Text(&'a str),
+}
+
+/// A number field's value as the SDK converts it (Python's `float()`):
+/// `None` where that raises, or reads an infinity or NaN, which no JSON
+/// number can carry.
+pub fn sdk_number(value: Scalar<'_>) -> Option<f64> {
+    match value {
+        Scalar::Number(n) => Some(n),
+        Scalar::Bool(b) => Some(b as u8 as f64),
+        Scalar::Text(s) => py_float(s),
+    }
+    .filter(|n| n.is_finite())
 }
 
 /// The first code point of each run of ten Unicode decimal digits (general
@@ -769,6 +789,11 @@ mod tests {
         assert_eq!(coerced_number(raw("true")).as_deref(), Some("1.0"));
         assert_eq!(coerced_number(raw("\" 1_000 \"")).as_deref(), Some("1000.0"));
         assert_eq!(coerced_number(raw("2")), None);
+        assert_eq!(sdk_number(Scalar::Text(" 2.5 ")), Some(2.5));
+        assert_eq!(sdk_number(Scalar::Bool(true)), Some(1.0));
+        assert_eq!(sdk_number(Scalar::Number(-3.0)), Some(-3.0));
+        assert_eq!(sdk_number(Scalar::Text("1e400")), None, "an infinity JSON cannot carry");
+        assert_eq!(sdk_number(Scalar::Text("NaN")), None);
     }
 
     #[test]

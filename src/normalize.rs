@@ -1,4 +1,4 @@
-//! Normalization (SPEC §8): the canonical JSON of a valid row.
+//! Normalization: the canonical JSON of a valid row.
 //!
 //! Keys become snake_case, media types upper case, deprecated attachment
 //! types their replacements, date-times canonical, `null` members vanish

@@ -45,6 +45,9 @@ pub struct Options {
     pub signed_url_min_days: Option<u32>,
     /// Collect every asset URL for a probe ([`Checker::take_plan`]).
     pub collect_assets: bool,
+    /// List every info about a row in `diagnostics`; by default they are
+    /// only counted, per code, in `summary.infos`.
+    pub verbose: bool,
 }
 
 /// `--existing-keys`: one key per line, or a JSON array of strings.
@@ -109,7 +112,7 @@ impl Checker {
         let pooled = cfg!(not(target_arch = "wasm32")) && options.threads > 1 && !options.collect_assets;
         let runner = runner(rules, pooled.then_some(options.threads));
         let chunker = Chunker::new(options.limits, options.emit_chunks);
-        let order = InOrder::new(schema, keys, chunker, options.emit_normalized, options.collect_assets, role);
+        let order = InOrder::new(schema, keys, chunker, options.emit_normalized, options.collect_assets, role, options.verbose);
         Checker { reader: Reader::new(), rows: Rows { runner, order }, finished: false, recheck: None, fixed: Vec::new() }
     }
 

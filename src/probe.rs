@@ -630,24 +630,18 @@ impl Prober {
         let mut extra: Vec<&Diagnostic> = self.found.iter().chain(&self.plan.not_probed).collect();
         extra.sort_by_key(|d| (d.row, d.line, d.column, d.code));
         let mut report = Report { diagnostics: Vec::with_capacity(self.check.diagnostics.len() + extra.len()), ..self.check.clone() };
+        // Counted (and, for infos, kept or not) as the check's own were.
         let mut extra = extra.into_iter().peekable();
         for d in &self.check.diagnostics {
             if let Some(row) = d.row {
                 while let Some(p) = extra.next_if(|p| p.row < Some(row)) {
-                    report.diagnostics.push(p.clone());
+                    report.add(p.clone());
                 }
             }
             report.diagnostics.push(d.clone());
         }
         for p in extra {
-            report.diagnostics.push(p.clone());
-        }
-        for d in self.found.iter().chain(&self.plan.not_probed) {
-            match d.severity {
-                Severity::Error => report.summary.errors += 1,
-                Severity::Warning => report.summary.warnings += 1,
-                Severity::Info => {}
-            }
+            report.add(p.clone());
         }
         report.probe = Some(crate::report::ProbeSummary {
             urls: self.plan.targets.len() as u64,
@@ -986,7 +980,7 @@ mod tests {
     }
 
     fn judged(expect: Expect, answer: Answer) -> Vec<(Code, Severity)> {
-        let mut prober = Prober::new(plan(&[("https://h.example/a", expect)]), Report::new(), Options::default());
+        let mut prober = Prober::new(plan(&[("https://h.example/a", expect)]), Report::new(false), Options::default());
         let answer = Answer { method: Some(Method::Get), ..answer };
         assert_eq!(prober.answer(0, &answer), Ok(Next::Done));
         prober.findings().iter().map(|d| (d.code, d.severity)).collect()
@@ -1005,7 +999,7 @@ mod tests {
         assert_eq!(judged(Expect::Image, status(400)), vec![(Code::ASSET_HTTP_ERROR, Severity::Error)]);
         assert_eq!(judged(Expect::Image, status(503)), vec![(Code::ASSET_HTTP_ERROR, Severity::Warning)]);
         assert_eq!(judged(Expect::Image, status(429)), vec![(Code::ASSET_HTTP_ERROR, Severity::Warning)]);
-        let mut prober = Prober::new(plan(&[("https://h.example/a", Expect::Image)]), Report::new(), Options::default());
+        let mut prober = Prober::new(plan(&[("https://h.example/a", Expect::Image)]), Report::new(false), Options::default());
         let limited = Answer { method: Some(Method::Get), status: Some(429), retry_after: Some("3600".into()), attempts: 1, ..Answer::default() };
         prober.answer(0, &limited).unwrap();
         assert!(prober.findings()[0].message.contains(r#"(Retry-After: "3600")"#), "{}", prober.findings()[0].message);
@@ -1070,7 +1064,7 @@ mod tests {
 
     #[test]
     fn head_falls_back_to_get_where_it_does_not_tell() {
-        let mut prober = Prober::new(plan(&[("https://h.example/a", Expect::Image)]), Report::new(), Options::default());
+        let mut prober = Prober::new(plan(&[("https://h.example/a", Expect::Image)]), Report::new(false), Options::default());
         let head = |status, acao: Option<&str>| Answer {
             method: Some(Method::Head),
             status: Some(status),
@@ -1085,7 +1079,7 @@ mod tests {
         assert!(prober.answer(0, &head(200, Some("*"))).is_err(), "answered twice");
         assert!(prober.answer(7, &head(200, Some("*"))).is_err());
         let browser = Options { browser: true, ..Options::default() };
-        let mut prober = Prober::new(plan(&[("https://h.example/a", Expect::Image)]), Report::new(), browser);
+        let mut prober = Prober::new(plan(&[("https://h.example/a", Expect::Image)]), Report::new(false), browser);
         let cors = Answer { method: Some(Method::Head), failure: Some(Failure::Cors), ..Answer::default() };
         assert_eq!(prober.answer(0, &cors), Ok(Next::Get));
         assert_eq!(prober.answer(0, &Answer { method: Some(Method::Get), ..cors }), Ok(Next::Done));
@@ -1100,7 +1094,7 @@ mod tests {
             ("https://a.example/1", Expect::Video),
             ("gs://b/x.jpg", Expect::Image),
         ]);
-        let mut prober = Prober::new(p, Report::new(), Options::default());
+        let mut prober = Prober::new(p, Report::new(true), Options::default());
         assert_eq!(prober.targets().map(|(id, url, _)| (id, url)).collect::<Vec<_>>(), vec![(0, "https://a.example/1"), (1, "https://b.example/2")]);
         assert_eq!(prober.hosts(), vec![("https://a.example", 1), ("https://b.example", 1)]);
         prober.answer(0, &Answer { method: Some(Method::Get), status: Some(404), ..Answer::default() }).unwrap();
@@ -1109,6 +1103,8 @@ mod tests {
         assert_eq!(rows, vec![(Some(0), Code::ASSET_NOT_FOUND), (Some(2), Code::ASSET_NOT_FOUND), (Some(3), Code::ASSET_NOT_PROBED)]);
         assert_eq!(report.summary.errors, 2);
         assert_eq!(prober.errors(), 2);
+        let infos: Vec<(Code, u64, &[u64])> = report.summary.infos.iter().map(|i| (i.code, i.rows, &i.first_rows[..])).collect();
+        assert_eq!(infos, vec![(Code::ASSET_NOT_PROBED, 1, &[3][..])]);
         let summary = report.probe.unwrap();
         assert_eq!((summary.urls, summary.requested, summary.probed, summary.not_probed), (2, 2, 1, 1));
     }
@@ -1129,7 +1125,7 @@ mod tests {
 
     #[test]
     fn a_broken_manifest_probes_nothing() {
-        let mut check = Report::new();
+        let mut check = Report::new(false);
         check.add(Diagnostic {
             code: Code::FILE_SYNTAX,
             severity: Severity::Error,

@@ -311,7 +311,28 @@ pub struct Summary {
     /// no normalized form and no chunks, whatever its rows say.
     pub file_failed: bool,
     pub media_types: BTreeMap<&'static str, u64>,
+    /// Every info about a row, once per code, in the order the codes first
+    /// appear. Unless the run is verbose these are the only trace of them:
+    /// an info that holds for every row (an inferred media type) would
+    /// otherwise drown the findings.
+    pub infos: Vec<InfoCount>,
 }
+
+/// How many rows one info code was reported for, and the first of them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InfoCount {
+    pub code: Code,
+    /// Rows with at least one such info.
+    pub rows: u64,
+    /// The first [`INFO_FIRST_ROWS`] of them, in file order.
+    pub first_rows: Vec<u64>,
+    /// The row counted last.
+    #[serde(skip)]
+    last: u64,
+}
+
+/// How many rows an aggregated info lists.
+pub const INFO_FIRST_ROWS: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ChunkInfo {
@@ -399,23 +420,55 @@ pub struct Report {
     pub fix: Option<FixSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probe: Option<ProbeSummary>,
+    /// Infos about rows are listed one by one in `diagnostics`, not only
+    /// counted in `summary.infos`.
+    #[serde(skip)]
+    pub verbose: bool,
 }
 
 impl Report {
-    pub fn new() -> Self {
-        Report { version: 1, ..Default::default() }
+    pub fn new(verbose: bool) -> Self {
+        Report { version: 1, verbose, ..Default::default() }
     }
 
     pub fn add(&mut self, diagnostic: Diagnostic) {
-        match diagnostic.severity {
-            Severity::Error => {
+        match (diagnostic.severity, diagnostic.row) {
+            (Severity::Error, row) => {
                 self.summary.errors += 1;
-                self.summary.file_failed |= diagnostic.row.is_none();
+                self.summary.file_failed |= row.is_none();
             }
-            Severity::Warning => self.summary.warnings += 1,
-            Severity::Info => {}
+            (Severity::Warning, _) => self.summary.warnings += 1,
+            (Severity::Info, Some(row)) => {
+                self.count_info(diagnostic.code, row);
+                if !self.verbose {
+                    return;
+                }
+            }
+            (Severity::Info, None) => {}
         }
         self.diagnostics.push(diagnostic);
+    }
+
+    /// One more row with info `code`; rows come in file order.
+    fn count_info(&mut self, code: Code, row: u64) {
+        let infos = &mut self.summary.infos;
+        // A handful of info codes exist: a scan beats a map.
+        let i = match infos.iter().position(|c| c.code == code) {
+            Some(i) => i,
+            None => {
+                infos.push(InfoCount { code, rows: 0, first_rows: Vec::new(), last: 0 });
+                infos.len() - 1
+            }
+        };
+        let info = &mut infos[i];
+        if info.rows > 0 && info.last == row {
+            return;
+        }
+        info.rows += 1;
+        info.last = row;
+        if info.first_rows.len() < INFO_FIRST_ROWS {
+            info.first_rows.push(row);
+        }
     }
 
     pub fn has_errors(&self) -> bool {
@@ -477,24 +530,28 @@ impl Report {
         out
     }
 
+    /// `2 rows (IMAGE 2), 2 valid; 0 errors, 1 warning; 1 chunk`, then,
+    /// unless the infos were listed one by one, each info code with its
+    /// count and first rows: `; infos: MEDIA_TYPE_INFERRED on 2 rows (0,
+    /// 1); --verbose lists each`.
     pub fn summary_line(&self) -> String {
         let s = &self.summary;
         let types: Vec<String> = s.media_types.iter().map(|(t, n)| format!("{t} {n}")).collect();
         let types = if types.is_empty() { String::new() } else { format!(" ({})", types.join(", ")) };
-        format!(
-            "{} rows{types}, {} valid; {} errors, {} warnings; {} chunks",
-            s.rows,
+        let mut line = format!(
+            "{}{types}, {} valid; {}, {}; {}",
+            plural(s.rows, "row", "rows"),
             s.valid_rows,
-            s.errors,
-            s.warnings,
-            self.chunks.len()
-        )
+            plural(s.errors, "error", "errors"),
+            plural(s.warnings, "warning", "warnings"),
+            plural(self.chunks.len() as u64, "chunk", "chunks")
+        );
+        if !self.verbose && !s.infos.is_empty() {
+            let infos: Vec<String> = s.infos.iter().map(InfoCount::phrase).collect();
+            let _ = write!(line, "; infos: {}; --verbose lists each", infos.join(", "));
+        }
+        line
     }
-}
-
-/// `n` and its noun, singular or plural.
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A value of a change, for a line of text: JSON, cut to 80 characters.
@@ -516,6 +573,20 @@ impl FixSummary {
             plural(self.input_warnings, "warning", "warnings")
         )
     }
+}
+
+impl InfoCount {
+    /// `MEDIA_TYPE_INFERRED on 10000 rows (0, 1, 2, 3, 4, …)`.
+    fn phrase(&self) -> String {
+        let rows: Vec<String> = self.first_rows.iter().map(u64::to_string).collect();
+        let more = if self.rows > self.first_rows.len() as u64 { ", …" } else { "" };
+        format!("{} on {} ({}{more})", self.code.as_str(), plural(self.rows, "row", "rows"), rows.join(", "))
+    }
+}
+
+/// `1 row`, `2 rows`: a count with its noun.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 impl ProbeSummary {
@@ -596,7 +667,7 @@ mod tests {
 
     #[test]
     fn report_json_has_the_spec_shape() {
-        let mut r = Report::new();
+        let mut r = Report::new(false);
         r.add(Diagnostic {
             code: Code::URL_INSECURE,
             severity: Severity::Warning,
@@ -611,6 +682,6 @@ mod tests {
         });
         r.summary.rows = 1;
         let json = r.to_json();
-        assert!(json.starts_with(r#"{"version":1,"summary":{"rows":1,"valid_rows":0,"errors":0,"warnings":1,"file_failed":false,"media_types":{}},"diagnostics":[{"code":"URL_INSECURE","severity":"warning","row":0,"pointer":"/row_data","line":2,"column":3,"offset":10,"length":20,"message":"m"}],"chunks":[]}"#), "{json}");
+        assert!(json.starts_with(r#"{"version":1,"summary":{"rows":1,"valid_rows":0,"errors":0,"warnings":1,"file_failed":false,"media_types":{},"infos":[]},"diagnostics":[{"code":"URL_INSECURE","severity":"warning","row":0,"pointer":"/row_data","line":2,"column":3,"offset":10,"length":20,"message":"m"}],"chunks":[]}"#), "{json}");
     }
 }

@@ -39,6 +39,8 @@ struct JsOptions {
     signed_url_min_days: Option<u32>,
     #[serde(default)]
     collect_assets: bool,
+    #[serde(default)]
+    verbose: bool,
 }
 
 /// The keys of [`JsOptions`]: serde-wasm-bindgen reads a struct by its
@@ -56,6 +58,7 @@ const OPTION_KEYS: [&str; 12] = [
     "now",
     "signedUrlMinDays",
     "collectAssets",
+    "verbose",
 ];
 
 /// A caller's mistake, as a JavaScript `Error` with a `code` (the JS layer
@@ -148,6 +151,7 @@ fn options(value: JsValue) -> Result<Options, JsValue> {
         now,
         signed_url_min_days: o.signed_url_min_days,
         collect_assets: o.collect_assets,
+        verbose: o.verbose,
     })
 }
 
@@ -163,7 +167,7 @@ pub struct Checker {
 impl Checker {
     /// `options`: `{strict, existingKeys, ontology, schema, maxRows,
     /// maxBytes, emitChunks, emitNormalized, emitFixed, now,
-    /// signedUrlMinDays, collectAssets}`, every field optional.
+    /// signedUrlMinDays, collectAssets, verbose}`, every field optional.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Checker, JsValue> {
         Ok(Checker { inner: crate::Checker::new(self::options(options)?), taken: None })
@@ -308,10 +312,50 @@ pub fn parse_time(text: &str) -> Result<f64, JsValue> {
     crate::cli::parse_time(text).map(|t| t as f64).map_err(|e| misuse("INVALID_OPTIONS", e))
 }
 
+/// The progress bar's line, as the native CLI draws it: `done` of `total`
+/// bytes (`undefined` or 0 when unknown), `rows` seen in `secs` seconds.
+#[wasm_bindgen(js_name = progressLine)]
+pub fn progress_line(done: f64, total: Option<f64>, rows: f64, secs: f64) -> String {
+    crate::cli::progress_line(done as u64, total.map(|t| t as u64), rows as u64, secs)
+}
+
 /// A whole-number flag's value, read as the native CLI reads it.
 #[wasm_bindgen(js_name = parseCount)]
 pub fn parse_count(text: &str, min: f64, max: Option<f64>) -> Result<f64, JsValue> {
     crate::cli::parse_count(text, min as u64, max.map(|m| m as u64)).map(|n| n as f64).map_err(|e| misuse("INVALID_OPTIONS", e))
+}
+
+/// A metadata value as the Labelbox SDK converts it before it uploads a
+/// row, by the rules the check applies: for `"datetime"`, a date-time
+/// string written in UTC to the second (`2022-06-01T10:30:00Z`); for
+/// `"number"`, a number, boolean or string read as Python's `float()` reads
+/// it. Throws an Error (code `INVALID_INPUT`) that says why the SDK would
+/// refuse the value.
+#[wasm_bindgen(js_name = sdkMetadataValue)]
+pub fn sdk_metadata_value(kind: &str, value: JsValue) -> Result<JsValue, JsValue> {
+    use crate::metadata::{Scalar, sdk_number};
+    match kind {
+        "datetime" => {
+            let text = value.as_string().ok_or_else(|| misuse("INVALID_INPUT", "a date-time must be a string such as 2022-06-01T10:30:00Z"))?;
+            let form = crate::datetime::sdk_form(&text)
+                .map_err(|why| misuse("INVALID_INPUT", format!("{} is not a date-time the SDK can read: {why}", quote(&text))))?;
+            Ok(JsValue::from_str(&form))
+        }
+        "number" => {
+            let text = value.as_string();
+            let scalar = match (value.as_f64(), value.as_bool(), &text) {
+                (Some(n), _, _) => Some(Scalar::Number(n)),
+                (_, Some(b), _) => Some(Scalar::Bool(b)),
+                (_, _, Some(s)) => Some(Scalar::Text(s)),
+                _ => None,
+            };
+            match scalar.and_then(sdk_number) {
+                Some(n) => Ok(JsValue::from_f64(n)),
+                None => Err(misuse("INVALID_INPUT", "not a finite number as Python's float() reads one")),
+            }
+        }
+        other => Err(misuse("INVALID_INPUT", format!("kind {} is neither datetime nor number", quote(other)))),
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -67,7 +67,35 @@ fn text_report_uses_the_compiler_convention() {
         first.starts_with("examples/seed-tms-geo.json:29:19: warning GLOBAL_KEY_CHARS row 0 /global_key: "),
         "{first}"
     );
-    assert!(text.lines().last().unwrap().starts_with("1 rows (TMS_GEO 1), 1 valid; 0 errors, 1 warnings; 1 chunks"));
+    assert!(text.lines().last().unwrap().starts_with("1 row (TMS_GEO 1), 1 valid; 0 errors, 1 warning; 1 chunk"));
+}
+
+#[test]
+fn a_clean_url_list_prints_its_summary_and_nothing_else() {
+    let dir = scratch("quiet");
+    let list: String = (0..10_000).map(|i| format!("https://h.example/img/{i}.png\n")).collect();
+    let file = dir.join("urls.txt");
+    std::fs::write(&file, list).unwrap();
+    let file = file.to_str().unwrap();
+    let out = rowcheck(&["check", file]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "10000 rows (IMAGE 10000), 10000 valid; 0 errors, 0 warnings; 1 chunk; infos: MEDIA_TYPE_INFERRED on 10000 rows (0, 1, 2, 3, 4, …); --verbose lists each\n"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&rowcheck(&["check", "--format", "json", file]).stdout).unwrap();
+    assert_eq!(json["diagnostics"], serde_json::json!([]));
+    assert_eq!(json["summary"]["infos"], serde_json::json!([{"code": "MEDIA_TYPE_INFERRED", "rows": 10000, "first_rows": [0, 1, 2, 3, 4]}]));
+    // Asked for, each info has its line, and the summary no longer counts them.
+    let verbose = String::from_utf8(rowcheck(&["check", "--verbose", file]).stdout).unwrap();
+    assert_eq!(verbose.lines().count(), 10_001);
+    assert!(verbose.starts_with(&format!("{file}:1:1: info MEDIA_TYPE_INFERRED row 0 /row_data: ")), "{verbose}");
+    assert!(verbose.ends_with("\n10000 rows (IMAGE 10000), 10000 valid; 0 errors, 0 warnings; 1 chunk\n"), "{verbose}");
+    // Warnings and errors stay one per row.
+    std::fs::write(dir.join("two.txt"), "http://h.example/a.png\nhttp://h.example/b.png\n").unwrap();
+    let two = String::from_utf8(rowcheck(&["check", dir.join("two.txt").to_str().unwrap()]).stdout).unwrap();
+    assert_eq!(two.lines().filter(|l| l.contains(" warning URL_INSECURE row ")).count(), 2, "{two}");
+    assert!(two.ends_with("; 0 errors, 2 warnings; 1 chunk; infos: MEDIA_TYPE_INFERRED on 2 rows (0, 1); --verbose lists each\n"), "{two}");
 }
 
 #[test]
@@ -226,4 +254,31 @@ fn hostile_inputs_get_a_diagnostic_and_exit_1() {
         assert!(codes.contains(&code), "{name}: expected {code}, got {codes:?}");
         std::fs::remove_file(&path).unwrap();
     }
+}
+
+/// The README's worked example is what the command prints.
+#[test]
+fn the_readme_example_is_what_rowcheck_prints() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let example = &readme[readme.find("## A worked example").unwrap()..];
+    let block = |lang: &str, from: usize| -> (String, usize) {
+        let open = format!("```{lang}\n");
+        let start = example[from..].find(&open).unwrap() + from + open.len();
+        let end = example[start..].find("```\n").unwrap() + start;
+        (example[start..end].to_string(), end)
+    };
+    let (manifest, at) = block("json", 0);
+    let (check, at) = block("console", at);
+    let (split, _) = block("console", at);
+    let dir = scratch("readme");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_rowcheck")).args(args).current_dir(&dir).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    std::fs::write(dir.join("manifest.json"), &manifest).unwrap();
+    assert_eq!(format!("$ rowcheck check manifest.json\n{}", run(&["check", "manifest.json"])), check);
+    std::fs::write(dir.join("manifest.json"), manifest.replace("\"training\"", "\"train\"").replace("\"CAT-1\"", "\"cat-3\"")).unwrap();
+    let printed = run(&["split", "manifest.json", "--out", "chunks"]);
+    let chunk = std::fs::read_to_string(dir.join("chunks/chunk-0001.json")).unwrap();
+    assert_eq!(format!("$ rowcheck split manifest.json --out chunks\n{printed}$ cat chunks/chunk-0001.json\n{chunk}\n"), split);
 }

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use rowcheck::Code;
+use rowcheck::{Code, INFO_FIRST_ROWS};
 
 fn check_generated(relative: &str, want: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
@@ -174,6 +174,7 @@ fn report_schema() -> serde_json::Value {
     let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
     let media: Vec<&str> = rowcheck::MediaType::ALL.iter().map(|t| t.name()).collect();
     let count = json!({"type": "integer", "minimum": 0});
+    let info_codes: Vec<&str> = Code::ALL.iter().filter(|c| c.severity_doc() == "info").map(|c| c.as_str()).collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://rowcheck.dev/schemas/v1/report.schema.json",
@@ -187,7 +188,7 @@ fn report_schema() -> serde_json::Value {
             "summary": {
                 "type": "object",
                 "additionalProperties": false,
-                "required": ["rows", "valid_rows", "errors", "warnings", "file_failed", "media_types"],
+                "required": ["rows", "valid_rows", "errors", "warnings", "file_failed", "media_types", "infos"],
                 "properties": {
                     "rows": {"description": "Rows read.", "type": "integer", "minimum": 0},
                     "valid_rows": {"description": "Rows without errors: the rows the chunks hold, unless the file failed.", "type": "integer", "minimum": 0},
@@ -199,6 +200,11 @@ fn report_schema() -> serde_json::Value {
                         "type": "object",
                         "propertyNames": {"enum": media},
                         "additionalProperties": count
+                    },
+                    "infos": {
+                        "description": "Each info code reported about rows, in the order the codes first appear, with the rows it holds for. Only a verbose run lists those infos in diagnostics too.",
+                        "type": "array",
+                        "items": {"$ref": "#/$defs/info"}
                     }
                 }
             },
@@ -250,6 +256,16 @@ fn report_schema() -> serde_json::Value {
                     "after": {"description": "The value (for a rename, the key) the fix wrote."}
                 }
             },
+            "info": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["code", "rows", "first_rows"],
+                "properties": {
+                    "code": {"description": "An info code; see docs/codes.md.", "enum": info_codes},
+                    "rows": {"description": "Rows with at least one such info.", "type": "integer", "minimum": 1},
+                    "first_rows": {"description": format!("The first {INFO_FIRST_ROWS} of them (fewer if there are fewer), 0-based, in file order."), "type": "array", "items": count, "minItems": 1, "maxItems": INFO_FIRST_ROWS}
+                }
+            },
             "chunk": {
                 "type": "object",
                 "additionalProperties": false,
@@ -275,7 +291,7 @@ fn reports_satisfy_their_schema() {
     let validator = jsonschema::validator_for(&report_schema()).unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     // What the reports tried must include, so that every part of the schema is exercised.
-    let (mut suggestion, mut file_level, mut failed, mut chunks, mut changes) = (false, false, false, false, false);
+    let (mut suggestion, mut file_level, mut failed, mut chunks, mut changes, mut infos) = (false, false, false, false, false, false);
     for dir in ["tests/corpus", "tests/realworld", "examples"] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
             let path = entry.path();
@@ -295,8 +311,9 @@ fn reports_satisfy_their_schema() {
                 failed |= report.file_failed();
                 chunks |= report.chunks.len() > 1;
                 changes |= report.fix.is_some_and(|f| !f.changes.is_empty());
+                infos |= report.summary.infos.iter().any(|i| i.rows > INFO_FIRST_ROWS as u64);
             }
         }
     }
-    assert!(suggestion && file_level && failed && chunks && changes);
+    assert!(suggestion && file_level && failed && chunks && changes && infos);
 }

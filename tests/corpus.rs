@@ -1,6 +1,8 @@
 //! The per-code corpus (tests/corpus/README.md): every manifest, run through
 //! the CLI as a user would, must produce exactly the diagnostics its
-//! `.expect` lists (severity, code, row, pointer), and the matching exit code.
+//! `.expect` lists (severity, code, row, pointer) with `--verbose`, and the
+//! matching exit code; without it, the same less the infos about rows,
+//! which the summary counts.
 //! The same file checked in arbitrary pieces must give the same report, and
 //! `rowcheck fix` of it gives the output its `.fixed` lists.
 
@@ -51,20 +53,30 @@ fn every_corpus_file_gives_exactly_its_expected_diagnostics() {
     let mut failures = Vec::new();
     let mut codes = BTreeSet::new();
     for path in manifests() {
-        let out = Command::new(env!("CARGO_BIN_EXE_rowcheck"))
-            .arg("check")
-            .arg(&path)
-            .args(args(&path))
-            .args(["--format", "json"])
-            .output()
-            .unwrap();
-        let report: serde_json::Value = match serde_json::from_slice(&out.stdout) {
-            Ok(r) => r,
-            Err(e) => {
-                failures.push(format!("{}: no JSON report ({e}); stderr: {}", path.display(), String::from_utf8_lossy(&out.stderr)));
+        let run = |verbose: bool| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_rowcheck"));
+            command.arg("check").arg(&path).args(args(&path)).args(["--format", "json"]);
+            if verbose {
+                command.arg("--verbose");
+            }
+            let out = command.output().unwrap();
+            serde_json::from_slice::<serde_json::Value>(&out.stdout)
+                .map(|report| (report, out.status.code()))
+                .map_err(|e| format!("{}: no JSON report ({e}); stderr: {}", path.display(), String::from_utf8_lossy(&out.stderr)))
+        };
+        let ((report, status), (quiet, quiet_status)) = match (run(true), run(false)) {
+            (Ok(verbose), Ok(quiet)) => (verbose, quiet),
+            (Err(e), _) | (_, Err(e)) => {
+                failures.push(e);
                 continue;
             }
         };
+        if let Err(e) = quiet_is_verbose_with_row_infos_counted(&report, &quiet) {
+            failures.push(format!("{}: {e}", path.display()));
+        }
+        if quiet_status != status {
+            failures.push(format!("{}: exit {quiet_status:?} without --verbose, {status:?} with it", path.display()));
+        }
         let mut got: Vec<String> = report["diagnostics"]
             .as_array()
             .unwrap()
@@ -85,8 +97,8 @@ fn every_corpus_file_gives_exactly_its_expected_diagnostics() {
             failures.push(format!("{}:\n  missing {missing:?}\n  unexpected {extra:?}", path.display()));
         }
         let has_errors = report["summary"]["errors"].as_u64().unwrap() > 0;
-        if out.status.code() != Some(if has_errors { 1 } else { 0 }) {
-            failures.push(format!("{}: exit {:?} with errors={has_errors}", path.display(), out.status.code()));
+        if status != Some(if has_errors { 1 } else { 0 }) {
+            failures.push(format!("{}: exit {status:?} with errors={has_errors}", path.display()));
         }
     }
     assert!(failures.is_empty(), "{} corpus failures:\n{}", failures.len(), failures.join("\n"));
@@ -101,6 +113,41 @@ fn every_corpus_file_gives_exactly_its_expected_diagnostics() {
     assert!(missing.is_empty(), "codes no corpus file produces: {missing:?}");
     let produced: Vec<&str> = rowcheck::probe::CODES.iter().map(|c| c.as_str()).filter(|c| codes.contains(*c)).collect();
     assert!(produced.is_empty(), "a check produced codes listed as probe-only: {produced:?}");
+}
+
+/// Without `--verbose` the report is the verbose one less each info about
+/// a row, which `summary.infos` counts per code instead: its rows, the
+/// first five, in the order the codes first appear.
+fn quiet_is_verbose_with_row_infos_counted(verbose: &serde_json::Value, quiet: &serde_json::Value) -> Result<(), String> {
+    let all = verbose["diagnostics"].as_array().unwrap();
+    let row_info = |d: &&serde_json::Value| d["severity"] == "info" && !d["row"].is_null();
+    let kept: Vec<&serde_json::Value> = all.iter().filter(|d| !row_info(d)).collect();
+    if quiet["diagnostics"].as_array().unwrap().iter().collect::<Vec<_>>() != kept {
+        return Err("the quiet report's diagnostics are not the verbose ones less the row infos".into());
+    }
+    let mut infos: Vec<(String, Vec<u64>)> = Vec::new();
+    for d in all.iter().filter(row_info) {
+        let (code, row) = (d["code"].as_str().unwrap(), d["row"].as_u64().unwrap());
+        match infos.iter_mut().find(|(c, _)| c == code) {
+            Some((_, rows)) if rows.last() == Some(&row) => {}
+            Some((_, rows)) => rows.push(row),
+            None => infos.push((code.to_string(), vec![row])),
+        }
+    }
+    let want: Vec<serde_json::Value> = infos
+        .iter()
+        .map(|(code, rows)| serde_json::json!({"code": code, "rows": rows.len(), "first_rows": &rows[..rows.len().min(5)]}))
+        .collect();
+    for report in [verbose, quiet] {
+        if report["summary"]["infos"] != serde_json::Value::Array(want.clone()) {
+            return Err(format!("summary.infos is {}, not {}", report["summary"]["infos"], serde_json::Value::Array(want)));
+        }
+    }
+    let summary = |r: &serde_json::Value| r["summary"].clone();
+    if summary(verbose) != summary(quiet) || verbose["chunks"] != quiet["chunks"] {
+        return Err("the summary or the chunks depend on --verbose".into());
+    }
+    Ok(())
 }
 
 #[test]

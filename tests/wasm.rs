@@ -148,5 +148,5 @@ fn normalize_and_text_report() {
     assert!(!checker.file_failed());
     let text = checker.report(Some("in.json".into()));
     assert!(text.starts_with("in.json:1:3: warning ROW_FIELD_ALIAS"), "{text}");
-    assert!(text.ends_with("\n1 rows (IMAGE 1), 1 valid; 0 errors, 2 warnings; 1 chunks\n"), "{text}");
+    assert!(text.ends_with("\n1 row (IMAGE 1), 1 valid; 0 errors, 2 warnings; 1 chunk\n"), "{text}");
 }

@@ -142,7 +142,7 @@ async function textOf(id, what) {
 
 /** The check options the inputs describe, as check() takes them. */
 async function readOptions() {
-  const options = { strict: $('strict').checked };
+  const options = { strict: $('strict').checked, verbose: $('verbose').checked };
   const existingKeys = await textOf('existing-keys', 'existing keys');
   const ontology = await textOf('ontology', 'ontology');
   const schema = await textOf('schema', 'schema');
@@ -155,7 +155,7 @@ async function readOptions() {
   return options;
 }
 
-const OPTION_INPUTS = ['existing-keys', 'ontology', 'schema', 'strict', 'max-rows', 'max-bytes'];
+const OPTION_INPUTS = ['existing-keys', 'ontology', 'schema', 'strict', 'verbose', 'max-rows', 'max-bytes'];
 
 /** What the option inputs hold, to tell a real change from a change event on blur. */
 function optionState() {

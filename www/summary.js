@@ -37,6 +37,8 @@ export function renderSummary(element, report, file) {
   item(list, 'Upload chunks', String(report.chunks.length));
   const types = Object.entries(media).sort((a, b) => b[1] - a[1]);
   item(list, 'Rows per media type', types.length ? types.map(([type, n]) => `${type} ${n}`).join(', ') : 'none');
+  const infos = report.summary.infos ?? [];
+  if (infos.length) item(list, 'Infos', infos.map(({ code, rows: n }) => `${code} on ${plural(n, 'row', 'rows')}`).join(', '));
   const probe = report.probe;
   if (probe) item(list, 'Assets probed', `${probe.probed} of ${plural(probe.requested, 'URL')} on ${plural(probe.hosts, 'host')}${probe.interrupted ? ' (stopped)' : ''}`);
   element.replaceChildren(headline, verdict, list);

@@ -1,8 +1,8 @@
 // The checker a JavaScript user would write instead of rowcheck: JSON.parse
 // the manifest, validate every row with ajv against the schemas in
 // schemas/ (compiled once), and add by hand what no schema can say: repeated
-// global keys (case-insensitive, SPEC §3) and, for a URL the schema rejects
-// for its characters, which character and where (SPEC §6). It reports every
+// global keys (case-insensitive) and, for a URL the schema rejects
+// for its characters, which character and where. It reports every
 // finding of every row, as rowcheck does, so ajv runs with allErrors.
 //
 // node ajv-reference.mjs FILE   prints {"rows", "findings", "flagged": [row, …]}

@@ -17,7 +17,7 @@ What create_data_rows runs, all of it timed and none of it replaced:
   client.execute(upsertDataRows)         STAND-IN: a task record with empty fields
   client.get_user()                      STAND-IN via execute: a user record with empty fields
 The metadata ontology the SDK fetches once (client.execute) is answered with the
-reserved fields whose ids SPEC.md §4 lists: tag, split (train/valid/test),
+reserved fields whose ids the SDK's tests list: tag, split (train/valid/test),
 captureDateTime, embedding.
 
 The SDK stops the whole call at the first row it rejects, so the rows it

@@ -5,6 +5,7 @@
 // reads the flags, shows progress and handles Ctrl-C.
 import { openProber } from '../lib/core.js';
 import { APP_ORIGIN, planOf, runProbe } from '../lib/probe.js';
+import { plural } from './text.js';
 
 /**
  * The probe's settings from the parsed flags (counts already numbers, with
@@ -39,8 +40,6 @@ export function probeSettings(values, usage) {
   };
 }
 
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
-
 /** "done/total URLs, rate, ETA" on stderr, only on a terminal. */
 function probeBar() {
   if (!process.stderr.isTTY) return { update() {}, done() {} };
@@ -54,7 +53,7 @@ function probeBar() {
       const secs = Math.max((now - started) / 1000, 1e-3);
       const rate = probed / secs;
       const eta = rate > 0 ? `  ETA ${((total - probed) / rate).toFixed(0)}s` : '';
-      process.stderr.write(`\r${probed}/${total} URLs  ${rate.toFixed(0)} URLs/s${eta} `);
+      process.stderr.write(`\r${probed}/${plural(total, 'URL', 'URLs')}  ${rate.toFixed(0)} URLs/s${eta} `);
     },
     done() {
       if (last !== -Infinity) process.stderr.write('\r\x1b[2K');

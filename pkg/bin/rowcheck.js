@@ -6,15 +6,15 @@ import { createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFi
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../lib/node.js';
-import { RowcheckError, chunkFileName, openChecker, outDirRefusal, parseCount, parseTime, partialSuffix, reportFileName, takeReadyChunks } from '../lib/core.js';
+import { RowcheckError, chunkFileName, openChecker, outDirRefusal, parseCount, parseTime, partialSuffix, progressLine, reportFileName, takeReadyChunks } from '../lib/core.js';
 import { runUpload, transportFrom } from './upload.js';
 import { originOf, serve } from './serve.js';
 import { probeSettings, runProbeCommand } from './probe.js';
 
 // Commands, flags and help are defined once, in the core (src/cli.rs), and
 // shipped as cli.json: this file parses by it and prints its help.
-const SPEC = JSON.parse(readFileSync(new URL('../cli.json', import.meta.url), 'utf8'));
-const COMMANDS = new Map(SPEC.commands.map((c) => [c.name, c]));
+const CLI = JSON.parse(readFileSync(new URL('../cli.json', import.meta.url), 'utf8'));
+const COMMANDS = new Map(CLI.commands.map((c) => [c.name, c]));
 
 /** A failure that is the caller's or the system's, not the manifest's: exit 2. */
 class Fatal extends Error {}
@@ -34,7 +34,7 @@ const shown = (flag) => (flag.kind === 'switch' ? `--${flag.long}` : `--${flag.l
 function parse(argv) {
   const [name, ...rest] = argv;
   if (name === undefined) usage(`a command is required: ${[...COMMANDS.keys()].join(', ')}`);
-  if (name === '-h' || name === '--help' || name === 'help') return { help: SPEC.help[rest[0]] ?? SPEC.help.top };
+  if (name === '-h' || name === '--help' || name === 'help') return { help: CLI.help[rest[0]] ?? CLI.help.top };
   if (name === '-V' || name === '--version') return { help: `rowcheck ${version()}` };
   const command = COMMANDS.get(name);
   if (command === undefined) usage(`unrecognized subcommand '${name}'`);
@@ -49,7 +49,7 @@ function parse(argv) {
     usage(e.message.replace(/\. To specify a positional.*$/s, ''), name);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { help: SPEC.help[name] };
+  if (values.help) return { help: CLI.help[name] };
   const wanted = command.file === null ? 0 : 1;
   if (positionals.length > wanted) usage(`unexpected argument '${positionals[wanted]}'`, name);
   if (positionals.length < wanted) usage('the manifest <FILE> is required', name);
@@ -114,7 +114,7 @@ function optionFile(path, what) {
 }
 
 function options({ values }) {
-  const options = { strict: values.strict, maxBytes: values['max-bytes'] };
+  const options = { strict: values.strict, verbose: values.verbose, maxBytes: values['max-bytes'] };
   if (values['existing-keys'] !== undefined) options.existingKeys = optionFile(values['existing-keys'], 'existing-keys');
   if (values.ontology !== undefined) options.ontology = optionFile(values.ontology, 'ontology');
   if (values.schema !== undefined) options.schema = optionFile(values.schema, 'schema');
@@ -136,26 +136,18 @@ function open(args, emit) {
   }
 }
 
-const PROGRESS_MIN_BYTES = 64 << 20;
-
-/** A one-line progress bar on stderr, only for large files on a terminal. */
+/** A one-line progress bar on stderr, only for large files on a terminal; when and how is the core's (cli.json, progressLine). */
 function progress(total) {
-  if (!process.stderr.isTTY || (total !== undefined && total < PROGRESS_MIN_BYTES)) return { update() {}, done() {} };
+  const { min_bytes: minBytes, interval_ms: intervalMs } = CLI.progress;
+  if (!process.stderr.isTTY || (total !== undefined && total < minBytes)) return { update() {}, done() {} };
   const started = performance.now();
   let last = -Infinity; // the first piece draws the bar at once
   return {
     update(checker) {
       const now = performance.now();
-      if (now - last < 200) return;
+      if (now - last < intervalMs) return;
       last = now;
-      const done = checker.bytesRead;
-      const secs = Math.max((now - started) / 1000, 1e-3);
-      const rows = checker.rows;
-      const rate = Math.max(done / secs, 1);
-      const line = total
-        ? `\r${((done * 100) / total).toFixed(1).padStart(5)}%  ${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB  ${rows} rows  ${(rows / secs).toFixed(0)} rows/s  ETA ${((total - done) / rate).toFixed(0)}s `
-        : `\r${(done / 1e6).toFixed(0)} MB  ${rows} rows  ${(rows / secs).toFixed(0)} rows/s `;
-      process.stderr.write(line);
+      process.stderr.write(progressLine(checker.bytesRead, total, checker.rows, (now - started) / 1000));
     },
     done() {
       if (last !== -Infinity) process.stderr.write('\r\x1b[2K');

@@ -6,6 +6,7 @@ import { fileCheckpoint, httpTransport, labelboxTransport, upload } from '../lib
 import { takeReadyChunks } from '../lib/core.js';
 import { errorRows } from '../lib/error-rows.js';
 import { originOf } from './serve.js';
+import { plural } from './text.js';
 
 /**
  * The transport the flags ask for: `--labelbox-dataset` (key from
@@ -44,10 +45,10 @@ function uploadBar(totalChunks) {
     update({ rowsSent, chunksSent, bytesSent, chunksSkipped, failed }) {
       const secs = Math.max((performance.now() - started) / 1000, 1e-3);
       const finished = chunksSent + chunksSkipped + failed;
-      const of = totalChunks === undefined ? '' : `/${totalChunks}`;
+      const chunks = totalChunks === undefined ? plural(finished, 'chunk', 'chunks') : `${finished}/${plural(totalChunks, 'chunk', 'chunks')}`;
       const eta = totalChunks && chunksSent ? `  ETA ${(((totalChunks - finished) * secs) / Math.max(finished, 1)).toFixed(0)}s` : '';
       process.stderr.write(
-        `\r${finished}${of} chunks  ${rowsSent} rows  ${(rowsSent / secs).toFixed(0)} rows/s  ${(bytesSent / 1e6 / secs).toFixed(1)} MB/s${failed ? `  ${failed} failed` : ''}${eta} `,
+        `\r${chunks}  ${plural(rowsSent, 'row', 'rows')}  ${(rowsSent / secs).toFixed(0)} rows/s  ${(bytesSent / 1e6 / secs).toFixed(1)} MB/s${failed ? `  ${failed} failed` : ''}${eta} `,
       );
       drawn = true;
     },
@@ -80,7 +81,7 @@ export async function runUpload({ file, values, transport, check, open, read, pr
   const checked = await check(file);
   if (checked.errors > 0 && !values['skip-invalid']) {
     printReport(checked);
-    process.stderr.write(`rowcheck: nothing was uploaded: the manifest has ${checked.errors} error(s). Fix them, or pass --skip-invalid to send only the valid rows.\n`);
+    process.stderr.write(`rowcheck: nothing was uploaded: the manifest has ${plural(checked.errors, 'error', 'errors')}. Fix them, or pass --skip-invalid to send only the valid rows.\n`);
     return 1;
   }
   if (checked.fileFailed) {
@@ -135,11 +136,11 @@ function rowRange(first, rows) {
 
 function summary(result, skippedRows, values) {
   const lines = [];
-  const from = values.resume === undefined ? '' : ` (${result.chunksSkipped} chunk(s) skipped: ${values.resume} records them as acknowledged earlier)`;
-  lines.push(`uploaded ${result.rowsSent} row(s) in ${result.chunksSent} chunk(s), ${result.bytesSent} bytes${from}`);
+  const from = values.resume === undefined ? '' : ` (${plural(result.chunksSkipped, 'chunk', 'chunks')} skipped: ${values.resume} records them as acknowledged earlier)`;
+  lines.push(`uploaded ${plural(result.rowsSent, 'row', 'rows')} in ${plural(result.chunksSent, 'chunk', 'chunks')}, ${plural(result.bytesSent, 'byte', 'bytes')}${from}`);
   if (skippedRows.length > 0) {
     const shown = skippedRows.slice(0, 20).join(', ');
-    lines.push(`skipped ${skippedRows.length} row(s) with errors (--skip-invalid): ${shown}${skippedRows.length > 20 ? ', …' : ''}`);
+    lines.push(`skipped ${plural(skippedRows.length, 'row', 'rows')} with errors (--skip-invalid): ${shown}${skippedRows.length > 20 ? ', …' : ''}`);
   }
   for (const f of result.failed) lines.push(`failed: chunk ${f.chunk + 1} (${rowRange(f.firstRow, f.rows)}): ${f.status || 'no answer'} ${f.reason}`);
   for (const e of result.rowErrors) lines.push(`refused by the server: row ${e.row ?? '?'} ${e.code}: ${e.message}`);

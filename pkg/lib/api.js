@@ -30,7 +30,7 @@ function whole(input, options, output, take) {
   }
 }
 
-/** Check a manifest; returns the report (SPEC §10 shape). */
+/** Check a manifest; returns the report (docs/cli.md, schemas/report.schema.json). */
 export function check(input, options) {
   return whole(input, options, {}, () => ({})).report;
 }

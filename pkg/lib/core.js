@@ -5,8 +5,9 @@ import { RowcheckError, coreOptions } from './options.js';
 
 export { RowcheckError } from './options.js';
 // The core's contracts, for the surfaces around it: chunk limits and file
-// names, the split directory rule, and how the CLI reads a number or a time.
-export { chunkFileName, chunkLimits, outDirRefusal, parseCount, parseTime, partialSuffix, reportFileName } from '../wasm/rowcheck.js';
+// names, the split directory rule, how the CLI reads a number or a time and
+// draws its progress bar, and how the SDK converts a metadata value.
+export { chunkFileName, chunkLimits, outDirRefusal, parseCount, parseTime, partialSuffix, progressLine, reportFileName, sdkMetadataValue } from '../wasm/rowcheck.js';
 
 let loaded = false;
 

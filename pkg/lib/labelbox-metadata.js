@@ -5,6 +5,7 @@
 // for the whole call, this reports the one row, so the others can still go.
 
 import { transportCode } from './transport-codes.js';
+import { ensureLoaded, sdkMetadataValue } from './core.js';
 
 export const GET_ONTOLOGY =
   'query GetMetadataOntologyBetaPyApi { customMetadataOntology { id name kind reserved options { id kind name reserved } } }';
@@ -141,32 +142,30 @@ function convertEmbedding(entry, at) {
   return out;
 }
 
-// Python's float(): numbers, booleans (1 and 0) and decimal strings with
-// surrounding whitespace and digit underscores. NaN and infinities are
-// refused: JSON cannot carry them.
-const DECIMAL = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
+// Python's float() and the SDK's date-time parsing are the core's rules,
+// the ones the check applied: one parser, so a value the check passed is
+// converted as it was checked.
+function viaCore(kind, value) {
+  ensureLoaded();
+  try {
+    return { value: sdkMetadataValue(kind, value) };
+  } catch (e) {
+    if (typeof e?.code !== 'string') throw e;
+    return { why: e.message };
+  }
+}
+
 function pythonFloat(value, label, code = 'METADATA_VALUE') {
-  let n = NaN;
-  if (typeof value === 'number') n = value;
-  else if (typeof value === 'boolean') n = Number(value);
-  else if (typeof value === 'string' && DECIMAL.test(value.trim())) n = Number(value.trim().replaceAll('_', ''));
-  if (!Number.isFinite(n)) throw new RowProblem(code, `${label}: ${JSON.stringify(value)} is not a finite number`);
+  // A finite number is itself: an embedding's 2,048 go without a call each.
+  if (Number.isFinite(value)) return value;
+  const { value: n, why } = viaCore('number', value);
+  if (why !== undefined) throw new RowProblem(code, `${label}: ${JSON.stringify(value)} is not a finite number`);
   return n;
 }
 
-// format_iso_datetime(format_iso_from_string(s)): ISO 8601 date, optional
-// time and offset (none means UTC), written in UTC to the second.
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+// format_iso_datetime(format_iso_from_string(s)): written in UTC to the second.
 function utcSeconds(text, label) {
-  const m = ISO.exec(text.trim());
-  const fail = () => new RowProblem('METADATA_VALUE', `${label}: ${JSON.stringify(text)} is not an ISO 8601 datetime such as 2022-06-01T10:30:00Z`);
-  if (!m) throw fail();
-  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => Number(part ?? 0));
-  const offset = m[8] ? (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10] ?? 0)) : 0;
-  const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  const fits = local.getUTCFullYear() === year && local.getUTCMonth() === month - 1 && local.getUTCDate() === day && local.getUTCHours() === hour && local.getUTCMinutes() === minute && local.getUTCSeconds() === second;
-  if (!fits || offset <= -24 * 60 || offset >= 24 * 60) throw fail();
-  const utc = new Date(local.getTime() - offset * 60_000);
-  if (utc.getUTCFullYear() < 1000 || utc.getUTCFullYear() > 9999) throw fail();
-  return utc.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const { value, why } = viaCore('datetime', text);
+  if (why !== undefined) throw new RowProblem('METADATA_VALUE', `${label}: ${why}`);
+  return value;
 }

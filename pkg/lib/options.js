@@ -11,7 +11,7 @@ export class RowcheckError extends Error {
   }
 }
 
-export const KNOWN = ['strict', 'existingKeys', 'ontology', 'schema', 'maxRows', 'maxBytes', 'now', 'signedUrlMinDays'];
+export const KNOWN = ['strict', 'existingKeys', 'ontology', 'schema', 'maxRows', 'maxBytes', 'now', 'signedUrlMinDays', 'verbose'];
 
 /** `options` as an object (undefined and null are no options); refuses keys outside `known`. */
 export function ownKeys(options, known) {

@@ -1,5 +1,7 @@
 // rowcheck/uploader in Node: the same uploader, plus a checkpoint kept in a file.
 import { appendFile, readFile } from 'node:fs/promises';
+// The Labelbox transport converts metadata with the core: loaded here as in rowcheck.
+import './node.js';
 
 export { httpTransport, idempotencyKey, indexedDbCheckpoint, labelboxTransport, upload } from './uploader.js';
 

@@ -1,7 +1,9 @@
 // Sending checked chunks: a small pool that pulls chunks from any (async)
 // iterable, so a manifest split as it streams is never held whole, and
 // retries what the transport calls retryable with capped exponential
-// backoff and full jitter. No wasm here: the uploader needs none.
+// backoff and full jitter. The uploader itself needs no wasm; the Labelbox
+// transport converts metadata values with the core, so in a browser a
+// Labelbox upload of rows with metadata or embeddings needs init() first.
 import { retryAfter, retryableStatus, sleep } from './retry.js';
 import { RowcheckError, ownKeys } from './options.js';
 import { errorRows } from './error-rows.js';

@@ -28,6 +28,8 @@ test('check: the same report as the native CLI for every corpus file', () => {
     const expected = cli(['check', path, ...flags, '--format', 'json']).stdout.toString().trimEnd();
     const report = check(readFileSync(path), options);
     assert.equal(JSON.stringify(report), expected, path);
+    const verbose = cli(['check', path, ...flags, '--format', 'json', '--verbose']).stdout.toString().trimEnd();
+    assert.equal(JSON.stringify(check(readFileSync(path), { ...options, verbose: true })), verbose, path);
   }
 });
 
@@ -163,10 +165,10 @@ test('caller mistakes throw RowcheckError with a code; manifest problems never t
   assert.equal(code(() => check('[]', { schema: { type: 12 } })), 'INVALID_SCHEMA');
   assert.equal(code(() => check('not json at all {{{')), 'no error');
   const existing = check('[{"row_data":"https://h.example/a.jpg","global_key":"Taken"}]', { existingKeys: new Set(['taken']) });
-  assert.deepEqual(existing.diagnostics.map((d) => d.code), ['MEDIA_TYPE_INFERRED', 'GLOBAL_KEY_EXISTS']);
+  assert.deepEqual(existing.diagnostics.map((d) => d.code), ['GLOBAL_KEY_EXISTS']);
   // A string is the text of a key-list file, one key per line or a JSON array.
   for (const keys of ['other\r\ntaken\n', '["other", "taken"]']) {
-    const report = check('[{"row_data":"https://h.example/a.jpg","global_key":"Taken"}]', { existingKeys: keys });
+    const report = check('[{"row_data":"https://h.example/a.jpg","global_key":"Taken"}]', { existingKeys: keys, verbose: true });
     assert.deepEqual(report.diagnostics.map((d) => d.code), ['MEDIA_TYPE_INFERRED', 'GLOBAL_KEY_EXISTS']);
   }
 });

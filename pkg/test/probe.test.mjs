@@ -81,7 +81,8 @@ test('every probe-only code is produced by the fault manifest', () => {
 
 test('npm CLI: exactly the expected code on exactly the expected row, and the requests behind them', async () => {
   server.reset();
-  const run = await cli(['probe', path, '--format', 'json', ...FAST_FLAGS]);
+  // --verbose: the gs:// URL's ASSET_NOT_PROBED is an info about a row, otherwise only counted.
+  const run = await cli(['probe', path, '--format', 'json', '--verbose', ...FAST_FLAGS]);
   assert.equal(run.status, 1, run.stderr);
   const report = JSON.parse(run.stdout);
   assert.deepEqual(assetFindings(report), manifest.expected);
@@ -91,7 +92,7 @@ test('npm CLI: exactly the expected code on exactly the expected row, and the re
   assertRequests('CLI');
   assert.ok(server.requests.every((r) => r.method === 'OPTIONS' || r.origin === 'https://app.labelbox.com'), 'Node claims the app origin');
   // The check's findings are all still there, merged: every row's http URL is URL_INSECURE.
-  const check = JSON.parse(spawnSync(process.execPath, [bin, 'check', path, '--format', 'json'], { encoding: 'utf8' }).stdout);
+  const check = JSON.parse(spawnSync(process.execPath, [bin, 'check', path, '--format', 'json', '--verbose'], { encoding: 'utf8' }).stdout);
   assert.deepEqual(report.diagnostics.filter((d) => !d.code.startsWith('ASSET_')), check.diagnostics);
   assert.equal(report.summary.errors, check.summary.errors + manifest.expected.filter((e) => e.includes(' error ')).length);
   // An unreachable host never holds the run: the refused port is given up on, the slow path times out.
@@ -99,6 +100,8 @@ test('npm CLI: exactly the expected code on exactly the expected row, and the re
 
   const text = await cli(['probe', path, ...FAST_FLAGS]);
   assert.match(text.stdout, /^probe: 22 of 22 asset URLs on 2 hosts answered, as https:\/\/app\.labelbox\.com; 1 gs:\/\/ URL not probed$/m);
+  assert.match(text.stdout, /infos: (.*, )?ASSET_NOT_PROBED on 1 row \(21\)/);
+  assert.doesNotMatch(text.stdout, / info ASSET_NOT_PROBED row /);
   assert.match(text.stdout, /faults\.json:\d+:\d+: error ASSET_FORBIDDEN row 1 \/row_data: ".*forbidden\.jpg" answered 403 Forbidden/);
 });
 
@@ -108,7 +111,7 @@ test('JS API: probe() gives the CLI findings; probePlan() names the hosts and se
   assert.deepEqual(plan, { hosts: [{ origin: server.base, urls: 16 }, { origin: server.closedBase, urls: 6 }], urls: 22, notProbed: 1 });
   assert.equal(server.requests.length, 0);
   const progress = [];
-  const report = await probe(manifest.text, { ...FAST, onProgress: (p) => progress.push(p) });
+  const report = await probe(manifest.text, { ...FAST, verbose: true, onProgress: (p) => progress.push(p) });
   assert.deepEqual(assetFindings(report), manifest.expected);
   assertRequests('API');
   assert.equal(progress.length, 22);
@@ -190,7 +193,7 @@ test('rowcheck/worker in headless Chromium: probeFile gives the same codes on th
       const file = new Blob([text]);
       const plan = await probePlanFile(file);
       const progress = [];
-      const report = await probeFile(file, { ...options, onProgress: (p) => p.probe && progress.push(p.probe) });
+      const report = await probeFile(file, { ...options, verbose: true, onProgress: (p) => p.probe && progress.push(p.probe) });
       return { plan, report, progress };
     }, { text: manifest.text, options: FAST });
     assert.equal(plan.urls, 22);
@@ -265,6 +268,7 @@ test('the checker page: the hosts are named before anything is sent, one press p
   t.after(served.stop);
   const { page, problems } = await openChecker(t, served.url);
   server.reset();
+  await page.check('#verbose');
   await checkIn(page, path);
   assert.deepEqual(await page.locator('[data-testid=probe-hosts] li').allTextContents(), [`${server.base} 16 URLs`, `${server.closedBase} 6 URLs`]);
   assert.match(await page.textContent('#probe-intro'), /exactly these 2 hosts, and nowhere else/);

@@ -219,6 +219,21 @@ test('compact, in Node: rows out of order, texts across block ends, cases, line 
   assert.equal(empty.byRow, null);
 });
 
+test('verbose: the infos about rows listed one by one, as check() lists them', () =>
+  withPage(async ({ page, errors }) => {
+    const manifest = Array.from({ length: 12 }, (_, i) => `https://h.example/${i}.png`).join('\n') + '\n';
+    const got = await page.evaluate(async (text) => {
+      const { checkFile } = await import('rowcheck/worker');
+      return { quiet: await checkFile(new Blob([text])), verbose: await checkFile(new Blob([text]), { verbose: true }) };
+    }, manifest);
+    assert.deepEqual(got.quiet, check(Buffer.from(manifest)));
+    assert.deepEqual(got.quiet.diagnostics, []);
+    assert.deepEqual(got.quiet.summary.infos, [{ code: 'MEDIA_TYPE_INFERRED', rows: 12, first_rows: [0, 1, 2, 3, 4] }]);
+    assert.deepEqual(got.verbose, check(Buffer.from(manifest), { verbose: true }));
+    assert.equal(got.verbose.diagnostics.length, 12);
+    assert.deepEqual(errors, []);
+  }));
+
 test('onChunk takes each chunk as it fills, in order, each its own buffer; reading waits for a slow onChunk', () =>
   withPage(async ({ page, errors }) => {
     await page.evaluate(helpers);

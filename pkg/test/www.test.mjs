@@ -51,6 +51,9 @@ after(async () => {
 });
 
 /** The Node CLI's JSON report for `path` with `flags`. */
+/** How the page counts rows: `1 row`, `2 rows`. */
+const rowsPhrase = (n) => `${n} ${n === 1 ? 'row' : 'rows'}`;
+
 function cliReport(path, flags = []) {
   const run = spawnSync(process.execPath, [bin, 'check', path, '--format', 'json', ...flags], { encoding: 'utf8', maxBuffer: 1 << 30 });
   assert.ok(run.status === 0 || run.status === 1, run.stderr);
@@ -155,6 +158,20 @@ test('every example checks with zero errors, and the summary gives the CLI count
     assert.match(summary, counted(0, 'error'), path);
     assert.deepEqual(await chartCounts(page), countCodes(expected.diagnostics), path);
   }
+  assert.deepEqual(problems, []);
+});
+
+test('infos about rows are counted in the summary; "List each info" lists them as --verbose does', async (t) => {
+  const { page, problems } = await openPage(t);
+  const path = join(root, 'examples/seed-sdk-bulk-image.json');
+  const quiet = cliReport(path);
+  assert.match(await checkIn(page, path), /MEDIA_TYPE_INFERRED on 5 rows/);
+  assert.equal(await page.locator('[data-testid=diagnostic]').count(), quiet.diagnostics.length);
+  await page.check('#verbose');
+  const verbose = cliReport(path, ['--verbose']);
+  assert.ok(verbose.diagnostics.length > quiet.diagnostics.length);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=diagnostic]').length === n, verbose.diagnostics.length);
+  assert.deepEqual(await chartCounts(page), countCodes(verbose.diagnostics));
   assert.deepEqual(problems, []);
 });
 
@@ -751,8 +768,10 @@ test('a hundred thousand diagnostics: only the rows in view are in the page, and
   const rows = 50_000;
   const path = join(work, 'many.ndjson');
   writeFileSync(path, Array.from({ length: rows }, (_, i) => `{"row_data":"http://h.example/i/${i}.jpg","global_key":"g-${i}"}\n`).join(''));
-  const expected = cliReport(path);
+  // A warning and, listed one by one, an info on every row.
+  const expected = cliReport(path, ['--verbose']);
   assert.ok(expected.diagnostics.length >= 100_000);
+  await page.check('#verbose');
   await checkIn(page, path);
   assert.ok(await page.locator('[data-testid=diagnostic]').count() < 60);
   await page.focus('#table');

@@ -13,6 +13,7 @@ use rowcheck::{Checker, Limits, Ontology, Options, PARTIAL_SUFFIX, REPORT_FILE, 
 struct Common {
     json: bool,
     strict: bool,
+    verbose: bool,
     existing_keys: Option<PathBuf>,
     ontology: Option<PathBuf>,
     schema: Option<PathBuf>,
@@ -28,6 +29,7 @@ impl Common {
         Common {
             json: m.get_one::<String>("format").is_some_and(|f| f == "json"),
             strict: m.get_flag("strict"),
+            verbose: m.get_flag("verbose"),
             existing_keys: m.get_one::<PathBuf>("existing-keys").cloned(),
             ontology: m.get_one::<PathBuf>("ontology").cloned(),
             schema: m.get_one::<PathBuf>("schema").cloned(),
@@ -107,6 +109,7 @@ fn options(common: &Common, emit_chunks: bool, emit_normalized: bool) -> Result<
         now: Some(common.now.unwrap_or_else(system_now)),
         signed_url_min_days: Some(common.signed_url_min_days),
         collect_assets: false,
+        verbose: common.verbose,
     })
 }
 
@@ -274,39 +277,21 @@ struct Progress {
     started: Instant,
     /// When the bar was last drawn; the first piece draws it at once.
     last: Option<Instant>,
+    enabled: bool,
 }
-
-const PROGRESS_MIN_BYTES: u64 = 64 << 20;
 
 impl Progress {
     fn new(total: Option<u64>) -> Self {
-        let enabled = io::stderr().is_terminal() && total.is_none_or(|t| t >= PROGRESS_MIN_BYTES);
-        Progress { total: if enabled { total.or(Some(0)) } else { None }, started: Instant::now(), last: None }
+        let enabled = io::stderr().is_terminal() && total.is_none_or(|t| t >= cli::PROGRESS.min_bytes);
+        Progress { total, started: Instant::now(), last: None, enabled }
     }
 
     fn update(&mut self, checker: &Checker) {
-        let Some(total) = self.total else { return };
-        if self.last.is_some_and(|last| last.elapsed() < Duration::from_millis(200)) {
+        if !self.enabled || self.last.is_some_and(|last| last.elapsed() < Duration::from_millis(cli::PROGRESS.interval_ms)) {
             return;
         }
         self.last = Some(Instant::now());
-        let done = checker.bytes_read();
-        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
-        let rate = done as f64 / secs;
-        let rows = checker.report().summary.rows;
-        let line = if total > 0 {
-            let eta = (total.saturating_sub(done)) as f64 / rate.max(1.0);
-            format!(
-                "\r{:5.1}%  {:.0}/{:.0} MB  {rows} rows  {:.0} rows/s  ETA {:.0}s ",
-                done as f64 * 100.0 / total as f64,
-                done as f64 / 1e6,
-                total as f64 / 1e6,
-                rows as f64 / secs,
-                eta
-            )
-        } else {
-            format!("\r{:.0} MB  {rows} rows  {:.0} rows/s ", done as f64 / 1e6, rows as f64 / secs)
-        };
+        let line = cli::progress_line(checker.bytes_read(), self.total, checker.report().summary.rows, self.started.elapsed().as_secs_f64());
         let _ = io::stderr().write_all(line.as_bytes());
     }
 

@@ -1,4 +1,4 @@
-//! Media types (SPEC §2): which type a row is, and its row_data rules.
+//! Media types: which type a row is, and its row_data rules.
 
 mod chat;
 mod conversation;

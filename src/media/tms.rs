@@ -273,8 +273,9 @@ fn check_template(value: &str, pointer: &str, offset: u32, findings: &mut Findin
             pointer,
             offset,
             format!(
-                "tile_layer_url {} lacks the placeholder(s) {}; a slippy map URL needs {{z}}, {{x}} and {{y}}, a GeoTIFF / NITF file URL ends in .tif, .tiff, .ntf or .nitf",
+                "tile_layer_url {} lacks the {} {}; a slippy map URL needs {{z}}, {{x}} and {{y}}, a GeoTIFF / NITF file URL ends in .tif, .tiff, .ntf or .nitf",
                 quote(value),
+                if missing.len() == 1 { "placeholder" } else { "placeholders" },
                 missing.join(", ")
             ),
         );

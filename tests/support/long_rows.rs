@@ -43,3 +43,27 @@ pub fn chat_chain(n: usize, planted: bool) -> String {
     row.push_str(r#"},"rootMessageIds":["m0"]}}"#);
     row
 }
+
+/// An IMAGE row with `n` attachments, all valid but four: attachment 3 has
+/// an unknown type, attachment 1000 a URL with a `<`, attachment `n / 2`
+/// an empty value; and every tenth is an IMAGE_OVERLAY, far over the nine
+/// the editor shows.
+pub fn attachments(n: usize) -> String {
+    let mut row = String::with_capacity(n * 64 + 200);
+    row.push_str(r#"{"row_data":"https://storage.example.com/images/a.jpg","media_type":"IMAGE","attachments":["#);
+    for i in 0..n {
+        if i > 0 {
+            row.push(',');
+        }
+        let item = match i {
+            3 => r#"{"type":"BOGUS","value":"x"}"#.to_string(),
+            1000 => r#"{"type":"IMAGE","value":"https://storage.example.com/a<b.png"}"#.to_string(),
+            _ if i == n / 2 => r#"{"type":"RAW_TEXT","value":""}"#.to_string(),
+            _ if i % 10 == 0 => format!(r#"{{"type":"IMAGE_OVERLAY","value":"https://storage.example.com/o/{i}.png"}}"#),
+            _ => format!(r#"{{"type":"RAW_TEXT","value":"note {i}","name":"n{i}"}}"#),
+        };
+        row.push_str(&item);
+    }
+    row.push_str("]}");
+    row
+}
