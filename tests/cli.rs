@@ -269,7 +269,8 @@ fn the_readme_example_is_what_rowcheck_prints() {
     };
     let (manifest, at) = block("json", 0);
     let (check, at) = block("console", at);
-    let (split, _) = block("console", at);
+    let (split, at) = block("console", at);
+    let (fix, _) = block("console", at);
     let dir = scratch("readme");
     let run = |args: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_rowcheck")).args(args).current_dir(&dir).output().unwrap();
@@ -281,4 +282,8 @@ fn the_readme_example_is_what_rowcheck_prints() {
     let printed = run(&["split", "manifest.json", "--out", "chunks"]);
     let chunk = std::fs::read_to_string(dir.join("chunks/chunk-0001.json")).unwrap();
     assert_eq!(format!("$ rowcheck split manifest.json --out chunks\n{printed}$ cat chunks/chunk-0001.json\n{chunk}\n"), split);
+    std::fs::write(dir.join("manifest.json"), &manifest).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rowcheck")).args(["fix", "manifest.json", "-o", "fixed.json"]).current_dir(&dir).output().unwrap();
+    let fixed = std::fs::read_to_string(dir.join("fixed.json")).unwrap();
+    assert_eq!(format!("$ rowcheck fix manifest.json -o fixed.json\n{}$ cat fixed.json\n{fixed}", String::from_utf8(out.stderr).unwrap()), fix);
 }
