@@ -45,7 +45,7 @@ struct JsOptions {
 
 /// The keys of [`JsOptions`]: serde-wasm-bindgen reads a struct by its
 /// fields' names, so it never sees another key to refuse.
-const OPTION_KEYS: [&str; 12] = [
+const OPTION_KEYS: [&str; 13] = [
     "strict",
     "existingKeys",
     "ontology",
