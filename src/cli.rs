@@ -105,6 +105,11 @@ fn flag(long: &'static str, value: Value, help: impl Into<String>) -> Flag {
     Flag { long, short: None, help: help.into(), value, required: false, repeatable: false }
 }
 
+/// `-o, --output FILE` of the commands that write a manifest.
+fn output_flag() -> Flag {
+    Flag { short: Some('o'), ..flag("output", text("FILE"), "Output file (default: standard output); the report goes to standard error") }
+}
+
 fn text(value_name: &'static str) -> Value {
     Value::Text { value_name, default: None }
 }
@@ -187,10 +192,7 @@ pub fn spec() -> Spec {
                 about: "Write the normalized manifest, in the same container as the input",
                 native: true,
                 file: Some(FILE),
-                flags: with(vec![Flag {
-                    short: Some('o'),
-                    ..flag("output", text("FILE"), "Output file (default: standard output); the report goes to standard error")
-                }]),
+                flags: with(vec![output_flag()]),
                 usage: None,
                 after_help: None,
             },
@@ -199,10 +201,7 @@ pub fn spec() -> Spec {
                 about: "Apply every safe fix and write the fixed manifest, in the same container as the input",
                 native: true,
                 file: Some(FILE),
-                flags: with(vec![Flag {
-                    short: Some('o'),
-                    ..flag("output", text("FILE"), "Output file (default: standard output); the report goes to standard error")
-                }]),
+                flags: with(vec![output_flag()]),
                 usage: None,
                 after_help: Some(
                     "Only the fixes the code reference marks safe are made (percent-encoding in a URL's path, a trimmed\n\

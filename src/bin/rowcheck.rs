@@ -141,39 +141,29 @@ fn run(name: &str, m: &ArgMatches) -> Result<Report, Fatal> {
             }
             Ok(report)
         }
-        "fix" => {
+        _ => {
+            // normalize, or fix: the same pass, writing one manifest or the other.
+            let fixing = name == "fix";
             let output = m.get_one::<PathBuf>("output");
-            let mut checker = Checker::new(Options { emit_fixed: true, ..options(&common, false, false)? });
-            let mut fixed = Vec::new();
+            let options = options(&common, false, !fixing)?;
+            let mut checker = Checker::new(Options { emit_fixed: fixing, ..options });
+            let take = if fixing { Checker::take_fixed } else { Checker::take_normalized };
+            let mut written = Vec::new();
             feed(&file, &mut checker, |c| {
-                fixed.extend_from_slice(&c.take_fixed());
+                written.extend_from_slice(&take(c));
                 Ok(())
             })?;
-            fixed.extend_from_slice(&checker.take_fixed());
+            written.extend_from_slice(&take(&mut checker));
             let report = checker.into_report();
-            // The report is the output's, so its positions are there; a
+            // A fix's report is the output's, so its positions are there; a
             // file that failed has no output, and its report is the input's.
             let name = match output {
-                _ if report.file_failed() => shown(&file),
+                _ if !fixing || report.file_failed() => shown(&file),
                 Some(path) => path.display().to_string(),
                 None => "<stdout>".to_string(),
             };
             print_report(&mut io::stderr(), &report, &name, common.json)?;
-            write_output(&report, output, &fixed, "fixed")?;
-            Ok(report)
-        }
-        _ => {
-            let output = m.get_one::<PathBuf>("output");
-            let mut checker = Checker::new(options(&common, false, true)?);
-            let mut normalized = Vec::new();
-            feed(&file, &mut checker, |c| {
-                normalized.extend_from_slice(&c.take_normalized());
-                Ok(())
-            })?;
-            normalized.extend_from_slice(&checker.take_normalized());
-            let report = checker.into_report();
-            print_report(&mut io::stderr(), &report, &shown(&file), common.json)?;
-            write_output(&report, output, &normalized, "normalized")?;
+            write_output(&report, output, &written, if fixing { "fixed" } else { "normalized" })?;
             Ok(report)
         }
     }
