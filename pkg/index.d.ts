@@ -179,8 +179,15 @@ export class RowcheckError extends Error {
   readonly report?: Report;
 }
 
-/** Load the wasm. Idempotent; resolves at once in Node. */
-export function init(source?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+/** Where a .wasm comes from. */
+export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Load the wasm. Idempotent; resolves at once in Node. In the browser a
+ * call with the `schema` option needs the full build, loaded (and fetched)
+ * only by `init({ schema: true })`; `schema` may also be its source.
+ */
+export function init(source?: WasmSource | { wasm?: WasmSource; schema?: boolean | WasmSource }): Promise<void>;
 
 /** Check a manifest (JSON array, NDJSON or URL list). */
 export function check(input: Input, options?: Options): Report;

@@ -116,16 +116,7 @@ fn options(value: JsValue) -> Result<Options, JsValue> {
         }
     };
     let ontology = ontology.transpose().map_err(|e| misuse("INVALID_ONTOLOGY", e))?;
-    let schema = match given(o.schema) {
-        None => None,
-        Some(Given::Text(text)) => Some(UserSchema::from_json(text.as_bytes())),
-        Some(Given::Value(schema)) => Some(
-            serde_wasm_bindgen::from_value::<serde_json::Value>(schema)
-                .map_err(|e| format!("the schema is not a JSON value: {e}"))
-                .and_then(|schema| UserSchema::from_value(&schema)),
-        ),
-    };
-    let schema = schema.transpose().map_err(|e| misuse("INVALID_SCHEMA", e))?;
+    let schema = self::schema(o.schema).transpose().map_err(|e| misuse("INVALID_SCHEMA", e))?;
     let limits = Limits::new(o.max_rows, o.max_bytes).map_err(|e| misuse("INVALID_OPTIONS", e))?;
     let now = match o.now {
         Some(text) => Some(crate::cli::parse_time(&text).map_err(|e| misuse("INVALID_OPTIONS", format!("now {}: {e}", quote(&text))))?),
@@ -145,6 +136,22 @@ fn options(value: JsValue) -> Result<Options, JsValue> {
         signed_url_min_days: o.signed_url_min_days,
         collect_assets: o.collect_assets,
     })
+}
+
+#[cfg(feature = "schema")]
+fn schema(value: JsValue) -> Option<Result<UserSchema, String>> {
+    Some(match given(value)? {
+        Given::Text(text) => UserSchema::from_json(text.as_bytes()),
+        Given::Value(schema) => serde_wasm_bindgen::from_value::<serde_json::Value>(schema)
+            .map_err(|e| format!("the schema is not a JSON value: {e}"))
+            .and_then(|schema| UserSchema::from_value(&schema)),
+    })
+}
+
+/// The core build reads no schema (the JavaScript layer gives it to the full build).
+#[cfg(not(feature = "schema"))]
+fn schema(value: JsValue) -> Option<Result<UserSchema, String>> {
+    given(value).map(|_| Err(crate::schema::UNAVAILABLE.to_string()))
 }
 
 /// The pipeline, fed in pieces of any size.
