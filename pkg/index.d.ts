@@ -96,9 +96,9 @@ export interface Options {
   strict?: boolean;
   /**
    * Global keys that already exist in the organization (compared case-insensitively):
-   * an iterable of keys, or the text of a key-list file (one key per line, or a JSON array).
+   * an iterable of keys, or the text or bytes of a key-list file (one key per line, or a JSON array).
    */
-  existingKeys?: Iterable<string> | string;
+  existingKeys?: Iterable<string> | string | Uint8Array;
   /** The organization's metadata schema, or its JSON text; unknown fields become METADATA_UNKNOWN_FIELD. */
   ontology?: OntologyField[] | string;
   /** An extra JSON Schema every (normalized) row must satisfy (SCHEMA diagnostics), or its JSON text. */

@@ -15,6 +15,7 @@ mod chunk;
 pub mod cli;
 mod datetime;
 mod embedding;
+mod existing_keys;
 mod global_key;
 mod json;
 mod media;
@@ -37,6 +38,7 @@ pub use chunk::{
     Chunk, Limits, MAX_BYTES, MAX_ROWS, MAX_ROWS_WITH_METADATA, MIN_BYTES, MIN_ROWS, PARTIAL_SUFFIX, REPORT_FILE, chunk_file_name,
     out_dir_refusal,
 };
+pub use existing_keys::{ExistingKeys, KeyList};
 pub use media::MediaType;
 pub use metadata::Ontology;
 pub use pipeline::{Checker, Options, check, parse_key_list};

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::checker::{InOrder, Inline, RowRules, Runner};
 use crate::chunk::{Chunk, Chunker, Limits};
+use crate::existing_keys::{ExistingKeys, KeyList};
 use crate::global_key::KeyIndex;
 use crate::metadata::Ontology;
 use crate::reader::{Container, FileProblem, Reader, Sink, Span};
@@ -20,7 +21,7 @@ pub struct Options {
     /// `GLOBAL_KEY_CHARS` and `URL_SPACE` become errors.
     pub strict: bool,
     /// Keys that already exist in the organization.
-    pub existing_keys: Vec<String>,
+    pub existing_keys: ExistingKeys,
     pub ontology: Option<Ontology>,
     pub schema: Option<UserSchema>,
     pub limits: Limits,
@@ -42,14 +43,12 @@ pub struct Options {
     pub collect_assets: bool,
 }
 
-/// `--existing-keys`: one key per line, or a JSON array of strings.
-pub fn parse_key_list(bytes: &[u8]) -> Result<Vec<String>, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("the key list is not UTF-8: {e}"))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim_start().starts_with('[') {
-        return serde_json::from_str(text).map_err(|e| format!("the key list looks like JSON but is not an array of strings: {e}"));
-    }
-    Ok(text.lines().map(|l| l.strip_suffix('\r').unwrap_or(l)).filter(|l| !l.is_empty()).map(str::to_string).collect())
+/// `--existing-keys` already in memory: one key per line, or a JSON array
+/// of strings ([`KeyList`] reads one in pieces).
+pub fn parse_key_list(bytes: &[u8]) -> Result<ExistingKeys, String> {
+    let mut list = KeyList::default();
+    list.push(bytes)?;
+    list.finish()
 }
 
 pub struct Checker {
@@ -75,10 +74,7 @@ fn runner(rules: RowRules, threads: Option<usize>) -> Box<dyn Runner> {
 
 impl Checker {
     pub fn new(options: Options) -> Checker {
-        let mut keys = KeyIndex::default();
-        for key in &options.existing_keys {
-            keys.insert_existing(key);
-        }
+        let keys = KeyIndex::new(options.existing_keys);
         let min_days = options.signed_url_min_days.unwrap_or(signed_url::DEFAULT_MIN_DAYS);
         let signed = options.now.map(|now| signed_url::Rule::new(now, min_days));
         let rules = RowRules::new(options.strict, Arc::new(options.ontology.unwrap_or_default()), signed, options.collect_assets);
