@@ -10,7 +10,8 @@ EXAMPLES := $(sort $(wildcard examples/*.json))
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The wasm suite reuses the package build's profile and artifacts, so it
-# tests the code that ships and compiles only the test crate.
+# tests the code that ships and compiles only the test crate; it runs on
+# both builds the package ships (the core, and the full one with schema).
 WASM_TEST := $(CARGO) test --locked --profile wasm --target wasm32-unknown-unknown --no-default-features --test wasm
 
 .PHONY: run test build wasm tools browser python bench
@@ -58,6 +59,7 @@ wasm: tools
 test: wasm browser python
 	ROWCHECK_FUZZ_SECS=$${ROWCHECK_FUZZ_SECS:-30} $(CARGO) test --locked -- --test-threads=2 --show-output
 	$(WASM_TEST)
+	$(subst --profile wasm,--profile wasm-full,$(WASM_TEST)) --features schema
 	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver $(WASM_TEST)
 	cd pkg && npm test
 	bench/run.sh --smoke

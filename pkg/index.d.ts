@@ -151,9 +151,9 @@ export interface Options {
   verbose?: boolean;
   /**
    * Global keys that already exist in the organization (compared case-insensitively):
-   * an iterable of keys, or the text of a key-list file (one key per line, or a JSON array).
+   * an iterable of keys, or the text or bytes of a key-list file (one key per line, or a JSON array).
    */
-  existingKeys?: Iterable<string> | string;
+  existingKeys?: Iterable<string> | string | Uint8Array;
   /** The organization's metadata schema, or its JSON text; unknown fields become METADATA_UNKNOWN_FIELD. */
   ontology?: OntologyField[] | string;
   /** An extra JSON Schema every (normalized) row must satisfy (SCHEMA diagnostics), or its JSON text. */
@@ -234,8 +234,15 @@ export class RowcheckError extends Error {
   readonly report?: Report;
 }
 
-/** Load the wasm. Idempotent; resolves at once in Node. */
-export function init(source?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+/** Where a .wasm comes from. */
+export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Load the wasm. Idempotent; resolves at once in Node. In the browser a
+ * call with the `schema` option needs the full build, loaded (and fetched)
+ * only by `init({ schema: true })`; `schema` may also be its source.
+ */
+export function init(source?: WasmSource | { wasm?: WasmSource; schema?: boolean | WasmSource }): Promise<void>;
 
 /** Check a manifest (JSON array, NDJSON or URL list). */
 export function check(input: Input, options?: Options): Report;

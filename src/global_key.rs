@@ -2,10 +2,12 @@
 
 use std::borrow::Cow;
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use hashbrown::HashTable;
 use hashbrown::DefaultHashBuilder;
 
+use crate::existing_keys::ExistingKeys;
 use crate::report::{Code, Edit, Findings, Severity, quote};
 
 pub const MAX_CHARS: usize = 200;
@@ -105,17 +107,15 @@ pub fn fold(key: &str) -> Cow<'_, str> {
     }
 }
 
-/// Marks a key that came from the organization, not from the manifest.
-const EXISTING: u32 = u32::MAX;
-
-/// Every folded key seen so far, each stored once in one arena as
+/// Every folded manifest key seen so far, each stored once in one arena as
 /// `[first row: u32][length: u32][bytes]`; the hash table holds only each
 /// entry's arena offset. That is about 17 bytes plus the key per entry,
 /// the only state that grows with the file. Hash hits are confirmed by
 /// comparing the stored key, so a duplicate is never reported falsely nor
-/// missed.
+/// missed. The organization's keys are looked up apart, in their hashes.
 #[derive(Default)]
 pub struct KeyIndex {
+    existing: Arc<ExistingKeys>,
     table: HashTable<u64>,
     arena: Vec<u8>,
     hasher: DefaultHashBuilder,
@@ -146,29 +146,30 @@ impl KeyIndex {
         self.table.len()
     }
 
-    /// Record an already-existing key.
-    pub fn insert_existing(&mut self, key: &str) {
-        let folded = fold(key);
-        self.lookup_or_insert(folded.as_bytes(), EXISTING);
+    pub fn new(existing: Arc<ExistingKeys>) -> KeyIndex {
+        KeyIndex { existing, ..KeyIndex::default() }
     }
 
     /// Record a manifest key at `row`, telling whether it was seen before.
+    /// An existing key is not recorded: every row with it is told so.
     pub fn see(&mut self, key: &str, row: u64) -> Seen {
         let folded = fold(key);
-        let row = u32::try_from(row).unwrap_or(EXISTING - 1);
+        if self.existing.contains(folded.as_bytes()) {
+            return Seen::Exists;
+        }
+        let row = u32::try_from(row).unwrap_or(u32::MAX);
         match self.lookup_or_insert(folded.as_bytes(), row) {
             None => Seen::New,
-            Some(EXISTING) => Seen::Exists,
             Some(first) => Seen::Duplicate(first as u64),
         }
     }
 
-    /// Is the key (compared case-insensitively) already recorded?
+    /// Is the key (compared case-insensitively) an existing key, or already recorded?
     pub fn contains(&self, key: &str) -> bool {
         let folded = fold(key);
         let key = folded.as_bytes();
         let arena = &self.arena;
-        self.table.find(self.hasher.hash_one(key), |&entry| stored_key(arena, entry) == key).is_some()
+        self.existing.contains(key) || self.table.find(self.hasher.hash_one(key), |&entry| stored_key(arena, entry) == key).is_some()
     }
 
     fn lookup_or_insert(&mut self, key: &[u8], row: u32) -> Option<u32> {
@@ -227,11 +228,11 @@ mod tests {
 
     #[test]
     fn index_is_exact_and_case_insensitive() {
-        let mut index = KeyIndex::default();
-        index.insert_existing("Taken");
+        let mut index = KeyIndex::new(Arc::new(ExistingKeys::from_keys(["Taken"])));
         assert!(matches!(index.see("a", 0), Seen::New));
         assert!(matches!(index.see("A", 5), Seen::Duplicate(0)));
         assert!(matches!(index.see("TAKEN", 6), Seen::Exists));
+        assert!(matches!(index.see("taken", 7), Seen::Exists));
         assert!(matches!(index.see("Ä", 7), Seen::New));
         assert!(matches!(index.see("ä", 8), Seen::Duplicate(7)));
         for i in 0..10_000u64 {
@@ -239,6 +240,6 @@ mod tests {
         }
         assert!(matches!(index.see("KEY-9999", 1), Seen::Duplicate(10009)));
         assert!(index.contains("taken") && index.contains("Ä") && !index.contains("key-10000"));
-        assert_eq!(index.len(), 10_003);
+        assert_eq!(index.len(), 10_002);
     }
 }

@@ -15,6 +15,7 @@ mod chunk;
 pub mod cli;
 mod datetime;
 mod embedding;
+mod existing_keys;
 mod fix;
 mod global_key;
 mod json;
@@ -38,6 +39,7 @@ pub use chunk::{
     Chunk, Limits, MAX_BYTES, MAX_ROWS, MAX_ROWS_WITH_METADATA, MIN_BYTES, MIN_ROWS, PARTIAL_SUFFIX, REPORT_FILE, chunk_file_name,
     out_dir_refusal,
 };
+pub use existing_keys::{ExistingKeys, KeyList};
 pub use media::MediaType;
 pub use datetime::sdk_form as sdk_datetime;
 pub use metadata::{Ontology, Scalar, sdk_number};

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::checker::{InOrder, Inline, Role, RowRules, Runner};
 use crate::chunk::{Chunk, Chunker, Limits};
+use crate::existing_keys::{ExistingKeys, KeyList};
 use crate::global_key::KeyIndex;
 use crate::metadata::Ontology;
 use crate::reader::{Container, FileProblem, Reader, Sink, Span};
@@ -20,7 +21,7 @@ pub struct Options {
     /// `GLOBAL_KEY_CHARS` and `URL_SPACE` become errors.
     pub strict: bool,
     /// Keys that already exist in the organization.
-    pub existing_keys: Vec<String>,
+    pub existing_keys: ExistingKeys,
     pub ontology: Option<Ontology>,
     pub schema: Option<UserSchema>,
     pub limits: Limits,
@@ -50,14 +51,12 @@ pub struct Options {
     pub verbose: bool,
 }
 
-/// `--existing-keys`: one key per line, or a JSON array of strings.
-pub fn parse_key_list(bytes: &[u8]) -> Result<Vec<String>, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("the key list is not UTF-8: {e}"))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim_start().starts_with('[') {
-        return serde_json::from_str(text).map_err(|e| format!("the key list looks like JSON but is not an array of strings: {e}"));
-    }
-    Ok(text.lines().map(|l| l.strip_suffix('\r').unwrap_or(l)).filter(|l| !l.is_empty()).map(str::to_string).collect())
+/// `--existing-keys` already in memory: one key per line, or a JSON array
+/// of strings ([`KeyList`] reads one in pieces).
+pub fn parse_key_list(bytes: &[u8]) -> Result<ExistingKeys, String> {
+    let mut list = KeyList::default();
+    list.push(bytes)?;
+    list.finish()
 }
 
 pub struct Checker {
@@ -89,20 +88,18 @@ impl Checker {
     pub fn new(mut options: Options) -> Checker {
         let ontology = Arc::new(options.ontology.take().unwrap_or_default());
         let schema = options.schema.take().map(Arc::new);
+        let existing = Arc::new(std::mem::take(&mut options.existing_keys));
         if !options.emit_fixed {
-            return Checker::build(&options, ontology, schema, Role::Check);
+            return Checker::build(&options, ontology, schema, existing, Role::Check);
         }
         (options.emit_chunks, options.emit_normalized, options.collect_assets) = (false, false, false);
         // The output is checked as `check` would check it, with the same rules.
-        let recheck = Checker::build(&options, Arc::clone(&ontology), schema.clone(), Role::Recheck);
-        Checker { recheck: Some(Box::new(recheck)), ..Checker::build(&options, ontology, schema, Role::Fix) }
+        let recheck = Checker::build(&options, Arc::clone(&ontology), schema.clone(), Arc::clone(&existing), Role::Recheck);
+        Checker { recheck: Some(Box::new(recheck)), ..Checker::build(&options, ontology, schema, existing, Role::Fix) }
     }
 
-    fn build(options: &Options, ontology: Arc<Ontology>, schema: Option<Arc<UserSchema>>, role: Role) -> Checker {
-        let mut keys = KeyIndex::default();
-        for key in &options.existing_keys {
-            keys.insert_existing(key);
-        }
+    fn build(options: &Options, ontology: Arc<Ontology>, schema: Option<Arc<UserSchema>>, existing: Arc<ExistingKeys>, role: Role) -> Checker {
+        let keys = KeyIndex::new(existing);
         let min_days = options.signed_url_min_days.unwrap_or(signed_url::DEFAULT_MIN_DAYS);
         let signed = options.now.map(|now| signed_url::Rule::new(now, min_days));
         let rules = RowRules::new(options.strict, ontology, signed, options.collect_assets);

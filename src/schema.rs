@@ -1,13 +1,29 @@
 //! `--schema`: an organization's own JSON Schema that every row must also
 //! satisfy. Compiled once; rows are converted to `serde_json::Value` only
 //! when a schema is given, so the hot path never pays for it.
+//!
+//! Only a build with the `schema` feature can validate: the npm package's
+//! core build has no jsonschema, and its JavaScript loads the full build
+//! whenever a schema is given, so a core build never holds one.
 
+#[cfg(feature = "schema")]
 use crate::json::{Cursor, Kind};
-use crate::report::{Code, Findings};
+use crate::report::Findings;
+#[cfg(feature = "schema")]
+use crate::report::Code;
 
+#[cfg(feature = "schema")]
 pub struct UserSchema {
     validator: jsonschema::Validator,
 }
+
+/// No value: a build without the `schema` feature cannot make one.
+#[cfg(not(feature = "schema"))]
+pub enum UserSchema {}
+
+/// What a build without the `schema` feature says when given a schema.
+#[cfg(not(feature = "schema"))]
+pub const UNAVAILABLE: &str = "this is rowcheck's core build, which has no JSON Schema support: use the full build (the npm package loads it by itself when the schema option is given)";
 
 impl std::fmt::Debug for UserSchema {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -15,6 +31,18 @@ impl std::fmt::Debug for UserSchema {
     }
 }
 
+#[cfg(not(feature = "schema"))]
+impl UserSchema {
+    pub fn from_json(_: &[u8]) -> Result<UserSchema, String> {
+        Err(UNAVAILABLE.to_string())
+    }
+
+    pub fn check(&self, _: &str, _: &str, _: &mut Findings) {
+        match *self {}
+    }
+}
+
+#[cfg(feature = "schema")]
 impl UserSchema {
     pub fn from_json(bytes: &[u8]) -> Result<UserSchema, String> {
         let schema: serde_json::Value =
@@ -46,6 +74,7 @@ impl UserSchema {
     }
 }
 
+#[cfg(feature = "schema")]
 /// The offset of the value a JSON Pointer names in `text`, matching a
 /// camelCase key to its snake_case segment, as normalization renames them.
 pub fn locate(text: &str, pointer: &str) -> Option<u32> {
@@ -64,6 +93,7 @@ pub fn locate(text: &str, pointer: &str) -> Option<u32> {
     Some(raw.offset)
 }
 
+#[cfg(feature = "schema")]
 fn snake_case(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);
     for c in key.chars() {
@@ -77,7 +107,7 @@ fn snake_case(key: &str) -> String {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "schema"))]
 mod tests {
     use super::*;
 

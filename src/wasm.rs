@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use crate::metadata::OntologyEntry;
 use crate::probe::{self, Answer, Failure, Method, Next};
 use crate::report::quote;
-use crate::{Limits, Ontology, Options, UserSchema, parse_key_list};
+use crate::{ExistingKeys, KeyList, Limits, Ontology, Options, UserSchema, parse_key_list};
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -109,10 +109,15 @@ fn options(value: JsValue) -> Result<Options, JsValue> {
     let o: JsOptions =
         if value.is_undefined() { JsOptions::default() } else { serde_wasm_bindgen::from_value(value).map_err(|e| misuse("INVALID_OPTIONS", e))? };
     let existing_keys = match given(o.existing_keys) {
-        None => Vec::new(),
+        None => ExistingKeys::default(),
         Some(Given::Text(text)) => parse_key_list(text.as_bytes()).map_err(|e| misuse("INVALID_OPTIONS", e))?,
-        Some(Given::Value(keys)) => serde_wasm_bindgen::from_value(keys)
-            .map_err(|e| misuse("INVALID_OPTIONS", format!("existingKeys must be strings, or the text of a key-list file: {e}")))?,
+        Some(Given::Value(bytes)) if bytes.is_instance_of::<js_sys::Uint8Array>() => {
+            key_list_bytes(bytes.unchecked_into()).map_err(|e| misuse("INVALID_OPTIONS", e))?
+        }
+        Some(Given::Value(keys)) => ExistingKeys::from_keys(
+            serde_wasm_bindgen::from_value::<Vec<String>>(keys)
+                .map_err(|e| misuse("INVALID_OPTIONS", format!("existingKeys must be strings, or the text of a key-list file: {e}")))?,
+        ),
     };
     let ontology = match given(o.ontology) {
         None => None,
@@ -122,16 +127,7 @@ fn options(value: JsValue) -> Result<Options, JsValue> {
         }
     };
     let ontology = ontology.transpose().map_err(|e| misuse("INVALID_ONTOLOGY", e))?;
-    let schema = match given(o.schema) {
-        None => None,
-        Some(Given::Text(text)) => Some(UserSchema::from_json(text.as_bytes())),
-        Some(Given::Value(schema)) => Some(
-            serde_wasm_bindgen::from_value::<serde_json::Value>(schema)
-                .map_err(|e| format!("the schema is not a JSON value: {e}"))
-                .and_then(|schema| UserSchema::from_value(&schema)),
-        ),
-    };
-    let schema = schema.transpose().map_err(|e| misuse("INVALID_SCHEMA", e))?;
+    let schema = self::schema(o.schema).transpose().map_err(|e| misuse("INVALID_SCHEMA", e))?;
     let limits = Limits::new(o.max_rows, o.max_bytes).map_err(|e| misuse("INVALID_OPTIONS", e))?;
     let now = match o.now {
         Some(text) => Some(crate::cli::parse_time(&text).map_err(|e| misuse("INVALID_OPTIONS", format!("now {}: {e}", quote(&text))))?),
@@ -153,6 +149,53 @@ fn options(value: JsValue) -> Result<Options, JsValue> {
         collect_assets: o.collect_assets,
         verbose: o.verbose,
     })
+}
+
+/// A key-list file's bytes, read into the index a piece at a time: an
+/// organization's list is never copied whole into wasm memory.
+fn key_list_bytes(bytes: js_sys::Uint8Array) -> Result<ExistingKeys, String> {
+    // Lines counted first: wasm memory never shrinks, so an index doubled
+    // as it fills would keep its largest size, up to twice what it needs.
+    let mut lines = 1;
+    in_pieces(&bytes, |part| {
+        lines += memchr::memchr_iter(b'\n', part).count();
+        Ok(())
+    })?;
+    let mut list = KeyList::default();
+    list.reserve(lines);
+    in_pieces(&bytes, |part| list.push(part))?;
+    list.finish()
+}
+
+/// `each` on the bytes of `array`, copied into wasm memory 1 MiB at a time.
+fn in_pieces(array: &js_sys::Uint8Array, mut each: impl FnMut(&[u8]) -> Result<(), String>) -> Result<(), String> {
+    const PIECE: u32 = 1 << 20;
+    let mut piece = vec![0; PIECE.min(array.length()) as usize];
+    let mut at = 0;
+    while at < array.length() {
+        let end = array.length().min(at + PIECE);
+        let part = &mut piece[..(end - at) as usize];
+        array.subarray(at, end).copy_to(part);
+        each(part)?;
+        at = end;
+    }
+    Ok(())
+}
+
+#[cfg(feature = "schema")]
+fn schema(value: JsValue) -> Option<Result<UserSchema, String>> {
+    Some(match given(value)? {
+        Given::Text(text) => UserSchema::from_json(text.as_bytes()),
+        Given::Value(schema) => serde_wasm_bindgen::from_value::<serde_json::Value>(schema)
+            .map_err(|e| format!("the schema is not a JSON value: {e}"))
+            .and_then(|schema| UserSchema::from_value(&schema)),
+    })
+}
+
+/// The core build reads no schema (the JavaScript layer gives it to the full build).
+#[cfg(not(feature = "schema"))]
+fn schema(value: JsValue) -> Option<Result<UserSchema, String>> {
+    given(value).map(|_| Err(crate::schema::UNAVAILABLE.to_string()))
 }
 
 /// The pipeline, fed in pieces of any size.

@@ -58,7 +58,7 @@ fn one_row_of_two_hundred_thousand_metadata_entries() {
 
 /// Everything a run produces, pushed in 64 KiB pieces.
 fn run(bytes: &[u8], threads: usize, existing_keys: &[String]) -> (rowcheck::Report, Vec<u8>, Vec<u8>) {
-    run_with(bytes, Options { threads, existing_keys: existing_keys.to_vec(), ..Options::default() })
+    run_with(bytes, Options { threads, existing_keys: rowcheck::ExistingKeys::from_keys(existing_keys), ..Options::default() })
 }
 
 fn run_with(bytes: &[u8], options: Options) -> (rowcheck::Report, Vec<u8>, Vec<u8>) {

@@ -2,7 +2,9 @@
 //! wasm-bindgen-test, in Node and (WASM_BINDGEN_USE_BROWSER=1) in headless
 //! Chromium: the examples check clean, hostile input becomes diagnostics
 //! and never a trap, caller mistakes are errors, and any way of cutting the
-//! input gives the same report.
+//! input gives the same report. The Makefile runs it against both builds
+//! the npm package ships: the core (no features) and the full build
+//! (`--features schema`).
 #![cfg(target_arch = "wasm32")]
 
 use rowcheck::wasm::Checker;
@@ -97,6 +99,7 @@ fn caller_mistakes_are_errors() {
         ("{\"ontology\":{\"not\":\"a list\"}}", "INVALID_ONTOLOGY"),
         ("{\"ontology\":[{\"name\":\"a\",\"kind\":\"color\"}]}", "INVALID_ONTOLOGY"),
         ("{\"ontology\":\"not json\"}", "INVALID_ONTOLOGY"),
+        // The core build refuses any schema with the same code, saying the full build has them.
         ("{\"schema\":{\"type\":12}}", "INVALID_SCHEMA"),
         ("{\"schema\":\"{\"}", "INVALID_SCHEMA"),
     ] {
@@ -108,9 +111,19 @@ fn caller_mistakes_are_errors() {
         assert!(!message.is_empty() && !message.starts_with(code), "{bad}: the message is the message alone: {message}");
     }
     // Given as objects, the ontology and schema mean what their files mean.
-    let ontology = "{\"ontology\":[{\"schema_id\":\"cl00000000000000000000001\",\"name\":\"camera\",\"kind\":\"string\"}],\"schema\":{\"required\":[\"global_key\"]}}";
-    let r = report_in_pieces(b"[{\"row_data\":\"https://h.example/a.jpg\",\"metadata_fields\":[{\"name\":\"lens\",\"value\":\"x\"}]}]", ontology, usize::MAX);
-    assert!(codes(&r).contains(&"METADATA_UNKNOWN_FIELD") && codes(&r).contains(&"SCHEMA"), "{r}");
+    let ontology = "{\"ontology\":[{\"schema_id\":\"cl00000000000000000000001\",\"name\":\"camera\",\"kind\":\"string\"}]";
+    let row = b"[{\"row_data\":\"https://h.example/a.jpg\",\"metadata_fields\":[{\"name\":\"lens\",\"value\":\"x\"}]}]";
+    let r = report_in_pieces(row, &format!("{ontology}}}"), usize::MAX);
+    assert!(codes(&r).contains(&"METADATA_UNKNOWN_FIELD"), "{r}");
+    let with_schema = format!("{ontology},\"schema\":{{\"required\":[\"global_key\"]}}}}");
+    if cfg!(feature = "schema") {
+        let r = report_in_pieces(row, &with_schema, usize::MAX);
+        assert!(codes(&r).contains(&"METADATA_UNKNOWN_FIELD") && codes(&r).contains(&"SCHEMA"), "{r}");
+    } else {
+        let error = Checker::new(options(&with_schema)).err().expect("the core build has no schema support");
+        let message = error.unchecked_into::<js_sys::Error>().message().as_string().unwrap();
+        assert!(message.contains("full build"), "{message}");
+    }
     let taken = b"[{\"row_data\":\"https://h.example/a.jpg\",\"global_key\":\"Taken\"}]";
     for keys in ["{\"existingKeys\":[\"taken\"]}", "{\"existingKeys\":\"other\\ntaken\\n\"}"] {
         assert!(codes(&report_in_pieces(taken, keys, usize::MAX)).contains(&"GLOBAL_KEY_EXISTS"), "{keys}");

@@ -99,13 +99,16 @@ function parse(argv) {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function optionFile(path, what) {
-  let bytes;
+function optionBytes(path, what) {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     throw new Fatal(`cannot read the ${what} file ${path}: ${e.message}`);
   }
+}
+
+function optionFile(path, what) {
+  const bytes = optionBytes(path, what);
   try {
     return utf8.decode(bytes);
   } catch {
@@ -115,7 +118,7 @@ function optionFile(path, what) {
 
 function options({ values }) {
   const options = { strict: values.strict, verbose: values.verbose, maxBytes: values['max-bytes'] };
-  if (values['existing-keys'] !== undefined) options.existingKeys = optionFile(values['existing-keys'], 'existing-keys');
+  if (values['existing-keys'] !== undefined) options.existingKeys = optionBytes(values['existing-keys'], 'existing-keys'); // bytes: a list can be longer than a string
   if (values.ontology !== undefined) options.ontology = optionFile(values.ontology, 'ontology');
   if (values.schema !== undefined) options.schema = optionFile(values.schema, 'schema');
   if (values['max-rows'] !== undefined) options.maxRows = values['max-rows'];

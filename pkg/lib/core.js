@@ -1,5 +1,11 @@
 // The one place JavaScript talks to the wasm core: input checks, and core
 // errors (an Error with a code) to RowcheckError. Options are checked in options.js.
+//
+// Two builds, one API: the core build has every rule but the schema option;
+// the full build (the same rules and jsonschema) is loaded only for a check
+// given a schema. The entry points load the core; the full build comes
+// from the loader an entry sets here (Node: at once, from disk), or from
+// init({ schema: true }) in the browser.
 import { Checker as CoreChecker } from '../wasm/rowcheck.js';
 import { RowcheckError, coreOptions } from './options.js';
 
@@ -10,10 +16,32 @@ export { RowcheckError } from './options.js';
 export { chunkFileName, chunkLimits, outDirRefusal, parseCount, parseTime, partialSuffix, progressLine, reportFileName, sdkMetadataValue } from '../wasm/rowcheck.js';
 
 let loaded = false;
+// The full build's module once instantiated, or how to instantiate it synchronously.
+let full;
+let loadFull;
 
 /** Called by the entry point once the wasm is instantiated. */
 export function markLoaded() {
   loaded = true;
+}
+
+/** The full build's module, instantiated (browser.js), or a function that instantiates it synchronously (node.js). */
+export function setFull(module, loader) {
+  full = module;
+  loadFull = loader;
+}
+
+/** The build that runs a check with these options: the full one when a schema is given. */
+function buildFor(options) {
+  if (options.schema === undefined || options.schema === null) return CoreChecker;
+  if (full === undefined && loadFull !== undefined) full = loadFull();
+  if (full === undefined) {
+    throw new RowcheckError(
+      'NOT_INITIALIZED',
+      'the schema option needs rowcheck\'s full build (the core build has no JSON Schema support): await init({ schema: true }) once before the first call with a schema',
+    );
+  }
+  return full.Checker;
 }
 
 export function ensureLoaded() {
@@ -38,7 +66,8 @@ export function toBytes(input) {
 export function openChecker(options, emit = {}) {
   ensureLoaded();
   const given = coreOptions(options, emit);
-  return fromCore(() => new CoreChecker(given));
+  const Build = buildFor(given);
+  return fromCore(() => new Build(given));
 }
 
 /** `make()`, with the core's Error with a code for a caller's mistake as a RowcheckError. */

@@ -45,11 +45,11 @@ function clock(now) {
 export function coreOptions(options, emit) {
   const { existingKeys, now, ...rest } = ownKeys(options, KNOWN);
   const out = { ...rest, ...emit, now: clock(now) };
-  if (typeof existingKeys === 'string') {
+  if (typeof existingKeys === 'string' || existingKeys instanceof Uint8Array) {
     out.existingKeys = existingKeys;
   } else if (existingKeys !== undefined) {
     if (typeof existingKeys?.[Symbol.iterator] !== 'function') {
-      throw new RowcheckError('INVALID_OPTIONS', 'existingKeys must be an iterable of strings (an array or a Set), or the text of a key-list file');
+      throw new RowcheckError('INVALID_OPTIONS', 'existingKeys must be an iterable of strings (an array or a Set), or the text or bytes of a key-list file');
     }
     out.existingKeys = Array.from(existingKeys, (k) => {
       if (typeof k !== 'string') throw new RowcheckError('INVALID_OPTIONS', 'existingKeys must hold strings only');

@@ -19,7 +19,10 @@ const out = join(pkg, 'www');
 // uploader entries, and they import the rest); only the Node entries stay out.
 const NODE_ONLY = new Set(['node.js', 'uploader-node.js']);
 const LIB = readdirSync(join(pkg, 'lib')).filter((name) => name.endsWith('.js') && !NODE_ONLY.has(name));
-const WASM = ['rowcheck.js', 'rowcheck_bg.wasm'];
+const WASM = ['rowcheck.js', 'rowcheck_bg.wasm', 'rowcheck_full.js', 'rowcheck_full_bg.wasm'];
+// The full build (only a check with a schema loads it): the service worker
+// stores it when first fetched instead of making every visitor download it.
+const LAZY = new Set(['lib/full.js', 'wasm/rowcheck_full.js', 'wasm/rowcheck_full_bg.wasm']);
 
 if (!existsSync(join(pkg, 'wasm/rowcheck_bg.wasm'))) throw new Error('pkg/wasm/ is not built: run `npm run build` in pkg/ first');
 
@@ -30,7 +33,7 @@ for (const name of WASM) files.set(`wasm/${name}`, join(pkg, 'wasm', name));
 
 // The service worker must store every file the page loads, or offline use breaks silently.
 const listed = JSON.parse(/const FILES = (\[[^\]]*\])/.exec(readFileSync(join(source, 'sw.js'), 'utf8'))[1].replace(/'/g, '"').replace(/,\s*\]/, ']'));
-const served = [...files.keys()].filter((f) => f !== 'sw.js');
+const served = [...files.keys()].filter((f) => f !== 'sw.js' && !LAZY.has(f));
 const missing = served.filter((f) => !listed.includes(f));
 const extra = listed.filter((f) => f !== './' && !served.includes(f));
 if (missing.length || extra.length) {

@@ -1,4 +1,4 @@
-// Build the wasm core into pkg/wasm/: cargo (wasm32, `wasm` profile) → wasm-bindgen
+// Build the wasm core into pkg/wasm/: cargo (wasm32) → wasm-bindgen
 // (the CLI pinned to Cargo.lock's wasm-bindgen) → wasm-opt from the npm
 // binaryen package. Run from anywhere: `npm run build` in pkg/.
 import { execFileSync } from 'node:child_process';
@@ -19,19 +19,23 @@ if (pinned !== installed) {
   throw new Error(`wasm-bindgen CLI ${installed} does not match Cargo.lock's ${pinned}; run: cargo install wasm-bindgen-cli --locked --version ${pinned}`);
 }
 
-// The `wasm` profile (Cargo.toml) sizes dependencies and speeds the core.
-run('cargo', ['build', '--locked', '--profile', 'wasm', '--target', 'wasm32-unknown-unknown', '--no-default-features', '--lib']);
-// wasm-bindgen writes to target/ first: that copy keeps the function names
-// `npm run size` reads; the optimized one goes into the package.
-const bound = join(root, 'target/wasm-bindgen');
-run('wasm-bindgen', ['--target', 'web', '--out-dir', bound, '--out-name', 'rowcheck', '--no-typescript',
-  join(root, 'target/wasm32-unknown-unknown/wasm/rowcheck.wasm')]);
-mkdirSync(out, { recursive: true });
-copyFileSync(join(bound, 'rowcheck.js'), join(out, 'rowcheck.js'));
-const wasm = join(out, 'rowcheck_bg.wasm');
+// Two builds with one API: the core (every rule but `--schema`), which every
+// surface loads, and the full build with jsonschema, loaded only when the
+// schema option is given (lib/full.js). Each: cargo (wasm32, its profile)
+// → wasm-bindgen, which writes to target/ first (that copy keeps the
+// function names `npm run size` reads) → wasm-opt into the package.
 // Exactly the features rustc's wasm32 target emits: --all-features would
 // let wasm-opt use proposals Node 20 and older browsers cannot load.
 const features = ['bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
-run(join(pkg, 'node_modules/.bin/wasm-opt'), ['-O3', ...features.map((f) => `--enable-${f}`), join(bound, 'rowcheck_bg.wasm'), '-o', wasm], pkg);
-const size = statSync(wasm).size;
-console.log(`pkg/wasm/rowcheck_bg.wasm: ${(size / 1024).toFixed(0)} KiB, ${(gzipSync(readFileSync(wasm)).length / 1024).toFixed(0)} KiB gzipped`);
+const bound = join(root, 'target/wasm-bindgen');
+mkdirSync(out, { recursive: true });
+for (const [name, profile, cargoFeatures] of [['rowcheck', 'wasm', []], ['rowcheck_full', 'wasm-full', ['--features', 'schema']]]) {
+  run('cargo', ['build', '--locked', '--profile', profile, '--target', 'wasm32-unknown-unknown', '--no-default-features', ...cargoFeatures, '--lib']);
+  run('wasm-bindgen', ['--target', 'web', '--out-dir', bound, '--out-name', name, '--no-typescript',
+    join(root, `target/wasm32-unknown-unknown/${profile}/rowcheck.wasm`)]);
+  copyFileSync(join(bound, `${name}.js`), join(out, `${name}.js`));
+  const wasm = join(out, `${name}_bg.wasm`);
+  run(join(pkg, 'node_modules/.bin/wasm-opt'), ['-O3', ...features.map((f) => `--enable-${f}`), join(bound, `${name}_bg.wasm`), '-o', wasm], pkg);
+  const size = statSync(wasm).size;
+  console.log(`pkg/wasm/${name}_bg.wasm: ${(size / 1024).toFixed(0)} KiB, ${(gzipSync(readFileSync(wasm)).length / 1024).toFixed(0)} KiB gzipped`);
+}

@@ -167,7 +167,8 @@ test('caller mistakes throw RowcheckError with a code; manifest problems never t
   const existing = check('[{"row_data":"https://h.example/a.jpg","global_key":"Taken"}]', { existingKeys: new Set(['taken']) });
   assert.deepEqual(existing.diagnostics.map((d) => d.code), ['GLOBAL_KEY_EXISTS']);
   // A string is the text of a key-list file, one key per line or a JSON array.
-  for (const keys of ['other\r\ntaken\n', '["other", "taken"]']) {
+  // Bytes are a key-list file's bytes, in either form.
+  for (const keys of ['other\r\ntaken\n', '["other", "taken"]', new TextEncoder().encode('\ufeffother\ntaken'), new TextEncoder().encode(' ["taken"]')]) {
     const report = check('[{"row_data":"https://h.example/a.jpg","global_key":"Taken"}]', { existingKeys: keys, verbose: true });
     assert.deepEqual(report.diagnostics.map((d) => d.code), ['MEDIA_TYPE_INFERRED', 'GLOBAL_KEY_EXISTS']);
   }

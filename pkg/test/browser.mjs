@@ -7,9 +7,16 @@ import { chromium } from 'playwright-core';
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 
-/** Serve `dir` on 127.0.0.1; resolves to { url, close }. */
+/**
+ * Serve `dir` on 127.0.0.1; resolves to { url, close, requests }: every
+ * path asked for, in order (`/__mark` answers 204, so a page can mark a
+ * moment in that list).
+ */
 export async function serve(dir) {
+  const requests = [];
   const server = createServer(async (req, res) => {
+    requests.push(new URL(req.url, 'http://x').pathname);
+    if (req.url === '/__mark') return res.writeHead(204).end();
     let path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     if (path.endsWith('/')) path += 'index.html';
     try {
@@ -21,7 +28,7 @@ export async function serve(dir) {
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)), requests };
 }
 
 export function launch() {

@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { check, split } from 'rowcheck';
 import { launch, resultOf, serve } from './browser.mjs';
 import { root } from './support.mjs';
@@ -37,9 +38,25 @@ function installInto(name) {
 
 const user = installInto('user');
 
+// What a page downloads: the core build on every load, the full build only
+// for a check given a schema (`npm run size` says where the bytes go).
+const gzipped = (name) => gzipSync(readFileSync(join(pkg, 'wasm', name))).length;
+
+test('the full build is within its budget, 1 MB gzipped', () => {
+  const full = gzipped('rowcheck_full_bg.wasm');
+  assert.ok(full <= 1024 * 1024, `the full build is ${(full / 1024).toFixed(0)} KiB gzipped, over its 1 MB`);
+});
+
+// Not met yet: the URL rules' IDNA tables (ICU4X data, about 59 KiB) and the
+// rules' own code leave the core near 330 KiB even at opt-level "z" (288 KiB).
+test('the core build is within its budget, 250 KiB gzipped', { todo: 'the core build is over its budget' }, () => {
+  const core = gzipped('rowcheck_bg.wasm');
+  assert.ok(core <= 250 * 1024, `the core build is ${(core / 1024).toFixed(0)} KiB gzipped, over its 250 KiB`);
+});
+
 test('the tarball holds the package and nothing else', () => {
   const files = packed.files.map((f) => f.path).sort();
-  for (const needed of ['package.json', 'README.md', 'LICENSE', 'cli.json', 'transport-codes.d.ts', 'uploader.d.ts', 'index.d.ts', 'codes.d.ts', 'bin/rowcheck.js', 'lib/node.js', 'lib/browser.js', 'lib/core.js', 'lib/api.js', 'lib/options.js', 'lib/worker.js', 'lib/worker-thread.js', 'worker.d.ts', 'wasm/rowcheck.js', 'wasm/rowcheck_bg.wasm', 'www/index.html', 'www/sw.js', 'www/lib/worker.js', 'www/wasm/rowcheck_bg.wasm']) {
+  for (const needed of ['package.json', 'README.md', 'LICENSE', 'cli.json', 'transport-codes.d.ts', 'uploader.d.ts', 'index.d.ts', 'codes.d.ts', 'bin/rowcheck.js', 'lib/node.js', 'lib/browser.js', 'lib/core.js', 'lib/api.js', 'lib/options.js', 'lib/worker.js', 'lib/worker-thread.js', 'worker.d.ts', 'wasm/rowcheck.js', 'wasm/rowcheck_bg.wasm', 'wasm/rowcheck_full.js', 'wasm/rowcheck_full_bg.wasm', 'lib/full.js', 'www/index.html', 'www/sw.js', 'www/lib/worker.js', 'www/wasm/rowcheck_bg.wasm']) {
     assert.ok(files.includes(needed), `${needed} is missing from ${files}`);
   }
   assert.deepEqual(files.filter((f) => /^(test|scripts|node_modules)\//.test(f)), []);
@@ -109,31 +126,47 @@ test('in headless Chromium: a plain page, a Vite build and a webpack build get t
   const bundled = installInto('bundled-app');
   const { build } = await import('vite');
   await build({ root: bundled, logLevel: 'warn', build: { outDir: join(bundled, 'vite-dist') } });
-  assert.ok(readdirSync(join(bundled, 'vite-dist/assets')).some((f) => f.endsWith('.wasm')), 'Vite emitted the .wasm as an asset');
+  // Both builds as separate assets: the core's and the full build's (with a schema only).
+  const wasmIn = (dir) => readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.wasm'));
+  assert.equal(wasmIn(join(bundled, 'vite-dist')).length, 2, 'Vite emitted both .wasm files as assets');
   await webpackBuild(bundled, join(bundled, 'webpack-dist'));
-  assert.ok(readdirSync(join(bundled, 'webpack-dist')).some((f) => f.endsWith('.wasm')), 'webpack emitted the .wasm as an asset');
+  assert.equal(wasmIn(join(bundled, 'webpack-dist')).length, 2, 'webpack emitted both .wasm files as assets');
 
   const manifest = JSON.stringify([
     { row_data: 'https://storage.example.com/a.jpg', global_key: 'a' },
     { row_data: 'https://storage.example.com/b c.jpg', global_key: 'b' },
     { row_data: 'https://storage.example.com/c.jpg', global_key: 'A' },
   ]);
+  const schema = { properties: { global_key: { type: 'string', pattern: '^[a-z]$' } } };
   const expected = {
     beforeInit: 'NOT_INITIALIZED',
+    schemaBeforeInit: 'NOT_INITIALIZED',
+    schemaCodes: check(manifest, { schema }).diagnostics.map((d) => d.code),
+    workerSchemaCodes: check(manifest, { schema }).diagnostics.map((d) => d.code),
     summary: check(manifest).summary,
     codes: check(manifest).diagnostics.map((d) => d.code),
     chunks: split(manifest).chunks.map((c) => new TextDecoder().decode(c)),
   };
   expected.worker = { summary: expected.summary, chunks: expected.chunks, bytesRead: Buffer.byteLength(manifest) };
   assert.ok(expected.summary.errors > 0 && expected.chunks.length === 1);
+  assert.ok(expected.schemaCodes.includes('SCHEMA'), expected.schemaCodes);
 
   const browser = await launch();
   const servers = [await serve(user), await serve(join(bundled, 'vite-dist')), await serve(join(bundled, 'webpack-dist'))];
   try {
-    for (const url of [servers[0].url + 'plain.html', servers[1].url, servers[2].url]) {
+    for (const [i, url] of [servers[0].url + 'plain.html', servers[1].url, servers[2].url].entries()) {
       const { result, errors } = await resultOf(browser, url);
       assert.deepEqual(result, expected, url);
       assert.deepEqual(errors, [], url);
+      // The page and its worker fetched one .wasm (the core) before the first call with a schema, and the other after it.
+      const { requests } = servers[i];
+      const mark = requests.indexOf('/__mark');
+      const wasm = (list) => new Set(list.filter((p) => p.endsWith('.wasm')));
+      const before = wasm(requests.slice(0, mark));
+      const after = [...wasm(requests.slice(mark))].filter((p) => !before.has(p));
+      assert.equal(before.size, 1, `${url}: before the schema: ${[...before]}`);
+      assert.equal(after.length, 1, `${url}: with the schema: ${after}`);
+      if (i === 0) assert.deepEqual([...before, ...after], ['/node_modules/rowcheck/wasm/rowcheck_bg.wasm', '/node_modules/rowcheck/wasm/rowcheck_full_bg.wasm']);
     }
   } finally {
     await browser.close();

@@ -444,7 +444,8 @@ test('bad options reject with the RowcheckError code check() throws; those found
     const got = await page.evaluate(async () => {
       const { RowcheckError, check, init } = await import('rowcheck');
       const { checkFile, fixFile, normalizeFile, RowcheckError: fromWorkerEntry } = await import('rowcheck/worker');
-      await init();
+      // The full build too, so check() reads the schema as the worker does.
+      await init({ schema: true });
       const file = new File(['[]'], 'm.json');
       const syncCode = (options) => {
         try {

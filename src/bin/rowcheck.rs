@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
-use rowcheck::{Checker, Limits, Ontology, Options, PARTIAL_SUFFIX, REPORT_FILE, Report, UserSchema, chunk_file_name, cli, out_dir_refusal, parse_key_list};
+use rowcheck::{Checker, ExistingKeys, KeyList, Limits, Ontology, Options, PARTIAL_SUFFIX, REPORT_FILE, Report, UserSchema, chunk_file_name, cli, out_dir_refusal};
 
 /// What every checking command takes, read from its matches.
 struct Common {
@@ -83,10 +83,29 @@ fn read_option_file(path: &Path, what: &str) -> Result<Vec<u8>, Fatal> {
     fs::read(path).map_err(|e| Fatal(format!("cannot read the {what} file {}: {e}", path.display())))
 }
 
+/// `--existing-keys`, read through a buffer into the index: an
+/// organization's key list can be larger than the memory it is worth.
+fn read_key_list(path: &Path) -> Result<ExistingKeys, Fatal> {
+    let unreadable = |e: io::Error| Fatal(format!("cannot read the existing-keys file {}: {e}", path.display()));
+    let mut file = File::open(path).map_err(unreadable)?;
+    let mut list = KeyList::default();
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        let n = match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(unreadable(e)),
+        };
+        list.push(&buffer[..n]).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(list.finish().map_err(|e| format!("{}: {e}", path.display()))?)
+}
+
 fn options(common: &Common, emit_chunks: bool, emit_normalized: bool) -> Result<Options, Fatal> {
     let existing_keys = match &common.existing_keys {
-        Some(p) => parse_key_list(&read_option_file(p, "existing-keys")?).map_err(|e| format!("{}: {e}", p.display()))?,
-        None => Vec::new(),
+        Some(p) => read_key_list(p)?,
+        None => ExistingKeys::default(),
     };
     let ontology = match &common.ontology {
         Some(p) => Some(Ontology::from_json(&read_option_file(p, "ontology")?).map_err(|e| format!("{}: {e}", p.display()))?),

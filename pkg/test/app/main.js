@@ -1,8 +1,10 @@
 // A tiny app using the package as users do; the tests load it in headless
 // Chromium unbundled (plain.html, an import map) and built by Vite and
-// webpack (index.html), which must also bundle rowcheck/worker's worker.
+// webpack (index.html), which must also bundle rowcheck/worker's worker and
+// the full build. It asks the server for /__mark before its first call with
+// a schema, so the test sees which .wasm files were fetched before and after.
 import { RowcheckError, check, init, split } from 'rowcheck';
-import { splitFile } from 'rowcheck/worker';
+import { checkFile, splitFile } from 'rowcheck/worker';
 
 const manifest = JSON.stringify([
   { row_data: 'https://storage.example.com/a.jpg', global_key: 'a' },
@@ -21,8 +23,22 @@ const report = check(manifest);
 const { chunks } = split(new TextEncoder().encode(manifest));
 const progress = [];
 const inWorker = await splitFile(new File([manifest], 'manifest.json'), { onProgress: (p) => progress.push(p) });
+let schemaBeforeInit = 'no error';
+const schema = { properties: { global_key: { type: 'string', pattern: '^[a-z]$' } } };
+try {
+  check(manifest, { schema });
+} catch (e) {
+  schemaBeforeInit = e instanceof RowcheckError ? e.code : String(e);
+}
+await fetch('/__mark');
+await init({ schema: true });
+const withSchema = check(manifest, { schema });
+const inWorkerWithSchema = await checkFile(new File([manifest], 'manifest.json'), { schema: JSON.stringify(schema) });
 window.rowcheckResult = {
   beforeInit,
+  schemaBeforeInit,
+  schemaCodes: withSchema.diagnostics.map((d) => d.code),
+  workerSchemaCodes: inWorkerWithSchema.diagnostics.map((d) => d.code),
   summary: report.summary,
   codes: report.diagnostics.map((d) => d.code),
   chunks: chunks.map((c) => new TextDecoder().decode(c)),
