@@ -47,11 +47,15 @@ test('the full build is within its budget, 1 MB gzipped', () => {
   assert.ok(full <= 1024 * 1024, `the full build is ${(full / 1024).toFixed(0)} KiB gzipped, over its 1 MB`);
 });
 
-// Not met yet: the URL rules' IDNA tables (ICU4X data, about 59 KiB) and the
-// rules' own code leave the core near 330 KiB even at opt-level "z" (288 KiB).
-test('the core build is within its budget, 250 KiB gzipped', { todo: 'the core build is over its budget' }, () => {
+// The core's budget is 250 KiB gzipped, not met yet: the URL rules' IDNA
+// tables (ICU4X data, about 59 KiB) and the rules' own code leave it near
+// 350 KiB (bench/RESULTS.md). Until it is met, this ceiling keeps the core
+// from growing further unnoticed.
+const CORE_CEILING_KIB = 360;
+
+test(`the core build stays under ${CORE_CEILING_KIB} KiB gzipped (its budget, 250 KiB, is not met yet)`, () => {
   const core = gzipped('rowcheck_bg.wasm');
-  assert.ok(core <= 250 * 1024, `the core build is ${(core / 1024).toFixed(0)} KiB gzipped, over its 250 KiB`);
+  assert.ok(core <= CORE_CEILING_KIB * 1024, `the core build is ${(core / 1024).toFixed(0)} KiB gzipped, over ${CORE_CEILING_KIB} KiB`);
 });
 
 test('the tarball holds the package and nothing else', () => {
