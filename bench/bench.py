@@ -143,7 +143,9 @@ def measure(cmd, tmp):
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / MB, out_path
 
 
-SUMMARY = re.compile(rb"^(\d+) rows .*?(\d+) valid; (\d+) errors, \d+ warnings; \d+ chunks\s*$")
+# "N rows (...), N valid; N errors, N warnings; N chunks", then the infos'
+# counts when there are any; nouns agree with their numbers.
+SUMMARY = re.compile(rb"^(\d+) rows?\b.*?(\d+) valid; (\d+) errors?, \d+ warnings?; \d+ chunks?(?:; infos: .*)?\s*$")
 
 
 def verified(out_path, rows, planted, what):
