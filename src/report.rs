@@ -114,7 +114,7 @@ codes! {
     URL_SPACE: "warning (error with `--strict`)", Safe r#"the space percent-encoded, as browsers send it; blanks around the URL removed (as for `URL_UNSUPPORTED_CHAR`, only suggested with a `#`; none in the host)"#, r#"a raw space (or another Unicode space) in a URL, or around it"#;
     URL_REPAIRED: "warning", Safe r#"the parser's reading, the URL browsers already load (only suggested with a `#`)"#, r#"a URL browsers load only after repairing it (`https:/x`, `https:x`, `https:///x`, backslashes); the suggestion is the parser's reading"#;
     URL_FOLDER: "warning", No "", r#"an asset URL whose path ends with `/`: a folder, not a file"#;
-    ROW_DATA_LOCAL_PATH: "warning", No "", r#"a string `row_data` without a scheme that looks like a local file path (`images/a.png`, `C:\data\a.mp4`), read as TEXT"#;
+    ROW_DATA_LOCAL_PATH: "warning", No "", r#"a string `row_data` without a scheme that looks like a local file path (`images/a.png`, `C:\data\a.mp4`; under a URL media type only a rooted one): a file only the SDK uploads"#;
     SIGNED_URL_EXPIRED: "error", No "", r#"a signed URL (GCS `X-Goog-Date`+`X-Goog-Expires`, S3 `X-Amz-Date`+`X-Amz-Expires`, `Expires` with `Signature`, Azure SAS `se`) already expired at the check's time (`--now`)"#;
     SIGNED_URL_EXPIRING: "warning", No "", r#"a signed URL that expires within `--signed-url-min-days` (default 7) of the check's time"#;
     ASSET_FORBIDDEN: "error", No "", r#"`rowcheck probe`: the asset answered 401 or 403 (a private bucket without delegated access, or a bad or expired signature)"#;

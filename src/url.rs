@@ -100,6 +100,18 @@ pub fn looks_like_local_path(s: &str) -> bool {
     }
 }
 
+/// A local path rooted on a disk (`/content/a.mp4`, `./a.png`, `~/a.jpg`,
+/// `C:\data\a.png`): never a URL missing its scheme, as `example.com/a.jpg`
+/// may be, nor a scheme-relative `//host/a.jpg` or a share `\\host\a.jpg`.
+pub fn looks_like_rooted_local_path(s: &str) -> bool {
+    let b = s.as_bytes();
+    let drive = b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && matches!(b[2], b'/' | b'\\');
+    let rooted = drive
+        || (s.starts_with('/') && !s.starts_with("//"))
+        || ["./", "../", "~/", ".\\", "..\\", "~\\"].iter().any(|p| s.starts_with(p));
+    rooted && looks_like_local_path(s)
+}
+
 /// Bytes a plain URL's path and query may hold as they are: the parser
 /// neither encodes nor rewrites them (`'` only in the path: the parser
 /// encodes it in the query of an http(s) URL; `{` `}` are checked apart).

@@ -308,6 +308,22 @@ fn check_string(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &m
             check_text_length(&value, data, findings);
             resolved(Some(MediaType::Text))
         }
+        // The SDK uploads a local file whatever the media type, so a rooted
+        // path is what a notebook passes; only a JSON upload cannot read it.
+        // A relative one (`images/a.png`) may be a URL missing its scheme.
+        Some(Some(media)) if !is_url && url::looks_like_rooted_local_path(&value) => {
+            findings.warning(
+                Code::ROW_DATA_LOCAL_PATH,
+                "/row_data",
+                data.offset,
+                format!(
+                    "row_data {} looks like a local file path, which the SDK uploads first but a JSON upload cannot read, so the {} asset would not load; upload the file and give its https:// URL",
+                    quote(&value),
+                    media.name()
+                ),
+            );
+            resolved(Some(media))
+        }
         Some(Some(media)) => {
             url::check(&value, &pointer, data.offset, findings);
             check_extension(&value, media, "/row_data", data.offset, findings);
@@ -333,18 +349,21 @@ fn check_string(data: Raw<'_>, explicit: Option<Option<MediaType>>, findings: &m
                 }
             }
         }
+        // No TEXT is inferred for a path: the SDK uploads the file, and
+        // the platform refuses a row whose file is not of its media type.
+        None if url::looks_like_local_path(&value) => {
+            findings.warning(
+                Code::ROW_DATA_LOCAL_PATH,
+                "/row_data",
+                data.offset,
+                format!(
+                    "row_data {} looks like a local file path, which a JSON upload cannot read, so it would become a TEXT row holding the path; upload the file and give its https:// URL, or set media_type \"TEXT\" if the path is the text",
+                    quote(&value)
+                ),
+            );
+            resolved(None)
+        }
         None => {
-            if url::looks_like_local_path(&value) {
-                findings.warning(
-                    Code::ROW_DATA_LOCAL_PATH,
-                    "/row_data",
-                    data.offset,
-                    format!(
-                        "row_data {} looks like a local file path, which a JSON upload cannot read, so it would become a TEXT row holding the path; upload the file and give its https:// URL, or set media_type \"TEXT\" if the path is the text",
-                        quote(&value)
-                    ),
-                );
-            }
             check_text_length(&value, data, findings);
             Ok(inferred(findings, data, MediaType::Text, "row_data, which is text rather than a URL"))
         }
@@ -600,9 +619,14 @@ mod tests {
             assert_eq!((r.media, c), (Some(MediaType::Text), vec![(Code::MEDIA_TYPE_INFERRED, "/row_data".into())]), "{text}");
         }
         assert_eq!(codes(r#"{"row_data":"s3://bucket/a.jpg"}"#), vec![Code::URL_SCHEME, Code::MEDIA_TYPE_INFERRED]);
-        assert_eq!(codes(r#"{"row_data":"images/a.png"}"#), vec![Code::ROW_DATA_LOCAL_PATH, Code::MEDIA_TYPE_INFERRED]);
-        assert_eq!(codes(r#"{"row_data":"C:\\data\\a.mp4"}"#), vec![Code::ROW_DATA_LOCAL_PATH, Code::MEDIA_TYPE_INFERRED]);
+        assert_eq!(codes(r#"{"row_data":"images/a.png"}"#), vec![Code::ROW_DATA_LOCAL_PATH]);
+        assert_eq!(codes(r#"{"row_data":"C:\\data\\a.mp4"}"#), vec![Code::ROW_DATA_LOCAL_PATH]);
         assert!(codes(r#"{"row_data":"images/a.png","media_type":"TEXT"}"#).is_empty());
+        assert_eq!(codes(r#"{"row_data":"/content/skateboarding.mp4","media_type":"VIDEO"}"#), vec![Code::ROW_DATA_LOCAL_PATH]);
+        assert_eq!(codes(r#"{"row_data":"C:\\data\\a.png","media_type":"IMAGE"}"#), vec![Code::ROW_DATA_LOCAL_PATH]);
+        assert_eq!(codes(r#"{"row_data":"example.com/a.jpg","media_type":"IMAGE"}"#), vec![Code::URL_INVALID]);
+        assert_eq!(codes(r#"{"row_data":"//example.com/a.jpg","media_type":"IMAGE"}"#), vec![Code::URL_INVALID]);
+        assert_eq!(codes(r#"{"row_data":"not a url","media_type":"IMAGE"}"#), vec![Code::URL_INVALID]);
     }
 
     #[test]
