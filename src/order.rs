@@ -75,7 +75,8 @@ mod tests {
                 assert_eq!(got, expected, "{keys:?}");
                 let mut got = keys.clone();
                 sort_by(&mut got, |a, b| b.0.cmp(&a.0));
-                expected.sort_by(|a, b| b.0.cmp(&a.0));
+                let mut expected = keys.clone();
+                expected.sort_by_key(|k| std::cmp::Reverse(k.0));
                 assert_eq!(got, expected, "{keys:?}");
             }
         }
