@@ -479,7 +479,7 @@ impl InOrder {
     fn flush_findings(&mut self, span: &Span<'_>, findings: &mut Findings) {
         let synthetic = span.kind == SpanKind::Url;
         // Stable: findings at one offset keep the order the checks made them.
-        findings.list.sort_by_key(|f| f.offset);
+        crate::order::sort_by_key(&mut findings.list, |f| f.offset);
         let mut positions = Positions::new(span);
         for f in findings.list.drain(..) {
             let (line, column) = if synthetic { (span.line, span.column) } else { positions.of(f.offset as usize) };

@@ -134,7 +134,7 @@ impl Fixer {
         }
         debug_assert!(conflicts.is_empty(), "fixes of one token disagree: {findings:?}");
         planned.retain(|p| !conflicts.contains(&p.edit.at()));
-        planned.sort_by_key(|p| p.edit.at());
+        crate::order::sort_by_key(&mut planned, |p| p.edit.at());
         planned
     }
 

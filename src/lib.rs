@@ -22,6 +22,7 @@ mod json;
 mod media;
 mod metadata;
 mod normalize;
+mod order;
 #[cfg(not(target_arch = "wasm32"))]
 mod parallel;
 mod pipeline;

@@ -561,7 +561,7 @@ impl Prober {
         }
         let mut hosts: Vec<(&str, u64)> =
             counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(o, n)| (self.plan.origins[o].as_str(), *n)).collect();
-        hosts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        crate::order::sort_by(&mut hosts, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         hosts
     }
 
@@ -628,7 +628,7 @@ impl Prober {
     /// the check's findings of its row, and a summary of the probe.
     pub fn report(&self, interrupted: bool) -> Report {
         let mut extra: Vec<&Diagnostic> = self.found.iter().chain(&self.plan.not_probed).collect();
-        extra.sort_by_key(|d| (d.row, d.line, d.column, d.code));
+        crate::order::sort_by_key(&mut extra, |d| (d.row, d.line, d.column, d.code));
         let mut report = Report { diagnostics: Vec::with_capacity(self.check.diagnostics.len() + extra.len()), ..self.check.clone() };
         // Counted (and, for infos, kept or not) as the check's own were.
         let mut extra = extra.into_iter().peekable();

@@ -301,6 +301,20 @@ pub fn fields<'a, const N: usize>(
 ) -> json::Result<[Option<Raw<'a>>; N]> {
     let mut out = [None; N];
     let mut seen = [false; N];
+    fields_into(object, &keys, pointer, unknown, findings, &mut out, &mut seen)?;
+    Ok(out)
+}
+
+/// [`fields`] on slices: one instance for every number of keys.
+fn fields_into<'a>(
+    object: Raw<'a>,
+    keys: &[(&str, Option<&str>)],
+    pointer: &dyn std::fmt::Display,
+    unknown: Code,
+    findings: &mut Findings,
+    out: &mut [Option<Raw<'a>>],
+    seen: &mut [bool],
+) -> json::Result<()> {
     object.cursor().object(|c, key| {
         let value = c.value()?;
         let name = key.value();
@@ -326,8 +340,7 @@ pub fn fields<'a, const N: usize>(
             }
         }
         Ok(())
-    })?;
-    Ok(out)
+    })
 }
 
 /// Walk an array of objects with a fixed set of keys (attachments, metadata

@@ -49,9 +49,9 @@ test('the full build is within its budget, 1 MB gzipped', () => {
 
 // The core's budget is 250 KiB gzipped, not met yet: the URL rules' IDNA
 // tables (ICU4X data, about 59 KiB) and the rules' own code leave it near
-// 350 KiB (bench/RESULTS.md). Until it is met, this ceiling keeps the core
+// 338 KiB (bench/RESULTS.md). Until it is met, this ceiling keeps the core
 // from growing further unnoticed.
-const CORE_CEILING_KIB = 360;
+const CORE_CEILING_KIB = 340;
 
 test(`the core build stays under ${CORE_CEILING_KIB} KiB gzipped (its budget, 250 KiB, is not met yet)`, () => {
   const core = gzipped('rowcheck_bg.wasm');

@@ -34,6 +34,13 @@ pub(super) fn keyed<'a, const N: usize>(
 ) -> crate::json::Result<[Option<Raw<'a>>; N]> {
     let mut local = Findings::default();
     let out = fields(object, keys, pointer, Code::CONVERSATION_INVALID, &mut local)?;
+    forward(local, strict, findings);
+    Ok(out)
+}
+
+/// [`keyed`]'s findings, as errors or warnings: one instance for every
+/// number of keys.
+fn forward(local: Findings, strict: bool, findings: &mut Findings) {
     for f in local.list {
         if strict || f.code == Code::ROW_DUPLICATE_FIELD {
             findings.error(Code::CONVERSATION_INVALID, f.pointer, f.offset, f.message);
@@ -41,7 +48,6 @@ pub(super) fn keyed<'a, const N: usize>(
             findings.warning(Code::CONVERSATION_INVALID, f.pointer, f.offset, f.message);
         }
     }
-    Ok(out)
 }
 
 /// `, not VALUE` for a message about a value given wrong (nothing when it
