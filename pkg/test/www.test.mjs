@@ -51,9 +51,6 @@ after(async () => {
 });
 
 /** The Node CLI's JSON report for `path` with `flags`. */
-/** How the page counts rows: `1 row`, `2 rows`. */
-const rowsPhrase = (n) => `${n} ${n === 1 ? 'row' : 'rows'}`;
-
 function cliReport(path, flags = []) {
   const run = spawnSync(process.execPath, [bin, 'check', path, '--format', 'json', ...flags], { encoding: 'utf8', maxBuffer: 1 << 30 });
   assert.ok(run.status === 0 || run.status === 1, run.stderr);
