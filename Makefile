@@ -59,7 +59,7 @@ wasm: tools
 test: wasm browser python
 	ROWCHECK_FUZZ_SECS=$${ROWCHECK_FUZZ_SECS:-30} $(CARGO) test --locked -- --test-threads=2 --show-output
 	$(WASM_TEST)
-	$(subst --profile wasm,--profile wasm-full,$(WASM_TEST)) --features schema
+	$(subst --profile wasm,--profile wasm-full,$(WASM_TEST)) --features schema,probe
 	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver $(WASM_TEST)
 	cd pkg && npm test
 	bench/run.sh --smoke

@@ -241,6 +241,7 @@ export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Mo
  * Load the wasm. Idempotent; resolves at once in Node. In the browser a
  * call with the `schema` option needs the full build, loaded (and fetched)
  * only by `init({ schema: true })`; `schema` may also be its source.
+ * `probe()` fetches the full build by itself the first time.
  */
 export function init(source?: WasmSource | { wasm?: WasmSource; schema?: boolean | WasmSource }): Promise<void>;
 

@@ -66,7 +66,7 @@ export interface FileOptions extends Options {
   /** Aborting terminates the worker and rejects the call with `signal.reason` (an `AbortError` DOMException unless you give one). */
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
-  /** Where the worker loads rowcheck_bg.wasm from; by default, beside the package's (or the bundle's) worker script. With `schema`, the full build is loaded from rowcheck_full_bg.wasm beside it. */
+  /** Where the worker loads rowcheck_bg.wasm from; by default, beside the package's (or the bundle's) worker script. With `schema`, and for `probeFile()`, the full build is loaded from rowcheck_full_bg.wasm beside it. */
   wasm?: string | URL;
   /** The report's diagnostics as a DiagnosticList instead of an array (for a page that shows a large report). */
   compact?: boolean;

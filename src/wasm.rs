@@ -10,7 +10,9 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::metadata::OntologyEntry;
-use crate::probe::{self, Answer, Failure, Method, Next};
+use crate::probe;
+#[cfg(feature = "probe")]
+use crate::probe::{Answer, Failure, Method, Next};
 use crate::report::quote;
 use crate::{ExistingKeys, KeyList, Limits, Ontology, Options, UserSchema, parse_key_list};
 
@@ -430,6 +432,7 @@ fn probe_options(value: JsValue) -> Result<probe::Options, JsValue> {
 }
 
 /// One request's outcome as `lib/probe.js` saw it; header names as sent.
+#[cfg(feature = "probe")]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct JsAnswer {
@@ -446,6 +449,7 @@ struct JsAnswer {
     skipped: bool,
 }
 
+#[cfg(feature = "probe")]
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct JsHeaders {
@@ -462,6 +466,7 @@ struct JsHeaders {
     retry_after: Option<String>,
 }
 
+#[cfg(feature = "probe")]
 fn answer(json: &str) -> Result<Answer, JsValue> {
     let a: JsAnswer = serde_json::from_str(json).map_err(|e| misuse("INVALID_INPUT", e))?;
     let method = match a.method.as_str() {
@@ -501,7 +506,9 @@ fn answer(json: &str) -> Result<Answer, JsValue> {
 /// The probe of a checked manifest's assets: JavaScript sends the
 /// requests `targets` lists and hands each answer to `answer`, which says
 /// whether to ask again with a GET; `report` is the check's report with the
-/// findings merged in.
+/// findings merged in. The core build has only what a plan of the probe
+/// needs (`hosts`, `total`, `notProbed`, `refused`): judging answers is
+/// the `probe` feature's, which the full build has.
 #[wasm_bindgen]
 pub struct Prober {
     inner: probe::Prober,
@@ -509,17 +516,39 @@ pub struct Prober {
 
 #[wasm_bindgen]
 impl Prober {
-    /// `[[id, url, origin], …]` of the URLs to request, in manifest order.
-    pub fn targets(&self) -> String {
-        let list: Vec<(u32, &str, &str)> = self.inner.targets().collect();
-        serde_json::to_string(&list).expect("strings always serialize")
-    }
-
     /// `[{origin, urls}, …]`: every host that will be contacted, most URLs first.
     pub fn hosts(&self) -> String {
         let list: Vec<serde_json::Value> =
             self.inner.hosts().into_iter().map(|(origin, urls)| serde_json::json!({ "origin": origin, "urls": urls })).collect();
         serde_json::Value::Array(list).to_string()
+    }
+
+    /// URLs to request.
+    #[wasm_bindgen(getter)]
+    pub fn total(&self) -> f64 {
+        self.inner.total() as f64
+    }
+
+    /// `gs://` URLs, listed but not requested.
+    #[wasm_bindgen(getter, js_name = notProbed)]
+    pub fn not_probed(&self) -> f64 {
+        self.inner.not_probed() as f64
+    }
+
+    /// Why nothing is probed, when nothing is.
+    #[wasm_bindgen(getter)]
+    pub fn refused(&self) -> Option<String> {
+        self.inner.refused().map(str::to_string)
+    }
+}
+
+#[cfg(feature = "probe")]
+#[wasm_bindgen]
+impl Prober {
+    /// `[[id, url, origin], …]` of the URLs to request, in manifest order.
+    pub fn targets(&self) -> String {
+        let list: Vec<(u32, &str, &str)> = self.inner.targets().collect();
+        serde_json::to_string(&list).expect("strings always serialize")
     }
 
     /// Judge the answer for URL `id`: `"get"` to ask again with a ranged
@@ -542,12 +571,6 @@ impl Prober {
         }
     }
 
-    /// URLs to request.
-    #[wasm_bindgen(getter)]
-    pub fn total(&self) -> f64 {
-        self.inner.total() as f64
-    }
-
     /// URLs judged so far.
     #[wasm_bindgen(getter)]
     pub fn probed(&self) -> f64 {
@@ -558,17 +581,5 @@ impl Prober {
     #[wasm_bindgen(getter)]
     pub fn errors(&self) -> f64 {
         self.inner.errors() as f64
-    }
-
-    /// `gs://` URLs, listed but not requested.
-    #[wasm_bindgen(getter, js_name = notProbed)]
-    pub fn not_probed(&self) -> f64 {
-        self.inner.not_probed() as f64
-    }
-
-    /// Why nothing is probed, when nothing is.
-    #[wasm_bindgen(getter)]
-    pub fn refused(&self) -> Option<String> {
-        self.inner.refused().map(str::to_string)
     }
 }

@@ -130,9 +130,10 @@ function options({ values }) {
 /** Which option file a core error is about, so the message names it like the native CLI. */
 const OPTION_FILE = { INVALID_OPTIONS: 'existing-keys', INVALID_ONTOLOGY: 'ontology', INVALID_SCHEMA: 'schema' };
 
-function open(args, emit) {
+/** `probing`: a checker whose prober judges answers (the full build's). */
+function open(args, emit, probing = false) {
   try {
-    return openChecker(options(args), emit);
+    return openChecker(options(args), emit, probing);
   } catch (e) {
     if (e instanceof RowcheckError && OPTION_FILE[e.code]) throw new Fatal(`${args.values[OPTION_FILE[e.code]]}: ${e.message}`);
     throw e;
@@ -284,7 +285,7 @@ async function run(args) {
       format: args.values.format,
       settings: args.values.probe,
       check: async (file) => {
-        const checker = open(args, { collectAssets: true });
+        const checker = open(args, { collectAssets: true }, true);
         await feed(file, checker, () => {});
         return checker;
       },

@@ -1,6 +1,6 @@
 // The JavaScript API: whole inputs and pieces. Thin on purpose: every rule lives in Rust.
 import * as core from './core.js';
-import { RowcheckError, ensureLoaded, openChecker, openProber, takeReadyChunks, toBytes } from './core.js';
+import { RowcheckError, ensureLoaded, needFull, openChecker, openProber, takeReadyChunks, toBytes } from './core.js';
 import { KNOWN } from './options.js';
 import { inBrowser, planOf, probeOptions, runProbe } from './probe.js';
 
@@ -73,10 +73,13 @@ function sound(core) {
   return core;
 }
 
-/** Check the whole input with its asset URLs collected, and open a probe of them. */
-function prober(input, check, rules) {
+/**
+ * Check the whole input with its asset URLs collected, and open a probe of
+ * them; `judging`, one that can judge answers (after needFull()).
+ */
+function prober(input, check, rules, judging = false) {
   const bytes = toBytes(input);
-  const core = openChecker(check, { collectAssets: true });
+  const core = openChecker(check, { collectAssets: true }, judging);
   try {
     core.push(bytes);
     core.finish();
@@ -95,7 +98,11 @@ function prober(input, check, rules) {
  */
 export async function probe(input, options) {
   const { check, rules, transport } = probeOptions(options, KNOWN, { browser: inBrowser() });
-  const opened = prober(input, check, rules);
+  // The caller's mistakes first: only a probe that will run fetches the full build.
+  ensureLoaded();
+  const bytes = toBytes(input);
+  await needFull();
+  const opened = prober(bytes, check, rules, true);
   try {
     const { interrupted } = await runProbe(opened, transport);
     return JSON.parse(opened.report(undefined, interrupted));

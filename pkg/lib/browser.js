@@ -1,6 +1,7 @@
 // Browser and bundler entry: await init() once before the first call, and
-// init({ schema: true }) before a call with the schema option: only then is
-// the full build (lib/full.js, a separate asset for bundlers) fetched.
+// init({ schema: true }) before a call with the schema option: only then,
+// or when probe() first runs, is the full build (lib/full.js, a separate
+// asset for bundlers) fetched.
 import initWasm from '../wasm/rowcheck.js';
 import { markLoaded, setFull } from './core.js';
 
@@ -24,7 +25,7 @@ function isOptions(value) {
 export function init(source) {
   const { wasm, schema } = isOptions(source) ? source : { wasm: source };
   ready ??= initWasm({ module_or_path: wasm ?? new URL('../wasm/rowcheck_bg.wasm', import.meta.url) }).then(
-    () => markLoaded(),
+    () => markLoaded(() => init({ schema: true })),
     (error) => {
       ready = undefined; // a failed load (offline, wrong path) can be retried
       throw error;

@@ -1,11 +1,13 @@
 // The one place JavaScript talks to the wasm core: input checks, and core
 // errors (an Error with a code) to RowcheckError. Options are checked in options.js.
 //
-// Two builds, one API: the core build has every rule but the schema option;
-// the full build (the same rules and jsonschema) is loaded only for a check
-// given a schema. The entry points load the core; the full build comes
-// from the loader an entry sets here (Node: at once, from disk), or from
-// init({ schema: true }) in the browser.
+// Two builds, one API: the core build has every rule but the schema option,
+// and a probe's plan but not the judging of its answers; the full build (the
+// same rules, jsonschema and the probe) is loaded only for a check given a
+// schema or for a probe. The entry points load the core; the full build
+// comes from the loader an entry sets here (Node: at once, from disk), or
+// in the browser from init({ schema: true }) or, for a probe, the fetch the
+// entry hands markLoaded().
 import { Checker as CoreChecker } from '../wasm/rowcheck.js';
 import { RowcheckError, coreOptions } from './options.js';
 
@@ -19,10 +21,13 @@ let loaded = false;
 // The full build's module once instantiated, or how to instantiate it synchronously.
 let full;
 let loadFull;
+// Browser: fetches and instantiates the full build (a promise).
+let fetchFull;
 
-/** Called by the entry point once the wasm is instantiated. */
-export function markLoaded() {
+/** Called by the entry point once the wasm is instantiated; `fetch` (browser) fetches and instantiates the full build. */
+export function markLoaded(fetch) {
   loaded = true;
+  fetchFull = fetch;
 }
 
 /** The full build's module, instantiated (browser.js), or a function that instantiates it synchronously (node.js). */
@@ -31,9 +36,15 @@ export function setFull(module, loader) {
   loadFull = loader;
 }
 
-/** The build that runs a check with these options: the full one when a schema is given. */
-function buildFor(options) {
-  if (options.schema === undefined || options.schema === null) return CoreChecker;
+/** The full build, loaded if it is not yet: a probe judges answers there. */
+export async function needFull() {
+  if (full === undefined && loadFull !== undefined) full = loadFull();
+  if (full === undefined) await fetchFull();
+}
+
+/** The build that runs a check with these options: the full one when a schema is given or for a probe. */
+function buildFor(options, probing) {
+  if (!probing && (options.schema === undefined || options.schema === null)) return CoreChecker;
   if (full === undefined && loadFull !== undefined) full = loadFull();
   if (full === undefined) {
     throw new RowcheckError(
@@ -60,13 +71,14 @@ export function toBytes(input) {
 }
 
 /**
- * A core checker; `emit` is `{ emitChunks }`, `{ emitNormalized }`, `{ emitFixed }` or `{ collectAssets }`.
+ * A core checker; `emit` is `{ emitChunks }`, `{ emitNormalized }`, `{ emitFixed }` or `{ collectAssets }`;
+ * `probing`, a checker whose prober can judge answers (the full build's: after needFull()).
  * The caller frees it (`.free()`) when done.
  */
-export function openChecker(options, emit = {}) {
+export function openChecker(options, emit = {}, probing = false) {
   ensureLoaded();
   const given = coreOptions(options, emit);
-  const Build = buildFor(given);
+  const Build = buildFor(given, probing);
   return fromCore(() => new Build(given));
 }
 

@@ -1,5 +1,5 @@
 // The worker half of rowcheck/worker (see worker.js), one call per worker:
-// load the wasm (the full build too for a schema), stream the file through a Checker, post progress at most
+// load the wasm (the full build too for a schema or a probe), stream the file through a Checker, post progress at most
 // every 100 ms and once at the end, split chunks as they fill (their
 // buffers transferred, not copied), then the report's diagnostics in
 // batches, then the rest of the result; or, compact, the diagnostics packed
@@ -24,9 +24,9 @@ self.onmessage = ({ data }) => {
   else run(data).catch(fail);
 };
 
-/** A core checker that collects asset URLs, with the Checker methods the loop below uses. */
-function collecting(options) {
-  const core = openChecker(options, { collectAssets: true });
+/** A core checker that collects asset URLs (`judging`: for a probe, not only its plan), with the Checker methods the loop below uses. */
+function collecting(options, judging) {
+  const core = openChecker(options, { collectAssets: true }, judging);
   return {
     core,
     push: (bytes) => core.push(bytes),
@@ -38,12 +38,12 @@ function collecting(options) {
 }
 
 async function run({ mode, file, options, wasm, probe, compact }) {
-  // The full build only for a schema, from beside the core's .wasm when its URL was given.
-  const schema = options.schema !== undefined && options.schema !== null;
-  const full = schema && wasm ? new URL('rowcheck_full_bg.wasm', wasm).href : schema;
+  // The full build only for a schema or a probe, from beside the core's .wasm when its URL was given.
+  const needsFull = (options.schema !== undefined && options.schema !== null) || mode === 'probe';
+  const full = needsFull && wasm ? new URL('rowcheck_full_bg.wasm', wasm).href : needsFull;
   await step(`could not load the wasm${wasm ? ` from ${wasm}` : ''}`, init({ wasm, schema: full }));
   const probing = mode === 'probe' || mode === 'probe-plan';
-  const checker = probing ? collecting(options) : new Checker(options, { chunks: mode === 'split', normalized: mode === 'normalize', fixed: mode === 'fix' });
+  const checker = probing ? collecting(options, mode === 'probe') : new Checker(options, { chunks: mode === 'split', normalized: mode === 'normalize', fixed: mode === 'fix' });
   // The normalized or fixed manifest, in pieces.
   const written = [];
   let handed = false;

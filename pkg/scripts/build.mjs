@@ -19,9 +19,10 @@ if (pinned !== installed) {
   throw new Error(`wasm-bindgen CLI ${installed} does not match Cargo.lock's ${pinned}; run: cargo install wasm-bindgen-cli --locked --version ${pinned}`);
 }
 
-// Two builds with one API: the core (every rule but `--schema`), which every
-// surface loads, and the full build with jsonschema, loaded only when the
-// schema option is given (lib/full.js). Each: cargo (wasm32, its profile)
+// Two builds with one API: the core (every rule but `--schema`, and a
+// probe's plan but not the judging of its answers), which every surface
+// loads, and the full build with jsonschema and the probe, loaded only when
+// the schema option is given or a probe runs (lib/full.js). Each: cargo (wasm32, its profile)
 // → wasm-bindgen, which writes to target/ first (that copy keeps the
 // function names `npm run size` reads) → wasm-opt into the package.
 // Exactly the features rustc's wasm32 target emits: --all-features would
@@ -29,7 +30,7 @@ if (pinned !== installed) {
 const features = ['bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
 const bound = join(root, 'target/wasm-bindgen');
 mkdirSync(out, { recursive: true });
-for (const [name, profile, cargoFeatures] of [['rowcheck', 'wasm', []], ['rowcheck_full', 'wasm-full', ['--features', 'schema']]]) {
+for (const [name, profile, cargoFeatures] of [['rowcheck', 'wasm', []], ['rowcheck_full', 'wasm-full', ['--features', 'schema,probe']]]) {
   run('cargo', ['build', '--locked', '--profile', profile, '--target', 'wasm32-unknown-unknown', '--no-default-features', ...cargoFeatures, '--lib']);
   run('wasm-bindgen', ['--target', 'web', '--out-dir', bound, '--out-name', name, '--no-typescript',
     join(root, `target/wasm32-unknown-unknown/${profile}/rowcheck.wasm`)]);

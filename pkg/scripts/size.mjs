@@ -16,8 +16,8 @@ const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(pkg);
 
 const BUILDS = [
-  ['rowcheck', 'core build: every rule but the schema option; what every surface loads'],
-  ['rowcheck_full', 'full build: the core and jsonschema; loaded only for a check given a schema'],
+  ['rowcheck', 'core build: every rule but the schema option, a probe\'s plan; what every surface loads'],
+  ['rowcheck_full', 'full build: the core, jsonschema and the probe\'s judging; loaded only for a check given a schema and by probe()'],
 ];
 
 for (const [name, what] of BUILDS) {

@@ -2,8 +2,10 @@
 // Chromium unbundled (plain.html, an import map) and built by Vite and
 // webpack (index.html), which must also bundle rowcheck/worker's worker and
 // the full build. It asks the server for /__mark before its first call with
-// a schema, so the test sees which .wasm files were fetched before and after.
-import { RowcheckError, check, init, split } from 'rowcheck';
+// a schema or a probe, so the test sees which .wasm files were fetched
+// before and after (a probe's plan needs only the core; the probe itself
+// fetches the full build).
+import { RowcheckError, check, init, probe, probePlan, split } from 'rowcheck';
 import { checkFile, splitFile } from 'rowcheck/worker';
 
 const manifest = JSON.stringify([
@@ -21,6 +23,7 @@ try {
 await Promise.all([init(), init()]);
 const report = check(manifest);
 const { chunks } = split(new TextEncoder().encode(manifest));
+const plan = probePlan(manifest);
 const progress = [];
 const inWorker = await splitFile(new File([manifest], 'manifest.json'), { onProgress: (p) => progress.push(p) });
 let schemaBeforeInit = 'no error';
@@ -31,6 +34,8 @@ try {
   schemaBeforeInit = e instanceof RowcheckError ? e.code : String(e);
 }
 await fetch('/__mark');
+// No asset URL, so no request: what the test sees is the build a probe loads.
+const probed = await probe('[]');
 await init({ schema: true });
 const withSchema = check(manifest, { schema });
 const inWorkerWithSchema = await checkFile(new File([manifest], 'manifest.json'), { schema: JSON.stringify(schema) });
@@ -42,6 +47,8 @@ window.rowcheckResult = {
   summary: report.summary,
   codes: report.diagnostics.map((d) => d.code),
   chunks: chunks.map((c) => new TextDecoder().decode(c)),
+  plan,
+  probed: probed.summary,
   worker: {
     summary: inWorker.report.summary,
     chunks: inWorker.chunks.map((c) => new TextDecoder().decode(c)),
