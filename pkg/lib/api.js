@@ -130,8 +130,9 @@ export class Checker {
   #core;
   #report;
 
-  constructor(options, output = {}) {
-    this.#core = openChecker(options, { emitChunks: Boolean(output.chunks), emitNormalized: Boolean(output.normalized), emitFixed: Boolean(output.fixed) });
+  /** `keys`, internal to rowcheck's surfaces: a key-list file streamed in by readKeyList() (core.js), in place of options.existingKeys. */
+  constructor(options, output = {}, keys = undefined) {
+    this.#core = openChecker(options, { emitChunks: Boolean(output.chunks), emitNormalized: Boolean(output.normalized), emitFixed: Boolean(output.fixed) }, keys);
   }
 
   #live() {

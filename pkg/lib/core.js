@@ -6,7 +6,7 @@
 // given a schema. The entry points load the core; the full build comes
 // from the loader an entry sets here (Node: at once, from disk), or from
 // init({ schema: true }) in the browser.
-import { Checker as CoreChecker } from '../wasm/rowcheck.js';
+import { Checker as CoreChecker, KeyList as CoreKeyList } from '../wasm/rowcheck.js';
 import { RowcheckError, coreOptions } from './options.js';
 
 export { RowcheckError } from './options.js';
@@ -31,9 +31,11 @@ export function setFull(module, loader) {
   loadFull = loader;
 }
 
-/** The build that runs a check with these options: the full one when a schema is given. */
+const CORE = { Checker: CoreChecker, KeyList: CoreKeyList };
+
+/** The build (its Checker and KeyList) that runs a check with these options: the full one when a schema is given. */
 function buildFor(options) {
-  if (options.schema === undefined || options.schema === null) return CoreChecker;
+  if (options.schema === undefined || options.schema === null) return CORE;
   if (full === undefined && loadFull !== undefined) full = loadFull();
   if (full === undefined) {
     throw new RowcheckError(
@@ -41,7 +43,7 @@ function buildFor(options) {
       'the schema option needs rowcheck\'s full build (the core build has no JSON Schema support): await init({ schema: true }) once before the first call with a schema',
     );
   }
-  return full.Checker;
+  return full;
 }
 
 export function ensureLoaded() {
@@ -60,14 +62,34 @@ export function toBytes(input) {
 }
 
 /**
- * A core checker; `emit` is `{ emitChunks }`, `{ emitNormalized }`, `{ emitFixed }` or `{ collectAssets }`.
- * The caller frees it (`.free()`) when done.
+ * A core checker; `emit` is `{ emitChunks }`, `{ emitNormalized }`, `{ emitFixed }` or `{ collectAssets }`;
+ * `keys`, a key list from readKeyList() for the same options, replaces `options.existingKeys`
+ * (and is spent). The caller frees the checker (`.free()`) when done.
  */
-export function openChecker(options, emit = {}) {
+export function openChecker(options, emit = {}, keys = undefined) {
   ensureLoaded();
   const given = coreOptions(options, emit);
-  const Build = buildFor(given);
-  return fromCore(() => new Build(given));
+  const { Checker } = buildFor(given);
+  return fromCore(() => new Checker(given, keys));
+}
+
+/**
+ * A key-list file read from its pieces (a file stream, a Blob's stream) as
+ * they come, in the build that checks with `options`: the file is never
+ * whole in memory, in JavaScript or in wasm. A bad list (not UTF-8) throws
+ * INVALID_OPTIONS as existingKeys would.
+ */
+export async function readKeyList(pieces, options) {
+  ensureLoaded();
+  const { KeyList } = buildFor(options);
+  const keys = new KeyList();
+  try {
+    for await (const piece of pieces) fromCore(() => keys.push(piece));
+  } catch (e) {
+    keys.free();
+    throw e;
+  }
+  return keys;
 }
 
 /** `make()`, with the core's Error with a code for a caller's mistake as a RowcheckError. */
