@@ -33,6 +33,7 @@ MODES = {
         "sizes": [1_000, 10_000, 100_000, 1_000_000, 10_000_000],
         "memory_sizes": [1_000_000, 10_000_000],
         "node_rows": 1_000_000,
+        "existing_keys": 10_000_000,
         "js_runs": 5,
         "sdk_runs": 2,
         "runs": lambda rows: 5 if rows <= 100_000 else 3 if rows <= 1_000_000 else 2,
@@ -42,13 +43,16 @@ MODES = {
         "sizes": [1_000, 3_000, 10_000],
         "memory_sizes": [3_000, 10_000],
         "node_rows": 10_000,
+        "existing_keys": 10_000,
         "js_runs": 2,
         "sdk_runs": 1,
         "runs": lambda rows: 2,
     },
 }
 # Peak RSS limits from the issue, by rows, in MB.
-RSS_LIMIT_MB = {1_000_000: 300, 10_000_000: 1000}
+RSS_LIMIT_MB = {1_000_000: 300, 10_000_000: 600}
+# `--existing-keys` at 10,000,000 keys on a 2-row manifest: (seconds, MB) limits from the issue.
+KEYS_LIMITS = {"native": (2, 400), "node": (6, 600)}
 LINEAR_EXPONENT = (0.9, 1.1)
 
 
@@ -223,6 +227,24 @@ def scaling(args, mode, tmp):
     return points
 
 
+def existing_keys(args, mode, tmp):
+    """`check --existing-keys` with an organization's key list (bench/gen_keys.py) on a 2-row manifest,
+    native and the npm CLI: {"keys", "bytes", "native_s", "native_rss", "node_s", "node_rss"}."""
+    keys, manifest = tmp / "existing-keys.txt", tmp / "existing-keys-manifest.ndjson"
+    n = mode["existing_keys"]
+    log(f"existing keys: generating {n} keys")
+    subprocess.run([sys.executable, ROOT / "bench/gen_keys.py", "--keys", str(n), "--out", keys, "--manifest", manifest], check=True)
+    point = {"keys": n, "bytes": keys.stat().st_size}
+    # The manifest's one listed key is its one error.
+    check = lambda out: verified(out, 2, 1, f"rowcheck check --existing-keys with {n} keys")
+    for name, cmd in (("native", [args.rowcheck]), ("node", ["node", str(ROOT / "pkg/bin/rowcheck.js")])):
+        log(f"existing keys: {name} check, best of 2")
+        record(point, name, best_of(2, [*cmd, "check", str(manifest), "--existing-keys", str(keys)], tmp, check))
+    keys.unlink()
+    manifest.unlink()
+    return point
+
+
 def affine_fit(points, key):
     """time = fixed + per_row * rows for p[key], least squares on relative
     error (the sizes span four decades), and the log-log slope between the
@@ -332,6 +354,14 @@ def results_md(args, host, t, points, fits, took_s):
                 targets.append((f"peak RSS of `rowcheck {cmd}`, {fmt_rows(rows)} rows NDJSON", f"≤ {limit:,} MB", f"{rss:,.0f} MB", status(rss <= limit)))
         else:
             targets.append((f"peak RSS of `rowcheck check`/`split`, {fmt_rows(rows)} rows NDJSON", f"≤ {limit:,} MB", "not measured in this mode", "—"))
+    keys = t["keys"]
+    for name, label in (("native", "native CLI"), ("node", "npm CLI")):
+        seconds, mb = KEYS_LIMITS[name]
+        figure = f"{keys[f'{name}_s']:.2f} s, {keys[f'{name}_rss']:,.0f} MB"
+        if keys["keys"] == 10_000_000:
+            targets.append((f"`check --existing-keys`, 10M keys ({keys['bytes'] / MB:,.0f} MB list), 2-row manifest, {label}", f"≤ {seconds} s, ≤ {mb} MB", figure, status(keys[f"{name}_s"] <= seconds and keys[f"{name}_rss"] <= mb)))
+        else:
+            targets.append((f"`check --existing-keys`, {keys['keys']:,} keys, 2-row manifest, {label}", "report", figure, "—"))
     targets.append(("peak RSS growth per million rows (check / split)", "report", f"{growth['check_rss']:.1f} / {growth['split_rss']:.1f} MB", "—"))
     cpu, wall = fits["check_cpu_s"], fits["check_s"]
     targets.append(
@@ -495,7 +525,7 @@ def checks(t, points):
     if t["sdk"]["refused_planted"] == 0:
         failures.append("the SDK refused no planted row: the offline client is probably not running its checks")
     figures = [*t["js"]["ms"].values(), t["serde"]["serde_value_ms"], t["serde"]["check_ms"], t["cli_check_s"], t["cli_split_s"], *t["sdk"]["ms"].values()]
-    figures += [v for p in points for k, v in p.items() if k.endswith(("_s", "_rss"))]
+    figures += [v for p in [*points, t["keys"]] for k, v in p.items() if k.endswith(("_s", "_rss"))]
     if not all(isinstance(v, (int, float)) and math.isfinite(v) and v > 0 for v in figures):
         failures.append(f"a timing or RSS figure is not a positive number: {figures}")
     return failures
@@ -532,6 +562,7 @@ def main():
     host = machine()
     try:
         t = throughput(args, args.mode_config, args.tmp)
+        t["keys"] = existing_keys(args, args.mode_config, args.tmp)
         points = scaling(args, args.mode_config, args.tmp)
     except Failed as e:
         sys.exit(f"bench: {e}")

@@ -62,7 +62,9 @@ export class DiagnosticList implements Iterable<Diagnostic> {
 /** A Report whose diagnostics are a DiagnosticList. */
 export type CompactReport<R extends Report = Report> = Omit<R, 'diagnostics'> & { diagnostics: DiagnosticList };
 
-export interface FileOptions extends Options {
+export interface FileOptions extends Omit<Options, 'existingKeys'> {
+  /** As check() takes it, or a key-list File (any Blob), which the worker streams into its key index without holding it whole. */
+  existingKeys?: Options['existingKeys'] | Blob;
   /** Aborting terminates the worker and rejects the call with `signal.reason` (an `AbortError` DOMException unless you give one). */
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;

@@ -14,17 +14,25 @@ use hashbrown::DefaultHashBuilder;
 
 use crate::global_key::fold;
 
-/// The existing keys' hashes, sorted once every key is in, then only read
-/// (a fix's two passes share them).
+/// The existing keys' hashes in buckets by their top bits, each sorted once
+/// every key is in, then only read (a fix's two passes share them). Buckets
+/// rather than one array: a list streamed in has no count to size it by,
+/// and one array doubled as it fills would need its old and new copies at
+/// once (in wasm, whose memory never shrinks, for good); a bucket grows by
+/// a quarter at a time, one bucket at a time.
 #[derive(Default)]
 pub struct ExistingKeys {
-    hashes: Vec<u128>,
+    /// Empty until the first key, then [`BUCKETS`] of them.
+    buckets: Vec<Vec<u128>>,
     hashers: [DefaultHashBuilder; 2],
 }
 
+const BUCKET_BITS: u32 = 10;
+const BUCKETS: usize = 1 << BUCKET_BITS;
+
 impl std::fmt::Debug for ExistingKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ExistingKeys({})", self.hashes.len())
+        write!(f, "ExistingKeys({})", self.buckets.iter().map(Vec::len).sum::<usize>())
     }
 }
 
@@ -37,34 +45,41 @@ impl ExistingKeys {
         existing.sealed()
     }
 
-    /// Room for `n` more keys, so that a known count grows no copies.
-    pub fn reserve(&mut self, n: usize) {
-        self.hashes.reserve_exact(n);
-    }
-
     pub fn is_empty(&self) -> bool {
-        self.hashes.is_empty()
+        self.buckets.is_empty()
     }
 
     fn insert(&mut self, key: &str) {
         let hash = self.hash(fold(key).as_bytes());
-        self.hashes.push(hash);
+        if self.buckets.is_empty() {
+            self.buckets.resize_with(BUCKETS, Vec::new);
+        }
+        let bucket = &mut self.buckets[bucket(hash)];
+        if bucket.len() == bucket.capacity() {
+            bucket.reserve_exact((bucket.len() / 4).max(4));
+        }
+        bucket.push(hash);
     }
 
     fn sealed(mut self) -> ExistingKeys {
-        self.hashes.sort_unstable();
-        self.hashes.dedup();
-        self.hashes.shrink_to_fit();
+        for bucket in &mut self.buckets {
+            bucket.sort_unstable();
+            bucket.dedup();
+            bucket.shrink_to_fit();
+        }
         self
     }
 
-    /// Whether `folded` (a key as [`fold`] leaves it) is one of them.
-    pub fn contains(&self, folded: &[u8]) -> bool {
-        !self.hashes.is_empty() && self.hashes.binary_search(&self.hash(folded)).is_ok()
+    /// Whether the key whose [`hash`](Self::hash) this is is one of them.
+    pub fn contains(&self, hash: u128) -> bool {
+        !self.buckets.is_empty() && self.buckets[bucket(hash)].binary_search(&hash).is_ok()
     }
 
-    /// Two 64-bit hashes under independent random seeds, one 128-bit value.
-    fn hash(&self, folded: &[u8]) -> u128 {
+    /// Two 64-bit hashes of `folded` (a key as [`fold`] leaves it) under
+    /// independent random seeds, one 128-bit value: what the keys are kept
+    /// as, and what the manifest's own index keys by, so that a manifest
+    /// key is hashed once.
+    pub fn hash(&self, folded: &[u8]) -> u128 {
         let [a, b] = &self.hashers;
         let mut high = a.build_hasher();
         high.write(folded);
@@ -73,6 +88,10 @@ impl ExistingKeys {
         low.write(folded);
         (u128::from(high.finish()) << 64) | u128::from(low.finish())
     }
+}
+
+fn bucket(hash: u128) -> usize {
+    (hash >> (128 - BUCKET_BITS)) as usize
 }
 
 /// A key list read in pieces: one key per line (`\n` or `\r\n`; empty
@@ -100,12 +119,6 @@ enum Format {
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
 impl KeyList {
-    /// Room for `lines` keys (a count made before reading, where doubling
-    /// the index as it fills would cost more memory than a pass).
-    pub fn reserve(&mut self, lines: usize) {
-        self.keys.reserve(lines);
-    }
-
     pub fn push(&mut self, bytes: &[u8]) -> Result<(), String> {
         self.pending.extend_from_slice(bytes);
         if self.format == Format::Unknown {
@@ -231,13 +244,27 @@ mod tests {
             for piece in [1, 2, 3, 5, usize::MAX] {
                 let keys = read(bytes, piece).unwrap();
                 for key in present {
-                    assert!(keys.contains(fold(key).as_bytes()), "{bytes:?} in pieces of {piece}: {key:?}");
+                    assert!(keys.contains(keys.hash(fold(key).as_bytes())), "{bytes:?} in pieces of {piece}: {key:?}");
                 }
                 for key in absent {
-                    assert!(!keys.contains(fold(key).as_bytes()), "{bytes:?} in pieces of {piece}: {key:?}");
+                    assert!(!keys.contains(keys.hash(fold(key).as_bytes())), "{bytes:?} in pieces of {piece}: {key:?}");
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_long_list_grows_with_little_room_to_spare() {
+        let mut list = KeyList::default();
+        let text: String = (0..200_000).map(|i| format!("Key-{i}\n")).collect();
+        for part in text.as_bytes().chunks(4096) {
+            list.push(part).unwrap();
+        }
+        let held: usize = list.keys.buckets.iter().map(Vec::capacity).sum();
+        assert!(held <= 200_000 * 5 / 4 + BUCKETS * 4, "{held} slots for 200000 keys");
+        let keys = list.finish().unwrap();
+        assert!((0..200_000).step_by(997).all(|i| keys.contains(keys.hash(format!("key-{i}").as_bytes()))));
+        assert!(!keys.contains(keys.hash(b"key-200000")));
     }
 
     #[test]

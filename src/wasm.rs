@@ -156,15 +156,7 @@ fn options(value: JsValue) -> Result<Options, JsValue> {
 /// A key-list file's bytes, read into the index a piece at a time: an
 /// organization's list is never copied whole into wasm memory.
 fn key_list_bytes(bytes: js_sys::Uint8Array) -> Result<ExistingKeys, String> {
-    // Lines counted first: wasm memory never shrinks, so an index doubled
-    // as it fills would keep its largest size, up to twice what it needs.
-    let mut lines = 1;
-    in_pieces(&bytes, |part| {
-        lines += memchr::memchr_iter(b'\n', part).count();
-        Ok(())
-    })?;
     let mut list = KeyList::default();
-    list.reserve(lines);
     in_pieces(&bytes, |part| list.push(part))?;
     list.finish()
 }
@@ -213,9 +205,15 @@ impl Checker {
     /// `options`: `{strict, existingKeys, ontology, schema, maxRows,
     /// maxBytes, emitChunks, emitNormalized, emitFixed, now,
     /// signedUrlMinDays, collectAssets, verbose}`, every field optional.
+    /// `keys`, a key list read from a stream, replaces `existingKeys` (it
+    /// is taken: the JavaScript object is spent).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<Checker, JsValue> {
-        Ok(Checker { inner: crate::Checker::new(self::options(options)?), taken: None })
+    pub fn new(options: JsValue, keys: Option<KeyListReader>) -> Result<Checker, JsValue> {
+        let mut options = self::options(options)?;
+        if let Some(keys) = keys {
+            options.existing_keys = keys.inner.finish().map_err(|e| misuse("INVALID_OPTIONS", e))?;
+        }
+        Ok(Checker { inner: crate::Checker::new(options), taken: None })
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
@@ -298,6 +296,26 @@ impl Checker {
             .take_plan()
             .ok_or_else(|| misuse("INVALID_STATE", "prober() needs a Checker made with collectAssets, and gives one prober"))?;
         Ok(Prober { inner: probe::Prober::new(plan, self.inner.take_report(), options) })
+    }
+}
+
+/// A key-list file read as it arrives (a file stream's pieces of any size),
+/// for a `Checker`: the file is never whole in JavaScript or wasm memory.
+#[wasm_bindgen(js_name = KeyList)]
+#[derive(Default)]
+pub struct KeyListReader {
+    inner: KeyList,
+}
+
+#[wasm_bindgen(js_class = KeyList)]
+impl KeyListReader {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> KeyListReader {
+        KeyListReader::default()
+    }
+
+    pub fn push(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        self.inner.push(bytes).map_err(|e| misuse("INVALID_OPTIONS", e))
     }
 }
 

@@ -143,7 +143,8 @@ async function textOf(id, what) {
 /** The check options the inputs describe, as check() takes them. */
 async function readOptions() {
   const options = { strict: $('strict').checked, verbose: $('verbose').checked };
-  const existingKeys = await textOf('existing-keys', 'existing keys');
+  // The File itself: the worker streams it, and an organization's list can be longer than a string.
+  const existingKeys = $('existing-keys').files[0];
   const ontology = await textOf('ontology', 'ontology');
   const schema = await textOf('schema', 'schema');
   if (existingKeys !== undefined) options.existingKeys = existingKeys;

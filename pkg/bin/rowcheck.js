@@ -6,7 +6,7 @@ import { createReadStream, existsSync, fstatSync, mkdirSync, readdirSync, readFi
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import '../lib/node.js';
-import { RowcheckError, chunkFileName, openChecker, outDirRefusal, parseCount, parseTime, partialSuffix, progressLine, reportFileName, takeReadyChunks } from '../lib/core.js';
+import { RowcheckError, chunkFileName, openChecker, outDirRefusal, parseCount, parseTime, partialSuffix, progressLine, readKeyList, reportFileName, takeReadyChunks } from '../lib/core.js';
 import { runUpload, transportFrom } from './upload.js';
 import { originOf, serve } from './serve.js';
 import { probeSettings, runProbeCommand } from './probe.js';
@@ -107,6 +107,18 @@ function optionBytes(path, what) {
   }
 }
 
+/** An option file's pieces as they are read, with read errors as Fatal. */
+async function* optionPieces(path, what) {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    yield* stream;
+  } catch (e) {
+    throw new Fatal(`cannot read the ${what} file ${path}: ${e.message}`);
+  } finally {
+    stream.destroy();
+  }
+}
+
 function optionFile(path, what) {
   const bytes = optionBytes(path, what);
   try {
@@ -118,7 +130,6 @@ function optionFile(path, what) {
 
 function options({ values }) {
   const options = { strict: values.strict, verbose: values.verbose, maxBytes: values['max-bytes'] };
-  if (values['existing-keys'] !== undefined) options.existingKeys = optionBytes(values['existing-keys'], 'existing-keys'); // bytes: a list can be longer than a string
   if (values.ontology !== undefined) options.ontology = optionFile(values.ontology, 'ontology');
   if (values.schema !== undefined) options.schema = optionFile(values.schema, 'schema');
   if (values['max-rows'] !== undefined) options.maxRows = values['max-rows'];
@@ -130,10 +141,16 @@ function options({ values }) {
 /** Which option file a core error is about, so the message names it like the native CLI. */
 const OPTION_FILE = { INVALID_OPTIONS: 'existing-keys', INVALID_ONTOLOGY: 'ontology', INVALID_SCHEMA: 'schema' };
 
-/** `probing`: a checker whose prober judges answers (the full build's). */
-function open(args, emit, probing = false) {
+/**
+ * A checker for the command (`probing`: one whose prober judges answers, the full build's); the
+ * existing-keys file is streamed into it (an organization's list can be larger than the memory it is worth).
+ */
+async function open(args, emit, probing = false) {
+  const path = args.values['existing-keys'];
   try {
-    return openChecker(options(args), emit, probing);
+    // Read first, as the native CLI reads it: its errors come before the other option files'.
+    const keys = path === undefined ? undefined : await readKeyList(optionPieces(path, 'existing-keys'), { schema: args.values.schema }, probing);
+    return openChecker(options(args), emit, { probing, keys });
   } catch (e) {
     if (e instanceof RowcheckError && OPTION_FILE[e.code]) throw new Fatal(`${args.values[OPTION_FILE[e.code]]}: ${e.message}`);
     throw e;
@@ -273,7 +290,7 @@ async function run(args) {
     return 0;
   }
   if (args.command === 'check') {
-    const checker = open(args, {});
+    const checker = await open(args, {});
     await feed(args.file, checker, () => {});
     process.stdout.write(report(checker, args));
     return checker.errors > 0 ? 1 : 0;
@@ -285,7 +302,7 @@ async function run(args) {
       format: args.values.format,
       settings: args.values.probe,
       check: async (file) => {
-        const checker = open(args, { collectAssets: true }, true);
+        const checker = await open(args, { collectAssets: true }, true);
         await feed(file, checker, () => {});
         return checker;
       },
@@ -298,7 +315,7 @@ async function run(args) {
       values: args.values,
       transport: args.values.transport,
       check: async (file) => {
-        const checker = open(args, {});
+        const checker = await open(args, {});
         await feed(file, checker, () => {});
         return checker;
       },
@@ -318,7 +335,7 @@ async function run(args) {
   if (args.command === 'split') {
     const out = args.values.out;
     prepareOutDir(out);
-    const checker = open(args, { emitChunks: true });
+    const checker = await open(args, { emitChunks: true });
     // Written as they fill, under a name that says they are not finished:
     // they get theirs only once the whole file is read and sound.
     const written = [];
@@ -343,7 +360,7 @@ async function run(args) {
     return checker.errors > 0 ? 1 : 0;
   }
   if (args.command === 'fix') {
-    const checker = open(args, { emitFixed: true });
+    const checker = await open(args, { emitFixed: true });
     const pieces = [];
     await feed(args.file, checker, (c) => pieces.push(c.takeFixed()));
     // The report is the output's, so its positions are there; a file that
@@ -352,7 +369,7 @@ async function run(args) {
     writeOutput(checker, args, pieces, 'fixed');
     return checker.errors > 0 ? 1 : 0;
   }
-  const checker = open(args, { emitNormalized: true });
+  const checker = await open(args, { emitNormalized: true });
   const pieces = [];
   await feed(args.file, checker, (c) => pieces.push(c.takeNormalized()));
   process.stderr.write(report(checker, args));

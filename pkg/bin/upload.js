@@ -74,7 +74,7 @@ async function* chunksOf(checker, pieces) {
 
 /**
  * Run the upload. `check(file)` is the first pass (resolves to the checker,
- * finished); `open()` a fresh splitting checker; `read(file)` the file's
+ * finished); `open()` a fresh splitting checker (a promise); `read(file)` the file's
  * pieces. Resolves to the exit status.
  */
 export async function runUpload({ file, values, transport, check, open, read, printReport, Fatal }) {
@@ -94,7 +94,7 @@ export async function runUpload({ file, values, transport, check, open, read, pr
   const report = JSON.parse(checkedJson);
   checked.free();
 
-  const checker = open();
+  const checker = await open();
   const controller = new AbortController();
   const interrupt = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', interrupt);

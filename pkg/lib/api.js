@@ -79,7 +79,7 @@ function sound(core) {
  */
 function prober(input, check, rules, judging = false) {
   const bytes = toBytes(input);
-  const core = openChecker(check, { collectAssets: true }, judging);
+  const core = openChecker(check, { collectAssets: true }, { probing: judging });
   try {
     core.push(bytes);
     core.finish();
@@ -137,8 +137,9 @@ export class Checker {
   #core;
   #report;
 
-  constructor(options, output = {}) {
-    this.#core = openChecker(options, { emitChunks: Boolean(output.chunks), emitNormalized: Boolean(output.normalized), emitFixed: Boolean(output.fixed) });
+  /** `keys`, internal to rowcheck's surfaces: a key-list file streamed in by readKeyList() (core.js), in place of options.existingKeys. */
+  constructor(options, output = {}, keys = undefined) {
+    this.#core = openChecker(options, { emitChunks: Boolean(output.chunks), emitNormalized: Boolean(output.normalized), emitFixed: Boolean(output.fixed) }, { keys });
   }
 
   #live() {

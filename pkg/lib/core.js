@@ -8,7 +8,7 @@
 // comes from the loader an entry sets here (Node: at once, from disk), or
 // in the browser from init({ schema: true }) or, for a probe, the fetch the
 // entry hands markLoaded().
-import { Checker as CoreChecker } from '../wasm/rowcheck.js';
+import { Checker as CoreChecker, KeyList as CoreKeyList } from '../wasm/rowcheck.js';
 import { RowcheckError, coreOptions } from './options.js';
 
 export { RowcheckError } from './options.js';
@@ -42,9 +42,11 @@ export async function needFull() {
   if (full === undefined) await fetchFull();
 }
 
-/** The build that runs a check with these options: the full one when a schema is given or for a probe. */
+const CORE = { Checker: CoreChecker, KeyList: CoreKeyList };
+
+/** The build (its Checker and KeyList) that runs a check with these options: the full one when a schema is given or for a probe. */
 function buildFor(options, probing) {
-  if (!probing && (options.schema === undefined || options.schema === null)) return CoreChecker;
+  if (!probing && (options.schema === undefined || options.schema === null)) return CORE;
   if (full === undefined && loadFull !== undefined) full = loadFull();
   if (full === undefined) {
     throw new RowcheckError(
@@ -52,7 +54,7 @@ function buildFor(options, probing) {
       'the schema option needs rowcheck\'s full build (the core build has no JSON Schema support): await init({ schema: true }) once before the first call with a schema',
     );
   }
-  return full.Checker;
+  return full;
 }
 
 export function ensureLoaded() {
@@ -73,13 +75,33 @@ export function toBytes(input) {
 /**
  * A core checker; `emit` is `{ emitChunks }`, `{ emitNormalized }`, `{ emitFixed }` or `{ collectAssets }`;
  * `probing`, a checker whose prober can judge answers (the full build's: after needFull()).
- * The caller frees it (`.free()`) when done.
+ * `keys`, a key list from readKeyList() for the same options and `probing`, replaces
+ * `options.existingKeys` (and is spent). The caller frees the checker (`.free()`) when done.
  */
-export function openChecker(options, emit = {}, probing = false) {
+export function openChecker(options, emit = {}, { probing = false, keys } = {}) {
   ensureLoaded();
   const given = coreOptions(options, emit);
-  const Build = buildFor(given, probing);
-  return fromCore(() => new Build(given));
+  const { Checker } = buildFor(given, probing);
+  return fromCore(() => new Checker(given, keys));
+}
+
+/**
+ * A key-list file read from its pieces (a file stream, a Blob's stream) as
+ * they come, in the build that checks with `options` (and `probing`): the
+ * file is never whole in memory, in JavaScript or in wasm. A bad list (not
+ * UTF-8) throws INVALID_OPTIONS as existingKeys would.
+ */
+export async function readKeyList(pieces, options, probing = false) {
+  ensureLoaded();
+  const { KeyList } = buildFor(options, probing);
+  const keys = new KeyList();
+  try {
+    for await (const piece of pieces) fromCore(() => keys.push(piece));
+  } catch (e) {
+    keys.free();
+    throw e;
+  }
+  return keys;
 }
 
 /** `make()`, with the core's Error with a code for a caller's mistake as a RowcheckError. */

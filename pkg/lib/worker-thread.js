@@ -7,7 +7,7 @@
 // probe streams the file through a core checker collecting asset URLs, then
 // sends the requests from here.
 import { Checker, RowcheckError, init } from './browser.js';
-import { openChecker, openProber } from './core.js';
+import { openChecker, openProber, readKeyList } from './core.js';
 import { planOf, runProbe } from './probe.js';
 import { packDiagnostics } from './diagnostic-list.js';
 
@@ -25,8 +25,8 @@ self.onmessage = ({ data }) => {
 };
 
 /** A core checker that collects asset URLs (`judging`: for a probe, not only its plan), with the Checker methods the loop below uses. */
-function collecting(options, judging) {
-  const core = openChecker(options, { collectAssets: true }, judging);
+function collecting(options, judging, keys) {
+  const core = openChecker(options, { collectAssets: true }, { probing: judging, keys });
   return {
     core,
     push: (bytes) => core.push(bytes),
@@ -37,13 +37,25 @@ function collecting(options, judging) {
   };
 }
 
-async function run({ mode, file, options, wasm, probe, compact }) {
+/** A Blob's pieces as they are read. */
+async function* piecesOf(blob, what) {
+  const reader = blob.stream().getReader();
+  for (;;) {
+    const { done, value } = await step(`could not read ${what}`, reader.read());
+    if (done) return;
+    yield value;
+  }
+}
+
+async function run({ mode, file, keys: keyFile, options, wasm, probe, compact }) {
   // The full build only for a schema or a probe, from beside the core's .wasm when its URL was given.
   const needsFull = (options.schema !== undefined && options.schema !== null) || mode === 'probe';
   const full = needsFull && wasm ? new URL('rowcheck_full_bg.wasm', wasm).href : needsFull;
   await step(`could not load the wasm${wasm ? ` from ${wasm}` : ''}`, init({ wasm, schema: full }));
+  // Never whole in memory: a stream of the file into the key index.
+  const keys = keyFile && (await readKeyList(piecesOf(keyFile, 'the existing-keys file'), options, mode === 'probe'));
   const probing = mode === 'probe' || mode === 'probe-plan';
-  const checker = probing ? collecting(options, mode === 'probe') : new Checker(options, { chunks: mode === 'split', normalized: mode === 'normalize', fixed: mode === 'fix' });
+  const checker = probing ? collecting(options, mode === 'probe', keys) : new Checker(options, { chunks: mode === 'split', normalized: mode === 'normalize', fixed: mode === 'fix' }, keys);
   // The normalized or fixed manifest, in pieces.
   const written = [];
   let handed = false;
@@ -68,10 +80,7 @@ async function run({ mode, file, options, wasm, probe, compact }) {
     return state;
   };
 
-  const reader = file.stream().getReader();
-  for (;;) {
-    const { done, value } = await step('could not read the file', reader.read());
-    if (done) break;
+  for await (const value of piecesOf(file, 'the file')) {
     bytesRead += value.length;
     checker.push(value);
     await output();

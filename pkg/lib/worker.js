@@ -87,7 +87,9 @@ function parse(mode, file, options) {
     }
   }
   const probe = probing ? { rules, transport } : undefined;
-  return { signal, onProgress, onChunk, request: { mode, file, options: coreOptions(check), wasm: wasmUrl, probe, compact: Boolean(compact) } };
+  // A key-list File goes to the worker as it is, to be streamed there: an organization's list can be longer than a string.
+  const keys = typeof Blob !== 'undefined' && check.existingKeys instanceof Blob ? check.existingKeys : undefined;
+  return { signal, onProgress, onChunk, request: { mode, file, keys, options: coreOptions(keys ? { ...check, existingKeys: undefined } : check), wasm: wasmUrl, probe, compact: Boolean(compact) } };
 }
 
 /**

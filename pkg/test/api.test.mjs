@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Checker, RowcheckError, check, chunkFileName, chunkLimits, fix, init, normalize, split } from 'rowcheck';
+import { readKeyList } from '../lib/core.js';
 import { argsOf, brokenManifests, manifests, native, root } from './support.mjs';
 
 function cli(args) {
@@ -172,6 +173,23 @@ test('caller mistakes throw RowcheckError with a code; manifest problems never t
     const report = check('[{"row_data":"https://h.example/a.jpg","global_key":"Taken"}]', { existingKeys: keys, verbose: true });
     assert.deepEqual(report.diagnostics.map((d) => d.code), ['MEDIA_TYPE_INFERRED', 'GLOBAL_KEY_EXISTS']);
   }
+});
+
+test('a key-list file streamed in pieces of any size reads as the whole file does', async () => {
+  const manifest = ['Taken', 'ÉTÉ', 'k\r', 'other', 'new'].map((k) => JSON.stringify({ row_data: 'https://h.example/a.jpg', global_key: k })).join('\n');
+  const file = new TextEncoder().encode('\ufefftaken\r\nété\n\nk\r\r\nother');
+  const whole = check(manifest, { existingKeys: file });
+  assert.deepEqual(whole.diagnostics.filter((d) => d.code === 'GLOBAL_KEY_EXISTS').map((d) => d.row), [0, 1, 3]);
+  for (const size of [1, 2, 3, 5, file.length]) {
+    const pieces = [];
+    for (let at = 0; at < file.length; at += size) pieces.push(file.subarray(at, at + size));
+    const checker = new Checker({}, {}, await readKeyList(pieces, {}));
+    checker.push(manifest);
+    assert.deepEqual(checker.finish(), whole, `pieces of ${size}`);
+    checker.free();
+  }
+  // A bad list is refused as existingKeys refuses it, at the piece that shows it.
+  await assert.rejects(readKeyList([file, new Uint8Array([0x0a, 0xff, 0x0a])], {}), (e) => e instanceof RowcheckError && e.code === 'INVALID_OPTIONS' && /not UTF-8/.test(e.message));
 });
 
 test('junk never makes the wasm trap', () => {

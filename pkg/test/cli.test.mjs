@@ -124,6 +124,30 @@ test('standard input, --output, and the split directory rule', async () => {
   assert.equal((await node(['split', example, '--out', full])).status, 0);
 });
 
+test('--existing-keys is streamed: a list read in many pieces, keys across their edges, agrees with the native CLI', async () => {
+  // Over 3 MiB, so the file arrives in several 1 MiB pieces; the padding puts a key across each edge.
+  const keys = Array.from({ length: 120_000 }, (_, i) => `org-key-${String(i).padStart(9, '0')}-${'x'.repeat(i % 13)}`);
+  const list = join(dir, 'keys.list');
+  writeFileSync(list, keys.join('\r\n') + '\r\n');
+  const manifest = join(dir, 'keys-manifest.ndjson');
+  const wanted = [0, 33_333, 61_111, 119_999].map((i) => keys[i].toUpperCase());
+  writeFileSync(manifest, [...wanted, 'org-key-new'].map((k) => JSON.stringify({ row_data: 'https://h.example/a.jpg', global_key: k })).join('\n') + '\n');
+  for (const format of ['text', 'json']) {
+    const { ours } = await same(['check', manifest, '--existing-keys', list, '--format', format], `check --format ${format}`);
+    if (format === 'json') assert.deepEqual(JSON.parse(ours.stdout).diagnostics.map((d) => [d.row, d.code]), wanted.map((_, row) => [row, 'GLOBAL_KEY_EXISTS']));
+  }
+  // A bad byte far into the list: the same message, naming its offset in the file.
+  const bad = join(dir, 'bad-keys.list');
+  writeFileSync(bad, Buffer.concat([readFileSync(list), Buffer.from('bad\xff\n', 'latin1')]));
+  const [ours, theirs] = await Promise.all([node(['check', manifest, '--existing-keys', bad]), rust(['check', manifest, '--existing-keys', bad])]);
+  assert.equal(ours.status, 2);
+  assert.equal(ours.stderr.toString(), theirs.stderr.toString());
+  assert.match(ours.stderr.toString(), /^rowcheck: \S+: the key list is not UTF-8: invalid utf-8 sequence of 1 bytes from index \d{7}\n$/);
+  const missing = await node(['check', manifest, '--existing-keys', join(dir, 'missing-keys.list')]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr.toString(), /^rowcheck: cannot read the existing-keys file \S+missing-keys\.list: /);
+});
+
 test('usage and I/O errors exit 2 with a message, like the native CLI', async () => {
   const cases = [
     [],

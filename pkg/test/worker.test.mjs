@@ -219,6 +219,40 @@ test('compact, in Node: rows out of order, texts across block ends, cases, line 
   assert.equal(empty.byRow, null);
 });
 
+test('existingKeys as a File: streamed in the worker, the same reports as the list\'s bytes give check() and fix()', () =>
+  withPage(async ({ page, errors }) => {
+    // Several of the stream's pieces; a key of the manifest near the end.
+    const keys = Array.from({ length: 300_000 }, (_, i) => `org-${i}-${'k'.repeat(i % 17)}`);
+    const list = keys.join('\n') + '\n';
+    const manifest = [keys[299_998].toUpperCase(), ' new  key ', 'fresh'].map((k) => JSON.stringify({ row_data: 'https://h.example/a.jpg', global_key: k })).join('\n') + '\n';
+    const got = await page.evaluate(async ({ list, manifest }) => {
+      const { checkFile, fixFile, probePlanFile } = await import('rowcheck/worker');
+      const keys = new File([list], 'keys.txt');
+      const fixed = await fixFile(new Blob([manifest]), { existingKeys: keys });
+      let refused;
+      try {
+        await checkFile(new Blob([manifest]), { existingKeys: new Blob([list, new Uint8Array([0xff])]) });
+      } catch (e) {
+        refused = { code: e.code, message: e.message };
+      }
+      return {
+        report: await checkFile(new Blob([manifest]), { existingKeys: keys }),
+        fixed: { text: new TextDecoder().decode(fixed.bytes), report: fixed.report },
+        plan: await probePlanFile(new Blob([manifest]), { existingKeys: keys }),
+        refused,
+      };
+    }, { list, manifest });
+    const bytes = Buffer.from(list);
+    assert.deepEqual(got.report, check(Buffer.from(manifest), { existingKeys: bytes }));
+    assert.deepEqual(got.report.diagnostics.filter((d) => d.code === 'GLOBAL_KEY_EXISTS').map((d) => d.row), [0]);
+    const fixed = fix(Buffer.from(manifest), { existingKeys: bytes });
+    assert.deepEqual(got.fixed, { text: Buffer.from(fixed.bytes).toString(), report: fixed.report });
+    assert.deepEqual(got.plan.hosts.map((h) => h.origin), ['https://h.example']);
+    assert.equal(got.refused.code, 'INVALID_OPTIONS');
+    assert.match(got.refused.message, /the key list is not UTF-8: invalid utf-8 sequence of 1 bytes from index \d+/);
+    assert.deepEqual(errors, []);
+  }));
+
 test('verbose: the infos about rows listed one by one, as check() lists them', () =>
   withPage(async ({ page, errors }) => {
     const manifest = Array.from({ length: 12 }, (_, i) => `https://h.example/${i}.png`).join('\n') + '\n';

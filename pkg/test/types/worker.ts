@@ -23,7 +23,7 @@ const streamed = await splitFile(file, {
   onChunk: (chunk: Uint8Array, index: number) => upload(chunk, index),
 });
 const streamedReport: Report = streamed.report;
-const { bytes }: { bytes: Uint8Array | null } = await normalizeFile(file, { wasm: '/assets/rowcheck_bg.wasm' });
+const { bytes }: { bytes: Uint8Array | null } = await normalizeFile(file, { wasm: '/assets/rowcheck_bg.wasm', existingKeys: new File(['a\n'], 'keys.txt') });
 const fixed = await fixFile(file, { ...options, onProgress: (p: Progress) => console.log(p.rows) });
 const fixedBytes: Uint8Array | null = fixed.bytes;
 const changes: Change[] = fixed.report.fix.changes;
