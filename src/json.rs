@@ -177,6 +177,11 @@ impl<'a> Cursor<'a> {
         (self.base + self.pos) as u32
     }
 
+    /// Offset in the text of what the cursor has not consumed.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
     /// The kind of the next value, without consuming it.
     pub fn peek(&mut self) -> Result<Kind> {
         self.skip_ws();
