@@ -159,8 +159,13 @@ impl<'a> Cursor<'a> {
         Err(SyntaxError { offset: self.base + at, message })
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
         let b = self.bytes();
+        // Compact text has no whitespace between tokens: one comparison.
+        if b.get(self.pos).is_some_and(|&c| c > b' ') {
+            return;
+        }
         while let Some(&c) = b.get(self.pos) {
             if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
                 self.pos += 1;
