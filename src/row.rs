@@ -314,6 +314,14 @@ pub fn fields<'a, const N: usize>(
     Ok(out)
 }
 
+/// Whether two key names are equal. They are short, and this runs for every
+/// key of every nested object: a loop the compiler unrolls beats a call to
+/// memcmp, which in wasm is itself a byte loop.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// [`fields`] on slices: one instance for every number of keys.
 fn fields_into<'a>(
     object: Raw<'a>,
@@ -327,8 +335,8 @@ fn fields_into<'a>(
     object.cursor().object(|c, key| {
         let value = c.value()?;
         let name = key.value();
-        let slot = keys.iter().position(|(canonical, alias)| *canonical == name || *alias == Some(&*name));
-        findings.rewrite |= key.escaped || value.is_null() || slot.is_some_and(|i| keys[i].0 != name);
+        let slot = keys.iter().position(|(canonical, alias)| same(canonical, &name) || alias.is_some_and(|a| same(a, &name)));
+        findings.rewrite |= key.escaped || value.is_null() || slot.is_some_and(|i| !same(keys[i].0, &name));
         let at = || format!("{pointer}/{}", pointer_segment(&name));
         match slot {
             Some(i) if seen[i] => findings.error(
