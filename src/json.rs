@@ -683,11 +683,14 @@ pub fn write_compact(out: &mut Vec<u8>, json: &str) {
             }
             out.extend_from_slice(&b[i..j.min(b.len())]);
             i = j;
-        } else {
-            if !matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
-                out.push(c);
-            }
+        } else if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
             i += 1;
+        } else {
+            // Up to the next string or blank in one copy: numbers and
+            // punctuation between them are most of an embedding's text.
+            let run = b[i..].iter().position(|c| matches!(c, b'"' | b' ' | b'\n' | b'\r' | b'\t')).unwrap_or(b.len() - i);
+            out.extend_from_slice(&b[i..i + run]);
+            i += run;
         }
     }
 }
