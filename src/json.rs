@@ -334,7 +334,8 @@ impl<'a> Cursor<'a> {
                 i += 1;
             }
         }
-        if matches!(b.get(i), Some(b'e' | b'E')) {
+        let exponent = matches!(b.get(i), Some(b'e' | b'E'));
+        if exponent {
             i += 1;
             if matches!(b.get(i), Some(b'+' | b'-')) {
                 i += 1;
@@ -350,7 +351,7 @@ impl<'a> Cursor<'a> {
         // exponent can fall outside a 64-bit float, which no consumer can
         // hold (serde_json refuses them too).
         let token = &self.text[self.pos..i];
-        if (token.len() > 17 || token.bytes().any(|b| b == b'e' || b == b'E')) && !token.parse::<f64>().is_ok_and(f64::is_finite) {
+        if (token.len() > 17 || exponent) && !token.parse::<f64>().is_ok_and(f64::is_finite) {
             return self.err(self.pos, "number out of the range of a 64-bit float");
         }
         self.pos = i;
