@@ -626,6 +626,31 @@ pub fn chars(b: &[u8]) -> u64 {
     b.len() as u64 - continuations
 }
 
+/// [`chars`] of `b` when it holds no line break, in the same one pass that
+/// looks for one; `None` when it does. Most rows are on one line: this
+/// spares them a separate search for the last line break.
+pub fn chars_on_line(b: &[u8]) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    let mut continuations = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let nl = w ^ (ONES * b'\n' as u64);
+        // A borrow only flags bytes above a true zero: any flag means one.
+        if (nl.wrapping_sub(ONES) & !nl & HIGH) != 0 {
+            return None;
+        }
+        continuations += (w & !(w << 1) & HIGH).count_ones() as u64;
+    }
+    let rest = words.remainder();
+    if rest.contains(&b'\n') {
+        return None;
+    }
+    continuations += rest.iter().filter(|&&c| c & 0xC0 == 0x80).count() as u64;
+    Some(b.len() as u64 - continuations)
+}
+
 /// Decode the escapes of a string the cursor has already validated.
 fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -769,6 +794,19 @@ mod tests {
             for start in 0..text.len().min(9) {
                 if text.is_char_boundary(start) {
                     assert_eq!(chars(&text.as_bytes()[start..]), text[start..].chars().count() as u64, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn chars_on_line_counts_or_sees_the_line_break() {
+        for text in ["", "abc", "naïve café 😀 ✓", &"ü".repeat(37), "a\n", &format!("{}\n{}", "x".repeat(9), "é".repeat(5)), &format!("{}\n", "é".repeat(8))] {
+            for start in 0..text.len().min(11) {
+                if text.is_char_boundary(start) {
+                    let rest = &text[start..];
+                    let expected = (!rest.contains('\n')).then(|| rest.chars().count() as u64);
+                    assert_eq!(chars_on_line(rest.as_bytes()), expected, "{rest:?}");
                 }
             }
         }

@@ -72,6 +72,10 @@ impl Pos {
     /// Move past `bytes`; columns count characters, not bytes.
     fn advance(&mut self, bytes: &[u8]) {
         self.offset += bytes.len() as u64;
+        if let Some(chars) = crate::json::chars_on_line(bytes) {
+            self.column += chars;
+            return;
+        }
         let tail = match memchr::memrchr(b'\n', bytes) {
             Some(last) => {
                 self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
