@@ -29,6 +29,12 @@ pub(crate) trait Runner {
     /// Check `span`; its result is settled into `order` now or by a later
     /// call, in file order.
     fn row(&mut self, span: Span<'_>, order: &mut InOrder);
+    /// A row whose end is not known yet (see [`crate::reader::Sink::row_open`]):
+    /// its length when it was taken. A pool needs each row's bytes before
+    /// it checks them, so only the caller's thread takes rows this way.
+    fn row_open(&mut self, _text: &str, _span: Span<'_>, _order: &mut InOrder) -> Option<usize> {
+        None
+    }
     /// Settle every row given so far.
     fn drain(&mut self, order: &mut InOrder);
 }
@@ -41,6 +47,14 @@ impl Runner for Inline {
         let outcome = self.0.check(&span);
         order.settle(&span, outcome, &mut self.0.findings, &self.0.row_json);
         order.add_assets(&span, &mut self.0.assets);
+    }
+
+    fn row_open(&mut self, text: &str, span: Span<'_>, order: &mut InOrder) -> Option<usize> {
+        let (outcome, len) = self.0.check_open(text)?;
+        let span = Span { bytes: &span.bytes[..len], ..span };
+        order.settle(&span, outcome, &mut self.0.findings, &self.0.row_json);
+        order.add_assets(&span, &mut self.0.assets);
+        Some(len)
     }
 
     fn drain(&mut self, _: &mut InOrder) {}
@@ -173,7 +187,7 @@ impl RowRules {
             }
         };
         let result = match span.kind {
-            SpanKind::Json => self.check_row(text),
+            SpanKind::Json => self.check_row(text, true).map(|(outcome, _)| outcome),
             // A URL list holds URLs only: a line of text is an error, never a TEXT row.
             SpanKind::Url if !crate::url::looks_like_url(text) => {
                 self.findings.error(Code::URL_INVALID, "/row_data", 0, crate::url::not_a_url_line(text));
@@ -182,7 +196,7 @@ impl RowRules {
             SpanKind::Url => {
                 let mut row = std::mem::take(&mut self.url_row);
                 url_row(&mut row, text);
-                let result = self.check_row(std::str::from_utf8(&row).expect("built from a str"));
+                let result = self.check_row(std::str::from_utf8(&row).expect("built from a str"), true).map(|(outcome, _)| outcome);
                 self.url_row = row;
                 result
             }
@@ -193,11 +207,26 @@ impl RowRules {
         })
     }
 
-    fn check_row(&mut self, text: &str) -> json::Result<Outcome> {
+    /// [`RowRules::check`] on the object at the start of `text`, which runs
+    /// on past the row's end: the outcome and the row's length. `None` when
+    /// the row does not parse, for the caller to find its end and check it
+    /// again the usual way, which then makes the diagnostics.
+    pub(crate) fn check_open(&mut self, text: &str) -> Option<(Outcome, usize)> {
+        self.findings.clear();
+        self.row_json.clear();
+        self.assets.clear();
+        self.check_row(text, false).ok()
+    }
+
+    /// The checks of one row's JSON text: with `whole`, `text` is the row;
+    /// otherwise the row is the object `text` starts with. The outcome, and
+    /// how long the row's text is.
+    fn check_row(&mut self, text: &str, whole: bool) -> json::Result<(Outcome, usize)> {
         let findings = &mut self.findings;
-        let Some(row) = row::parse(text, findings)? else {
-            return Ok(Outcome::FAILED);
+        let Some(row) = row::parse(text, whole, findings)? else {
+            return Ok((Outcome::FAILED, text.len()));
         };
+        let text = &text[..row.end];
         let resolved = media::check(&row, &mut self.media_scratch, findings)?;
         let mut key = None;
         if let Some(token) = row.string(Field::GlobalKey) {
@@ -254,7 +283,7 @@ impl RowRules {
             }
         }
         let has_metadata = metadata.is_some_and(|m| !m.text[1..].trim_start().starts_with(']'));
-        Ok(Outcome { valid, parsed: true, offset: row.offset, key, media: resolved.media, has_metadata })
+        Ok((Outcome { valid, parsed: true, offset: row.offset, key, media: resolved.media, has_metadata }, text.len()))
     }
 }
 

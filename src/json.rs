@@ -159,8 +159,13 @@ impl<'a> Cursor<'a> {
         Err(SyntaxError { offset: self.base + at, message })
     }
 
+    #[inline]
     fn skip_ws(&mut self) {
         let b = self.bytes();
+        // Compact text has no whitespace between tokens: one comparison.
+        if b.get(self.pos).is_some_and(|&c| c > b' ') {
+            return;
+        }
         while let Some(&c) = b.get(self.pos) {
             if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
                 self.pos += 1;
@@ -175,6 +180,11 @@ impl<'a> Cursor<'a> {
     pub fn offset(&mut self) -> u32 {
         self.skip_ws();
         (self.base + self.pos) as u32
+    }
+
+    /// Offset in the text of what the cursor has not consumed.
+    pub fn position(&self) -> usize {
+        self.pos
     }
 
     /// The kind of the next value, without consuming it.
@@ -324,7 +334,8 @@ impl<'a> Cursor<'a> {
                 i += 1;
             }
         }
-        if matches!(b.get(i), Some(b'e' | b'E')) {
+        let exponent = matches!(b.get(i), Some(b'e' | b'E'));
+        if exponent {
             i += 1;
             if matches!(b.get(i), Some(b'+' | b'-')) {
                 i += 1;
@@ -340,7 +351,7 @@ impl<'a> Cursor<'a> {
         // exponent can fall outside a 64-bit float, which no consumer can
         // hold (serde_json refuses them too).
         let token = &self.text[self.pos..i];
-        if (token.len() > 17 || token.bytes().any(|b| b == b'e' || b == b'E')) && !token.parse::<f64>().is_ok_and(f64::is_finite) {
+        if (token.len() > 17 || exponent) && !token.parse::<f64>().is_ok_and(f64::is_finite) {
             return self.err(self.pos, "number out of the range of a 64-bit float");
         }
         self.pos = i;
@@ -615,6 +626,31 @@ pub fn chars(b: &[u8]) -> u64 {
     b.len() as u64 - continuations
 }
 
+/// [`chars`] of `b` when it holds no line break, in the same one pass that
+/// looks for one; `None` when it does. Most rows are on one line: this
+/// spares them a separate search for the last line break.
+pub fn chars_on_line(b: &[u8]) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    let mut continuations = 0;
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let nl = w ^ (ONES * b'\n' as u64);
+        // A borrow only flags bytes above a true zero: any flag means one.
+        if (nl.wrapping_sub(ONES) & !nl & HIGH) != 0 {
+            return None;
+        }
+        continuations += (w & !(w << 1) & HIGH).count_ones() as u64;
+    }
+    let rest = words.remainder();
+    if rest.contains(&b'\n') {
+        return None;
+    }
+    continuations += rest.iter().filter(|&&c| c & 0xC0 == 0x80).count() as u64;
+    Some(b.len() as u64 - continuations)
+}
+
 /// Decode the escapes of a string the cursor has already validated.
 fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -673,11 +709,14 @@ pub fn write_compact(out: &mut Vec<u8>, json: &str) {
             }
             out.extend_from_slice(&b[i..j.min(b.len())]);
             i = j;
-        } else {
-            if !matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
-                out.push(c);
-            }
+        } else if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
             i += 1;
+        } else {
+            // Up to the next string or blank in one copy: numbers and
+            // punctuation between them are most of an embedding's text.
+            let run = b[i..].iter().position(|c| matches!(c, b'"' | b' ' | b'\n' | b'\r' | b'\t')).unwrap_or(b.len() - i);
+            out.extend_from_slice(&b[i..i + run]);
+            i += run;
         }
     }
 }
@@ -755,6 +794,19 @@ mod tests {
             for start in 0..text.len().min(9) {
                 if text.is_char_boundary(start) {
                     assert_eq!(chars(&text.as_bytes()[start..]), text[start..].chars().count() as u64, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn chars_on_line_counts_or_sees_the_line_break() {
+        for text in ["", "abc", "naïve café 😀 ✓", &"ü".repeat(37), "a\n", &format!("{}\n{}", "x".repeat(9), "é".repeat(5)), &format!("{}\n", "é".repeat(8))] {
+            for start in 0..text.len().min(11) {
+                if text.is_char_boundary(start) {
+                    let rest = &text[start..];
+                    let expected = (!rest.contains('\n')).then(|| rest.chars().count() as u64);
+                    assert_eq!(chars_on_line(rest.as_bytes()), expected, "{rest:?}");
                 }
             }
         }

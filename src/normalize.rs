@@ -227,7 +227,7 @@ mod tests {
 
     fn normalize(text: &str) -> String {
         let mut f = Findings::default();
-        let r = row::parse(text, &mut f).unwrap().unwrap();
+        let r = row::parse(text, true, &mut f).unwrap().unwrap();
         let resolved = media::check(&r, &mut media::Scratch::default(), &mut f).unwrap();
         let mut out = Vec::new();
         row(&mut out, &r, resolved, &Ontology::reserved()).unwrap();

@@ -244,6 +244,10 @@ impl Sink for Rows {
     fn row(&mut self, span: Span<'_>) {
         self.runner.row(span, &mut self.order);
     }
+
+    fn row_open(&mut self, text: &str, span: Span<'_>) -> Option<usize> {
+        self.runner.row_open(text, span, &mut self.order)
+    }
 }
 
 #[cfg(test)]

@@ -919,7 +919,7 @@ mod tests {
 
     fn found(json: &str, tiles: bool) -> Vec<(String, String, Option<String>, Expect)> {
         let mut f = Findings::default();
-        let row = row::parse(json, &mut f).unwrap().unwrap();
+        let row = row::parse(json, true, &mut f).unwrap().unwrap();
         let media = crate::media::check(&row, &mut crate::media::Scratch::default(), &mut f).unwrap().media;
         let mut out = Vec::new();
         assets(&row, media, tiles, &mut out).unwrap();

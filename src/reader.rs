@@ -49,6 +49,15 @@ pub struct FileProblem {
 
 pub trait Sink {
     fn row(&mut self, span: Span<'_>);
+    /// A JSON-array row whose `span.bytes` open with `{` and run on past
+    /// its end, all valid UTF-8 (`text`): take the row and return its
+    /// length when it parses, so its end is found while it is checked
+    /// rather than by a scan before. `None` leaves the row untouched, and
+    /// the reader hands it to `row` once it has found the end itself (the
+    /// row is cut by the end of the piece, or broken).
+    fn row_open(&mut self, _text: &str, _span: Span<'_>) -> Option<usize> {
+        None
+    }
     fn file(&mut self, problem: FileProblem);
 }
 
@@ -63,6 +72,10 @@ impl Pos {
     /// Move past `bytes`; columns count characters, not bytes.
     fn advance(&mut self, bytes: &[u8]) {
         self.offset += bytes.len() as u64;
+        if let Some(chars) = crate::json::chars_on_line(bytes) {
+            self.column += chars;
+            return;
+        }
         let tail = match memchr::memrchr(b'\n', bytes) {
             Some(last) => {
                 self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
@@ -260,6 +273,9 @@ impl Reader {
 
     fn feed(&mut self, bytes: &[u8], sink: &mut impl Sink) {
         let mut i = 0;
+        // The valid UTF-8 prefix of `bytes`, found on the first row that may
+        // be parsed in place: one pass instead of one per row.
+        let mut text: Option<&str> = None;
         while i < bytes.len() {
             match self.state {
                 State::Stopped => return,
@@ -267,6 +283,16 @@ impl Reader {
                     i += self.feed_lines(&bytes[i..], sink);
                 }
                 State::InRow => {
+                    if self.carry.is_empty() && !self.scan.started && bytes[i] == b'{' {
+                        let text = *text.get_or_insert_with(|| match std::str::from_utf8(bytes) {
+                            Ok(text) => text,
+                            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).expect("valid up to here"),
+                        });
+                        if let Some(len) = text.get(i..).and_then(|rest| self.open_row(rest, sink)) {
+                            i += len;
+                            continue;
+                        }
+                    }
                     i += self.feed_row(&bytes[i..], sink);
                 }
                 _ => {
@@ -347,6 +373,19 @@ impl Reader {
                 bytes.len()
             }
         }
+    }
+
+    /// A row offered to [`Sink::row_open`]; its length when the sink took it.
+    fn open_row(&mut self, text: &str, sink: &mut impl Sink) -> Option<usize> {
+        let at = self.row_start;
+        let container = self.container.unwrap_or(Container::JsonArray);
+        let span = Span { bytes: text.as_bytes(), index: self.rows, offset: at.offset, line: at.line, column: at.column, kind: SpanKind::Json, container };
+        let len = sink.row_open(text, span)?;
+        self.rows += 1;
+        self.pos = at;
+        self.pos.advance(&text.as_bytes()[..len]);
+        self.state = State::ArrayAfter;
+        Some(len)
     }
 
     fn emit(&mut self, bytes: &[u8], kind: SpanKind, sink: &mut impl Sink) {

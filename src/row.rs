@@ -128,6 +128,9 @@ pub struct Row<'a> {
     pub offset: u32,
     /// The text holds no insignificant whitespace.
     pub compact: bool,
+    /// Where the row's text ends: the end of the text parsed, or, when the
+    /// row was parsed from the start of a longer text, its closing brace's.
+    pub end: usize,
     /// The tile keys of a legacy top-level tiled row (`tileLayerUrl`,
     /// `bounds`, … beside the row's fields, no `row_data`), in order.
     pub legacy_tiles: Vec<(Str<'a>, Raw<'a>)>,
@@ -150,8 +153,10 @@ impl<'a> Row<'a> {
 }
 
 /// Parse one row. `Ok(None)` means the row is not an object (reported);
-/// `Err` is a syntax error in the row's text.
-pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<Row<'a>>> {
+/// `Err` is a syntax error in the row's text. With `whole`, `text` is the
+/// row and only whitespace may follow the object; otherwise the row is the
+/// object `text` starts with, and [`Row::end`] says where it ends.
+pub fn parse<'a>(text: &'a str, whole: bool, findings: &mut Findings) -> json::Result<Option<Row<'a>>> {
     let mut cursor = Cursor::new(text);
     let offset = cursor.offset();
     if cursor.peek()? != Kind::Object {
@@ -165,7 +170,7 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         );
         return Ok(None);
     }
-    let mut row = Row { members: Vec::with_capacity(8), values: [None; FIELDS], spelling: [0; FIELDS], offset, compact: false, legacy_tiles: Vec::new() };
+    let mut row = Row { members: Vec::with_capacity(8), values: [None; FIELDS], spelling: [0; FIELDS], offset, compact: false, end: text.len(), legacy_tiles: Vec::new() };
     let mut seen = [false; FIELDS];
     let mut twice = [false; FIELDS];
     let mut aliases = Vec::new();
@@ -218,7 +223,11 @@ pub fn parse<'a>(text: &'a str, findings: &mut Findings) -> json::Result<Option<
         row.members.push(Member { field: field.map(|(f, _)| f), key, value });
         Ok(())
     })?;
-    cursor.end()?;
+    if whole {
+        cursor.end()?;
+    } else {
+        row.end = cursor.position();
+    }
     // Known only once the whole row is read: a legacy conversation row
     // takes a top-level type and version, and replaces any row_data.
     let legacy = row.values[Field::ConversationalData as usize].is_some();
@@ -305,6 +314,14 @@ pub fn fields<'a, const N: usize>(
     Ok(out)
 }
 
+/// Whether two key names are equal. They are short, and this runs for every
+/// key of every nested object: a loop the compiler unrolls beats a call to
+/// memcmp, which in wasm is itself a byte loop.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// [`fields`] on slices: one instance for every number of keys.
 fn fields_into<'a>(
     object: Raw<'a>,
@@ -318,8 +335,8 @@ fn fields_into<'a>(
     object.cursor().object(|c, key| {
         let value = c.value()?;
         let name = key.value();
-        let slot = keys.iter().position(|(canonical, alias)| *canonical == name || *alias == Some(&*name));
-        findings.rewrite |= key.escaped || value.is_null() || slot.is_some_and(|i| keys[i].0 != name);
+        let slot = keys.iter().position(|(canonical, alias)| same(canonical, &name) || alias.is_some_and(|a| same(a, &name)));
+        findings.rewrite |= key.escaped || value.is_null() || slot.is_some_and(|i| !same(keys[i].0, &name));
         let at = || format!("{pointer}/{}", pointer_segment(&name));
         match slot {
             Some(i) if seen[i] => findings.error(
@@ -403,8 +420,16 @@ mod tests {
 
     fn codes(text: &str) -> Vec<(Code, String)> {
         let mut f = Findings::default();
-        parse(text, &mut f).unwrap();
+        parse(text, true, &mut f).unwrap();
         f.list.into_iter().map(|f| (f.code, f.pointer)).collect()
+    }
+
+    #[test]
+    fn a_row_read_from_a_longer_text_ends_at_its_closing_brace() {
+        let mut f = Findings::default();
+        let text = r#"{"row_data":"x}","attachments":[{}]} ,{"row_data":"y"}"#;
+        assert_eq!(parse(text, false, &mut f).unwrap().unwrap().end, 36);
+        assert!(parse(text, true, &mut f).is_err(), "a whole row is followed by nothing but whitespace");
     }
 
     #[test]
@@ -435,7 +460,7 @@ mod tests {
     #[test]
     fn metadata_is_an_alias_and_platform_fields_only_warn() {
         let mut f = Findings::default();
-        let row = parse(r#"{"row_data":"x","metadata":[],"created_at":"2024-01-01","media_attributes":{"width":3}}"#, &mut f).unwrap().unwrap();
+        let row = parse(r#"{"row_data":"x","metadata":[],"created_at":"2024-01-01","media_attributes":{"width":3}}"#, true, &mut f).unwrap().unwrap();
         assert_eq!(row.pointer(Field::MetadataFields), "/metadata");
         assert!(row.get(Field::MetadataFields).is_some());
         f.list.sort_by_key(|f| f.offset);
@@ -455,7 +480,7 @@ mod tests {
     #[test]
     fn null_counts_as_absent() {
         let mut f = Findings::default();
-        let row = parse(r#"{"row_data":"x","global_key":null}"#, &mut f).unwrap().unwrap();
+        let row = parse(r#"{"row_data":"x","global_key":null}"#, true, &mut f).unwrap().unwrap();
         assert!(row.get(Field::GlobalKey).is_none());
         assert!(f.list.is_empty());
     }
@@ -463,7 +488,7 @@ mod tests {
     #[test]
     fn escaped_keys_are_decoded() {
         let mut f = Findings::default();
-        let row = parse(r#"{"row\u005fdata":"x"}"#, &mut f).unwrap().unwrap();
+        let row = parse(r#"{"row\u005fdata":"x"}"#, true, &mut f).unwrap().unwrap();
         assert_eq!(row.string(Field::RowData).unwrap().raw, "x");
     }
 
@@ -475,7 +500,7 @@ mod tests {
             vec![(Code::ROW_FIELD_ALIAS, "/globalKey".into()), (Code::ROW_LEGACY_SHAPE, "/tileLayerUrl".into())]
         );
         let mut f = Findings::default();
-        assert_eq!(parse(legacy, &mut f).unwrap().unwrap().legacy_tiles.len(), 3);
+        assert_eq!(parse(legacy, true, &mut f).unwrap().unwrap().legacy_tiles.len(), 3);
         // Beside a row_data, or without a tileLayerUrl, tile keys are unknown fields.
         assert_eq!(
             codes(r#"{"row_data":"https://h.example/a.png","tileLayerUrl":"https://t.example/{z}/{x}/{y}.png"}"#),

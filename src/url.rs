@@ -218,10 +218,13 @@ pub fn check(url: &str, pointer: &dyn Fn() -> String, offset: u32, findings: &mu
         insecure(url, pointer, offset, findings);
         findings.fix(Edit::string(offset, &format!("https{}", &url[4..])));
     }
-    // A plain URL has a path, so a `/` at its very end ends the path.
-    let path = &url[url.find("//").map_or(0, |i| i + 2)..];
-    if url.ends_with('/') && !url.contains('?') && path.find('/').is_some_and(|i| i + 1 < path.len()) {
-        folder(url, pointer, offset, findings);
+    // A plain URL has a path, so a `/` at its very end ends the path. The
+    // searches run only then: every URL of every row comes through here.
+    if url.ends_with('/') && !url.contains('?') {
+        let path = &url[url.find("//").map_or(0, |i| i + 2)..];
+        if path.find('/').is_some_and(|i| i + 1 < path.len()) {
+            folder(url, pointer, offset, findings);
+        }
     }
 }
 

@@ -312,7 +312,7 @@ mod tests {
             r#"{{"row_data":{{"type":"application/vnd.labelbox.conversational","version":1,"messages":[{}],"title":"x"}}}}"#,
             M.replace(r#""name":"U""#, r#""name":"U","avatar":"a""#)
         );
-        let row = crate::row::parse(&text, &mut f).unwrap().unwrap();
+        let row = crate::row::parse(&text, true, &mut f).unwrap().unwrap();
         super::super::check(&row, &mut Default::default(), &mut f).unwrap();
         let got: Vec<_> = f.list.iter().map(|f| (f.code, f.severity, f.pointer.as_str())).collect();
         use crate::report::Severity::*;

@@ -533,7 +533,7 @@ mod tests {
 
     pub(super) fn run(json: &str) -> (Resolved, Vec<(Code, String)>) {
         let mut f = Findings::default();
-        let row = row::parse(json, &mut f).unwrap().unwrap();
+        let row = row::parse(json, true, &mut f).unwrap().unwrap();
         let resolved = check(&row, &mut Scratch::default(), &mut f).unwrap();
         (resolved, f.list.into_iter().map(|f| (f.code, f.pointer)).collect())
     }
@@ -541,7 +541,7 @@ mod tests {
     /// Every finding of a row with its severity, in the order made.
     pub(super) fn run_full(json: &str) -> Vec<(Code, Severity, String)> {
         let mut f = Findings::default();
-        let row = row::parse(json, &mut f).unwrap().unwrap();
+        let row = row::parse(json, true, &mut f).unwrap().unwrap();
         check(&row, &mut Scratch::default(), &mut f).unwrap();
         f.list.into_iter().map(|f| (f.code, f.severity, f.pointer)).collect()
     }
@@ -604,7 +604,7 @@ mod tests {
     #[test]
     fn sdk_member_names_suggest_the_value() {
         let mut f = Findings::default();
-        let row = row::parse(r#"{"row_data":"https://h.example/a.pdf","media_type":"Document"}"#, &mut f).unwrap().unwrap();
+        let row = row::parse(r#"{"row_data":"https://h.example/a.pdf","media_type":"Document"}"#, true, &mut f).unwrap().unwrap();
         check(&row, &mut Scratch::default(), &mut f).unwrap();
         assert_eq!(f.list.len(), 1);
         assert_eq!(f.list[0].code, Code::MEDIA_TYPE_UNKNOWN);

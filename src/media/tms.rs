@@ -491,7 +491,7 @@ mod tests {
         let run = |body: &str| {
             let mut f = crate::report::Findings::default();
             let text = format!(r#"{{"media_type":"TMS_GEO","row_data":{{{body}}}}}"#);
-            let row = crate::row::parse(&text, &mut f).unwrap().unwrap();
+            let row = crate::row::parse(&text, true, &mut f).unwrap().unwrap();
             super::super::check(&row, &mut super::super::Scratch::default(), &mut f).unwrap();
             f.has_errors()
         };
