@@ -9,6 +9,7 @@ timings are wall clock, and peak RSS is the child's own (wait4 rusage).
 """
 
 import argparse
+import gzip
 import json
 import math
 import os
@@ -49,10 +50,16 @@ MODES = {
         "runs": lambda rows: 2,
     },
 }
-# Peak RSS limits from the issue, by rows, in MB.
+# Peak RSS limits of `check` and `split`, by rows, in MB.
 RSS_LIMIT_MB = {1_000_000: 300, 10_000_000: 600}
-# `--existing-keys` at 10,000,000 keys on a 2-row manifest: (seconds, MB) limits from the issue.
-KEYS_LIMITS = {"native": (2, 400), "node": (6, 600)}
+# The targets: wasm `check()` against `JSON.parse` in one Node process, the
+# native CLI on one thread against a Node process that reads and parses the
+# same file, the two wasm builds gzipped (KiB), and `--existing-keys` with
+# 10M keys on a 2-row manifest: (seconds, MB) for each CLI.
+WASM_VS_PARSE = 1.5
+NATIVE_VS_NODE = 3.0
+WASM_BUDGET_KIB = {"rowcheck_bg.wasm": 250, "rowcheck_full_bg.wasm": 1024}
+EXISTING_KEYS_LIMIT = {"native": (2.0, 400), "node": (6.0, 600)}
 LINEAR_EXPONENT = (0.9, 1.1)
 
 
@@ -132,9 +139,10 @@ def json_of(cmd):
     return json.loads(subprocess.run(list(map(str, cmd)), check=True, stdout=subprocess.PIPE, text=True).stdout)
 
 
-def measure(cmd, tmp):
+def measure(cmd, tmp, expect=1):
     """Wall time (s), CPU time (s, user + system), peak RSS (MB) and standard
-    output of one run of cmd, which must exit 1: the planted rows are errors."""
+    output of one run of cmd, which must exit with `expect` (1 by default:
+    the planted rows are errors)."""
     out_path, err_path = tmp / "stdout.txt", tmp / "stderr.txt"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
@@ -142,8 +150,8 @@ def measure(cmd, tmp):
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 1:
-        raise Failed(f"{' '.join(map(str, cmd))} exited with {child.returncode}, expected 1:\n{err_path.read_text()[-2000:]}")
+    if child.returncode != expect:
+        raise Failed(f"{' '.join(map(str, cmd))} exited with {child.returncode}, expected {expect}:\n{err_path.read_text()[-2000:]}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / MB, out_path
 
 
@@ -164,7 +172,7 @@ def verified(out_path, rows, planted, what):
         raise Failed(f"{what}: the report says {last.decode()!r}, but the corpus has {rows} rows and {planted} planted errors")
 
 
-def best_of(runs, cmd, tmp, check_output, fresh_dir=None):
+def best_of(runs, cmd, tmp, check_output, fresh_dir=None, expect=1):
     """Best wall and CPU times and the largest peak RSS over `runs` runs, as
     {"s", "cpu_s", "rss"}. `fresh_dir` is removed before each run (split
     refuses a non-empty output directory)."""
@@ -172,7 +180,7 @@ def best_of(runs, cmd, tmp, check_output, fresh_dir=None):
     for _ in range(runs):
         if fresh_dir:
             shutil.rmtree(fresh_dir, ignore_errors=True)
-        wall, cpu, rss, out = measure(cmd, tmp)
+        wall, cpu, rss, out = measure(cmd, tmp, expect)
         check_output(out)
         best = {"s": min(best["s"], wall), "cpu_s": min(best["cpu_s"], cpu), "rss": max(best["rss"], rss)}
     return best
@@ -191,6 +199,8 @@ def throughput(args, mode, tmp):
     serde = json_of([args.throughput, "--json", "--runs", mode["js_runs"], corpus])
     log("throughput: JSON.parse, wasm, ajv reference, native CLI (one Node process)")
     js = json_of(["node", "--expose-gc", ROOT / "bench/js/throughput.mjs", "--corpus", corpus, "--planted", planted_path, "--native", args.rowcheck, "--runs", mode["js_runs"]])
+    log("throughput: whole processes, the native CLI on one thread against Node reading and parsing the file")
+    processes = whole_processes(args, mode, tmp, corpus, expect=1)
     log("throughput: native check and split, for the SDK comparison")
     check = lambda out: verified(out, rows, planted, "rowcheck check")
     cli_check = best_of(mode["js_runs"], [args.rowcheck, "check", str(corpus)], tmp, check)["s"]
@@ -199,7 +209,52 @@ def throughput(args, mode, tmp):
     log(f"Labelbox SDK: create_data_rows offline on the same {rows} rows")
     sdk = json_of([sys.executable, ROOT / "bench/labelbox/sdk_prepare.py", "--corpus", corpus, "--planted", planted_path, "--runs", mode["sdk_runs"]])
     corpus.unlink()
-    return {"rows": rows, "bytes": size, "planted": planted, "serde": serde, "js": js, "cli_check_s": cli_check, "cli_split_s": cli_split, "sdk": sdk}
+    return {"rows": rows, "bytes": size, "planted": planted, "serde": serde, "js": js, "processes": processes, "cli_check_s": cli_check, "cli_split_s": cli_split, "sdk": sdk}
+
+
+# A Node process that does what a JavaScript user's script would before any
+# check: read the file and parse it.
+NODE_READ_PARSE = 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))'
+
+
+def whole_processes(args, mode, tmp, corpus, expect):
+    """Best wall time of `rowcheck check --threads 1` and of a Node process
+    reading and parsing the same file, measured in alternation."""
+    best = {"node_read_parse_s": math.inf, "native_one_thread_s": math.inf}
+    for _ in range(mode["js_runs"]):
+        best["node_read_parse_s"] = min(best["node_read_parse_s"], measure(["node", "-e", NODE_READ_PARSE, str(corpus)], tmp, expect=0)[0])
+        best["native_one_thread_s"] = min(best["native_one_thread_s"], measure([args.rowcheck, "check", "--threads", "1", "--format", "json", str(corpus)], tmp, expect)[0])
+    return best
+
+
+def realworld(args, mode, tmp):
+    """The real-world corpus's rows repeated to the throughput size: wasm
+    `check()` against `JSON.parse`, and the whole-process comparison."""
+    rows = mode["throughput_rows"]
+    corpus = tmp / f"realworld-{rows}.json"
+    subprocess.run([sys.executable, ROOT / "bench/realworld_repeat.py", "--rows", str(rows), "--out", corpus], check=True, stdout=subprocess.DEVNULL)
+    log(f"real-world rows repeated to {rows}, {corpus.stat().st_size / MB:.1f} MB: JSON.parse and wasm (one Node process)")
+    js = json_of(["node", "--expose-gc", ROOT / "bench/js/throughput.mjs", "--corpus", corpus, "--runs", mode["js_runs"]])
+    log("real-world rows: whole processes")
+    # Keys the corpus repeats across its files are duplicates here too, so
+    # the check may find errors (exit 1); anything else is a failure.
+    status = subprocess.run([args.rowcheck, "check", str(corpus)], stdout=subprocess.DEVNULL).returncode
+    if status not in (0, 1):
+        raise Failed(f"rowcheck check on the real-world rows exited with {status}")
+    processes = whole_processes(args, mode, tmp, corpus, expect=status)
+    result = {"rows": rows, "bytes": corpus.stat().st_size, "js": js, "processes": processes}
+    corpus.unlink()
+    return result
+
+
+def wasm_sizes():
+    """Each wasm build of the package, raw and gzipped as the package test
+    measures it (zlib's default level), in KiB."""
+    sizes = {}
+    for name in WASM_BUDGET_KIB:
+        data = (ROOT / "pkg/wasm" / name).read_bytes()
+        sizes[name] = (len(data) / 1024, len(gzip.compress(data, compresslevel=6, mtime=0)) / 1024)
+    return sizes
 
 
 def scaling(args, mode, tmp):
@@ -323,12 +378,13 @@ def fmt_rows(n):
     return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 
-def results_md(args, host, t, points, fits, took_s):
+def results_md(args, host, t, real, keys, sizes, points, fits, took_s):
     js, sdk, serde = t["js"], t["sdk"], t["serde"]
     ms = js["ms"]
     mbs = lambda seconds, size: size / MB / seconds
     wasm_vs_parse = ms["json_parse"] / ms["wasm_check"]
-    cli_vs_parse = ms["json_parse"] / ms["native_cli"]
+    real_wasm_vs_parse = real["js"]["ms"]["json_parse"] / real["js"]["ms"]["wasm_check"]
+    native_vs_node = lambda run: run["processes"]["node_read_parse_s"] / run["processes"]["native_one_thread_s"]
     ajv_vs_wasm = ms["ajv_reference"] / ms["wasm_check"]
     ajv_vs_cli = ms["ajv_reference"] / ms["native_cli"]
     sdk_total = (sdk["ms"]["parse_ms"] + sdk["ms"]["create_data_rows_ms"]) / 1e3
@@ -338,10 +394,25 @@ def results_md(args, host, t, points, fits, took_s):
     lo, hi = memory[0], memory[-1]
     growth = {k: (hi[k] - lo[k]) / ((hi["rows"] - lo["rows"]) / 1e6) for k in ("check_rss", "split_rss")}
     node = by_rows[args.mode_config["node_rows"]]
+    corpora = (("generated", t), ("real-world", real))
 
-    targets = [
-        ("wasm `check()` vs `JSON.parse`, same bytes, same Node process", "≥ 1.0×", f"{wasm_vs_parse:.2f}×", status(wasm_vs_parse >= 1.0)),
-        ("native CLI `check` vs `JSON.parse`", "≥ 3×", f"{cli_vs_parse:.2f}×", status(cli_vs_parse >= 3.0)),
+    targets = []
+    for name, (raw, gz) in sizes.items():
+        budget = WASM_BUDGET_KIB[name]
+        targets.append((f"`pkg/wasm/{name}` gzipped ({raw:,.0f} KiB raw)", f"≤ {budget:,} KiB", f"{gz:,.0f} KiB", status(gz <= budget)))
+    targets += [
+        (f"wasm `check()` vs `JSON.parse`, same bytes, same Node process: {label} rows", f"≥ {WASM_VS_PARSE}×", f"{ratio:.2f}×", status(ratio >= WASM_VS_PARSE))
+        for label, ratio in (("generated", wasm_vs_parse), ("real-world", real_wasm_vs_parse))
+    ]
+    targets += [
+        (f"native `check --threads 1` vs Node reading and `JSON.parse`-ing the file, whole processes: {label} rows", f"≥ {NATIVE_VS_NODE}×", f"{native_vs_node(run):.2f}×", status(native_vs_node(run) >= NATIVE_VS_NODE))
+        for label, run in corpora
+    ]
+    for cli, label in (("native", "native CLI"), ("node", "npm CLI")):
+        limit_s, limit_mb = EXISTING_KEYS_LIMIT[cli]
+        seconds, rss = keys[f"{cli}_s"], keys[f"{cli}_rss"]
+        targets.append((f"`check --existing-keys` with {keys['keys']:,} keys ({keys['bytes'] / MB:,.0f} MB), 2-row manifest: {label}", f"≤ {limit_s:g} s, ≤ {limit_mb} MB", f"{seconds:.2f} s, {rss:,.0f} MB", status(seconds <= limit_s and rss <= limit_mb)))
+    targets += [
         ("wasm `check()` vs the ajv reference, same Node process", "≥ 2× faster", f"{ajv_vs_wasm:.2f}× faster", status(ajv_vs_wasm >= 2.0)),
         ("native CLI `check` vs the ajv reference", "≥ 2× faster", f"{ajv_vs_cli:.2f}× faster", status(ajv_vs_cli >= 2.0)),
         ("Labelbox SDK `create_data_rows` (offline) vs `rowcheck split`", "report", f"rowcheck {sdk_total / t['cli_split_s']:.1f}× faster", "—"),
@@ -354,14 +425,6 @@ def results_md(args, host, t, points, fits, took_s):
                 targets.append((f"peak RSS of `rowcheck {cmd}`, {fmt_rows(rows)} rows NDJSON", f"≤ {limit:,} MB", f"{rss:,.0f} MB", status(rss <= limit)))
         else:
             targets.append((f"peak RSS of `rowcheck check`/`split`, {fmt_rows(rows)} rows NDJSON", f"≤ {limit:,} MB", "not measured in this mode", "—"))
-    keys = t["keys"]
-    for name, label in (("native", "native CLI"), ("node", "npm CLI")):
-        seconds, mb = KEYS_LIMITS[name]
-        figure = f"{keys[f'{name}_s']:.2f} s, {keys[f'{name}_rss']:,.0f} MB"
-        if keys["keys"] == 10_000_000:
-            targets.append((f"`check --existing-keys`, 10M keys ({keys['bytes'] / MB:,.0f} MB list), 2-row manifest, {label}", f"≤ {seconds} s, ≤ {mb} MB", figure, status(keys[f"{name}_s"] <= seconds and keys[f"{name}_rss"] <= mb)))
-        else:
-            targets.append((f"`check --existing-keys`, {keys['keys']:,} keys, 2-row manifest, {label}", "report", figure, "—"))
     targets.append(("peak RSS growth per million rows (check / split)", "report", f"{growth['check_rss']:.1f} / {growth['split_rss']:.1f} MB", "—"))
     cpu, wall = fits["check_cpu_s"], fits["check_s"]
     targets.append(
@@ -420,6 +483,32 @@ def results_md(args, host, t, points, fits, took_s):
         "|---|---:|---:|---:|",
         f"| `serde_json::from_slice::<Value>` (reference) | {serde['serde_value_ms']:,.1f} | {mbs(serde['serde_value_ms'] / 1e3, t['bytes']):,.0f} | 1.00× |",
         f"| `rowcheck::check()` (library: every rule, normalization, chunk plan) | {serde['check_ms']:,.1f} | {mbs(serde['check_ms'] / 1e3, t['bytes']):,.0f} | {serde['serde_value_ms'] / serde['check_ms']:.2f}× |",
+        "",
+        f"## The same on real-world rows, and whole processes",
+        "",
+        f"`bench/realworld_repeat.py` repeats the rows of tests/realworld (rows people wrote, for every media type) to {real['rows']:,} rows,",
+        f"{real['bytes'] / MB:.1f} MB. In one Node process as above, best of {real['js']['runs']}:",
+        "",
+        "| what | best (ms) | MB/s | speed vs `JSON.parse` |",
+        "|---|---:|---:|---:|",
+        *[f"| {name} | {real['js']['ms'][key]:,.1f} | {mbs(real['js']['ms'][key] / 1e3, real['bytes']):,.0f} | {real['js']['ms']['json_parse'] / real['js']['ms'][key]:.2f}× |" for name, key in (("`JSON.parse(text)` (reference)", "json_parse"), ("`JSON.parse(bytes.toString())`", "decode_json_parse"), ("rowcheck wasm `check(bytes)`", "wasm_check"))],
+        "",
+        f"Whole processes, wall clock, best of {args.mode_config['js_runs']} in alternation: `node -e '{NODE_READ_PARSE}' FILE` against",
+        "`rowcheck check --threads 1 --format json FILE` (start-up, reading and the report included):",
+        "",
+        "| rows | file (MB) | Node read + `JSON.parse` (s) | native, one thread (s) | native is faster by |",
+        "|---|---:|---:|---:|---:|",
+        *[f"| {label} | {run['bytes'] / MB:,.1f} | {run['processes']['node_read_parse_s']:.3f} | {run['processes']['native_one_thread_s']:.3f} | {native_vs_node(run):.2f}× |" for label, run in corpora],
+        "",
+        "## Existing keys at organization scale",
+        "",
+        f"`check manifest.ndjson --existing-keys KEYS`: {keys['keys']:,} distinct keys from `bench/gen_keys.py`, one per line ({keys['bytes'] / MB:,.0f} MB), against a",
+        "2-row manifest whose first key is one of them in upper case (reported `GLOBAL_KEY_EXISTS`). Best of 2, peak RSS the larger:",
+        "",
+        "| CLI | seconds | peak RSS (MB) |",
+        "|---|---:|---:|",
+        f"| native `rowcheck` | {keys['native_s']:.2f} | {keys['native_rss']:,.0f} |",
+        f"| npm `node pkg/bin/rowcheck.js` (the core wasm) | {keys['node_s']:.2f} | {keys['node_rss']:,.0f} |",
         "",
         "## Against a JavaScript reference: ajv",
         "",
@@ -512,7 +601,7 @@ def results_md(args, host, t, points, fits, took_s):
     return "\n".join(lines)
 
 
-def checks(t, points):
+def checks(t, keys, points):
     """What must hold for the figures to mean anything; returns the failures."""
     failures = []
     agree = t["js"]["agreement"]
@@ -524,8 +613,8 @@ def checks(t, points):
         failures.append(f"the SDK refused rows that were not planted: {t['sdk']['refused_other'][:5]}")
     if t["sdk"]["refused_planted"] == 0:
         failures.append("the SDK refused no planted row: the offline client is probably not running its checks")
-    figures = [*t["js"]["ms"].values(), t["serde"]["serde_value_ms"], t["serde"]["check_ms"], t["cli_check_s"], t["cli_split_s"], *t["sdk"]["ms"].values()]
-    figures += [v for p in [*points, t["keys"]] for k, v in p.items() if k.endswith(("_s", "_rss"))]
+    figures = [*t["js"]["ms"].values(), *t["processes"].values(), t["serde"]["serde_value_ms"], t["serde"]["check_ms"], t["cli_check_s"], t["cli_split_s"], *t["sdk"]["ms"].values()]
+    figures += [v for p in [*points, keys] for k, v in p.items() if k.endswith(("_s", "_rss"))]
     if not all(isinstance(v, (int, float)) and math.isfinite(v) and v > 0 for v in figures):
         failures.append(f"a timing or RSS figure is not a positive number: {figures}")
     return failures
@@ -561,8 +650,10 @@ def main():
     started = time.monotonic()
     host = machine()
     try:
+        sizes = wasm_sizes()
         t = throughput(args, args.mode_config, args.tmp)
-        t["keys"] = existing_keys(args, args.mode_config, args.tmp)
+        real = realworld(args, args.mode_config, args.tmp)
+        keys = existing_keys(args, args.mode_config, args.tmp)
         points = scaling(args, args.mode_config, args.tmp)
     except Failed as e:
         sys.exit(f"bench: {e}")
@@ -573,9 +664,9 @@ def main():
     title = f"rowcheck check, native CLI, commit {host['commit'].split()[0]}"
     (args.out / "linearity.svg").write_text(svg(points, fits, title))
     results = args.out / "RESULTS.md"
-    results.write_text(results_md(args, host, t, points, fits, time.monotonic() - started) + kept_sections(results))
+    results.write_text(results_md(args, host, t, real, keys, sizes, points, fits, time.monotonic() - started) + kept_sections(results))
     log(f"wrote {args.out / 'RESULTS.md'} and {args.out / 'linearity.svg'}")
-    failures = checks(t, points)
+    failures = checks(t, keys, points)
     if failures:
         sys.exit("bench: the run finished but these do not hold:\n- " + "\n- ".join(failures))
 

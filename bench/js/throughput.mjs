@@ -3,8 +3,10 @@
 // N in interleaved rounds (so a busy moment on a shared machine hits every
 // contender alike), with a garbage collection before every timed call. Also
 // which rows rowcheck and the reference flag, against the planted ones.
+// Without --planted and --native (a manifest with no planted rows, such as
+// the real-world rows repeated), only JSON.parse and check() are timed.
 //
-// node --expose-gc throughput.mjs --corpus FILE.json --planted FILE --native BIN [--runs N]
+// node --expose-gc throughput.mjs --corpus FILE.json [--planted FILE --native BIN] [--runs N]
 // prints one JSON object; bench/bench.py turns it into ratios.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,12 +17,12 @@ import { createReference, flaggedRows } from './ajv-reference.mjs';
 const { values } = parseArgs({
   options: { corpus: { type: 'string' }, planted: { type: 'string' }, native: { type: 'string' }, runs: { type: 'string', default: '5' } },
 });
-for (const flag of ['corpus', 'planted', 'native']) {
-  if (values[flag] === undefined) {
-    console.error(`throughput.mjs: --${flag} is required\nusage: node --expose-gc throughput.mjs --corpus FILE.json --planted FILE --native BIN [--runs N]`);
-    process.exit(2);
-  }
+const usage = 'usage: node --expose-gc throughput.mjs --corpus FILE.json [--planted FILE --native BIN] [--runs N]';
+if (values.corpus === undefined || (values.planted === undefined) !== (values.native === undefined)) {
+  console.error(`throughput.mjs: --corpus is required, and --planted and --native go together\n${usage}`);
+  process.exit(2);
 }
+const compared = values.planted !== undefined;
 if (typeof globalThis.gc !== 'function') {
   console.error('throughput.mjs: run it with node --expose-gc, so every timed call starts from a collected heap');
   process.exit(2);
@@ -30,7 +32,7 @@ const runs = Number(values.runs);
 const bytes = readFileSync(values.corpus);
 const text = bytes.toString('utf8');
 if (!text.trimStart().startsWith('[')) throw new Error(`${values.corpus} is not a JSON array; JSON.parse needs the whole manifest as one value`);
-const reference = createReference();
+const reference = compared ? createReference() : null;
 
 function native() {
   const run = spawnSync(values.native, ['check', '--format', 'json', values.corpus], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -42,8 +44,7 @@ const contenders = {
   json_parse: () => JSON.parse(text),
   decode_json_parse: () => JSON.parse(bytes.toString('utf8')),
   wasm_check: () => check(bytes),
-  ajv_reference: () => reference(bytes),
-  native_cli: native,
+  ...(compared && { ajv_reference: () => reference(bytes), native_cli: native }),
 };
 const best = Object.fromEntries(Object.keys(contenders).map((name) => [name, Infinity]));
 for (let round = 0; round < runs; round++) {
@@ -55,29 +56,24 @@ for (let round = 0; round < runs; round++) {
   }
 }
 
-const planted = JSON.parse(readFileSync(values.planted, 'utf8')).map(([row]) => row);
 const report = check(bytes);
-const rowcheckRows = [...new Set(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.row))].sort((a, b) => a - b);
-const referenceRows = flaggedRows(reference(bytes));
-const inBoth = (a, b) => {
-  const set = new Set(b);
-  return a.filter((x) => set.has(x)).length;
-};
+let agreement;
+if (compared) {
+  const planted = JSON.parse(readFileSync(values.planted, 'utf8')).map(([row]) => row);
+  const rowcheckRows = [...new Set(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.row))].sort((a, b) => a - b);
+  const referenceRows = flaggedRows(reference(bytes));
+  const inBoth = (a, b) => {
+    const set = new Set(b);
+    return a.filter((x) => set.has(x)).length;
+  };
+  agreement = {
+    planted: planted.length,
+    rowcheck_flagged: rowcheckRows.length,
+    reference_flagged: referenceRows.length,
+    rowcheck_planted: inBoth(planted, rowcheckRows),
+    reference_planted: inBoth(planted, referenceRows),
+    both: inBoth(rowcheckRows, referenceRows),
+  };
+}
 
-console.log(
-  JSON.stringify({
-    node: process.version,
-    bytes: bytes.length,
-    rows: report.summary.rows,
-    runs,
-    ms: best,
-    agreement: {
-      planted: planted.length,
-      rowcheck_flagged: rowcheckRows.length,
-      reference_flagged: referenceRows.length,
-      rowcheck_planted: inBoth(planted, rowcheckRows),
-      reference_planted: inBoth(planted, referenceRows),
-      both: inBoth(rowcheckRows, referenceRows),
-    },
-  }),
-);
+console.log(JSON.stringify({ node: process.version, bytes: bytes.length, rows: report.summary.rows, runs, ms: best, agreement }));
