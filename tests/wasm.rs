@@ -7,7 +7,7 @@
 //! (`--features schema`).
 #![cfg(target_arch = "wasm32")]
 
-use rowcheck::wasm::Checker;
+use rowcheck::wasm::{Checker, KeyListReader};
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -26,7 +26,7 @@ const EXAMPLES: [(&str, &[u8]); 5] = [
 ];
 
 fn report_in_pieces(input: &[u8], options: &str, piece: usize) -> Value {
-    let mut checker = Checker::new(self::options(options)).expect("valid options");
+    let mut checker = Checker::new(self::options(options), None).expect("valid options");
     for part in input.chunks(piece.max(1)) {
         checker.push(part);
     }
@@ -103,7 +103,7 @@ fn caller_mistakes_are_errors() {
         ("{\"schema\":{\"type\":12}}", "INVALID_SCHEMA"),
         ("{\"schema\":\"{\"}", "INVALID_SCHEMA"),
     ] {
-        let error = Checker::new(options(bad)).err().unwrap_or_else(|| panic!("{bad} must be refused"));
+        let error = Checker::new(options(bad), None).err().unwrap_or_else(|| panic!("{bad} must be refused"));
         assert!(error.is_instance_of::<js_sys::Error>(), "{bad}: an Error");
         let got = js_sys::Reflect::get(&error, &JsValue::from_str("code")).unwrap().as_string();
         assert_eq!(got.as_deref(), Some(code), "{bad}");
@@ -120,7 +120,7 @@ fn caller_mistakes_are_errors() {
         let r = report_in_pieces(row, &with_schema, usize::MAX);
         assert!(codes(&r).contains(&"METADATA_UNKNOWN_FIELD") && codes(&r).contains(&"SCHEMA"), "{r}");
     } else {
-        let error = Checker::new(options(&with_schema)).err().expect("the core build has no schema support");
+        let error = Checker::new(options(&with_schema), None).err().expect("the core build has no schema support");
         let message = error.unchecked_into::<js_sys::Error>().message().as_string().unwrap();
         assert!(message.contains("full build"), "{message}");
     }
@@ -128,13 +128,33 @@ fn caller_mistakes_are_errors() {
     for keys in ["{\"existingKeys\":[\"taken\"]}", "{\"existingKeys\":\"other\\ntaken\\n\"}"] {
         assert!(codes(&report_in_pieces(taken, keys, usize::MAX)).contains(&"GLOBAL_KEY_EXISTS"), "{keys}");
     }
+    // A key file streamed into a KeyList, cut anywhere, is the same list; a list that is not UTF-8 is refused.
+    for piece in [1, 2, 5, usize::MAX] {
+        let mut list = KeyListReader::new();
+        for part in b"other\r\ntaken\n".chunks(piece) {
+            list.push(part).expect("a valid key list");
+        }
+        let mut checker = Checker::new(JsValue::UNDEFINED, Some(list)).expect("valid options");
+        checker.push(taken);
+        checker.finish();
+        let r: Value = serde_json::from_str(&checker.report(None)).unwrap();
+        assert_eq!(codes(&r), ["GLOBAL_KEY_EXISTS"], "pieces of {piece}: {r}");
+    }
+    let mut bad = KeyListReader::new();
+    // Refused as the bytes arrive, or at the latest when the checker takes the list.
+    let error = match bad.push(b"ok\n\xff\n") {
+        Err(error) => error,
+        Ok(()) => Checker::new(JsValue::UNDEFINED, Some(bad)).err().expect("a key list that is not UTF-8 is refused"),
+    };
+    let got = js_sys::Reflect::get(&error, &JsValue::from_str("code")).unwrap().as_string();
+    assert_eq!(got.as_deref(), Some("INVALID_OPTIONS"));
 }
 
 #[wasm_bindgen_test]
 fn split_hands_out_every_valid_row_in_order() {
     let rows: Vec<String> = (0..25).map(|i| format!("{{\"row_data\":\"https://h.example/{i}.jpg\",\"global_key\":\"k{i}\"}}")).collect();
     let input = format!("[{}]", rows.join(","));
-    let mut checker = Checker::new(options("{\"maxRows\":10,\"emitChunks\":true}")).unwrap();
+    let mut checker = Checker::new(options("{\"maxRows\":10,\"emitChunks\":true}"), None).unwrap();
     checker.push(input.as_bytes());
     checker.finish();
     let mut keys = Vec::new();
@@ -152,7 +172,7 @@ fn split_hands_out_every_valid_row_in_order() {
 #[wasm_bindgen_test]
 fn normalize_and_text_report() {
     let input = b"[{\"rowData\":\"https://h.example/a.jpg\",\"media_type\":\"image\"}]";
-    let mut checker = Checker::new(options("{\"emitNormalized\":true}")).unwrap();
+    let mut checker = Checker::new(options("{\"emitNormalized\":true}"), None).unwrap();
     checker.push(input);
     checker.finish();
     let normalized = String::from_utf8(checker.take_normalized()).unwrap();
