@@ -49,7 +49,7 @@ test('the full build is within its budget, 1 MB gzipped', () => {
 
 // The core's budget is 250 KiB gzipped, not met yet: the URL rules' IDNA
 // tables (ICU4X data, about 59 KiB) and the rules' own code leave it near
-// 323 KiB (bench/RESULTS.md). Until it is met, this ceiling keeps the core
+// 322 KiB (bench/RESULTS.md). Until it is met, this ceiling keeps the core
 // from growing further unnoticed.
 const CORE_CEILING_KIB = 324;
 
