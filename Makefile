@@ -11,8 +11,12 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The wasm suite reuses the package build's profile and artifacts, so it
 # tests the code that ships and compiles only the test crate; it runs on
-# both builds the package ships (the core, and the full one with schema).
-WASM_TEST := $(CARGO) test --locked --profile wasm --target wasm32-unknown-unknown --no-default-features --test wasm
+# both builds the package ships: the core, from its own workspace
+# (pkg/scripts/core-workspace.mjs: the url crate's ASCII-only IDNA), and
+# the full one with schema and probe.
+WASM_TEST := $(CARGO) test --profile wasm --target wasm32-unknown-unknown --no-default-features --test wasm
+CORE_WASM_TEST = $(WASM_TEST) --manifest-path $$(node pkg/scripts/core-workspace.mjs) --target-dir target --features host-idna
+FULL_WASM_TEST = $(subst --profile wasm,--profile wasm-full,$(WASM_TEST)) --locked --features schema,probe
 
 .PHONY: run test build wasm tools browser python bench
 
@@ -58,9 +62,9 @@ wasm: tools
 # ROWCHECK_FUZZ_SECS bounds the stable fuzzer (tests/fuzz.rs).
 test: wasm browser python
 	ROWCHECK_FUZZ_SECS=$${ROWCHECK_FUZZ_SECS:-30} $(CARGO) test --locked -- --test-threads=2 --show-output
-	$(WASM_TEST)
-	$(subst --profile wasm,--profile wasm-full,$(WASM_TEST)) --features schema,probe
-	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver $(WASM_TEST)
+	$(CORE_WASM_TEST)
+	$(FULL_WASM_TEST)
+	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver $(CORE_WASM_TEST)
 	cd pkg && npm test
 	bench/run.sh --smoke
 	@echo "All Rust, wasm and JavaScript suites passed."

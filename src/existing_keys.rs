@@ -141,8 +141,7 @@ impl KeyList {
         match self.format {
             Format::Json => {
                 let text = std::str::from_utf8(&self.pending).map_err(|e| format!("the key list is not UTF-8: {}", at(e, self.offset)))?;
-                let keys: Vec<String> =
-                    serde_json::from_str(text).map_err(|e| format!("the key list looks like JSON but is not an array of strings: {e}"))?;
+                let keys = crate::json::string_array(text).map_err(|e| format!("the key list looks like JSON but is not an array of strings: {e}"))?;
                 Ok(ExistingKeys::from_keys(keys))
             }
             _ => {

@@ -140,7 +140,7 @@ impl Fixer {
 
     fn key_taken(&self, edit: &Edit, keys: &KeyIndex) -> bool {
         let Edit::Replace { json, .. } = edit else { return true };
-        let Ok(key) = serde_json::from_str::<String>(json) else { return true };
+        let Some(key) = crate::json::string_value(json) else { return true };
         // The fixed key has no whitespace to trim, so it is never the
         // written key of a row that a fix changed: `keys` holds it only
         // for a row that keeps it.
@@ -184,7 +184,7 @@ impl Fixer {
     fn url_line(&mut self, row: u64, line: &str, planned: &[Planned<'_>]) {
         let [p] = planned else { return };
         let Edit::Replace { at: URL_ROW_VALUE, json, .. } = p.edit else { return };
-        let Ok(url) = serde_json::from_str::<String>(json) else { return };
+        let Some(url) = crate::json::string_value(json) else { return };
         // A line holds one URL: nothing that would end it or blank it.
         if url.is_empty() || url.contains(['\n', '\r']) || url.trim() != url {
             return;
@@ -233,7 +233,7 @@ fn token(text: &str, at: usize) -> Option<&str> {
 }
 
 fn value(json: &str) -> serde_json::Value {
-    serde_json::from_str(json).expect("a token of a parsed row, or JSON a fix wrote")
+    crate::json::to_value(&crate::json::whole(json).expect("a token of a parsed row, or JSON a fix wrote"))
 }
 
 /// The re-check's side: each change placed in the output as its row is

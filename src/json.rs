@@ -579,6 +579,61 @@ impl<'a> Cursor<'a> {
     }
 }
 
+impl std::fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+/// A text that is one JSON value, whitespace around it aside.
+pub fn whole(text: &str) -> Result<Raw<'_>> {
+    let mut cursor = Cursor::new(text);
+    let value = cursor.value()?;
+    cursor.end()?;
+    Ok(value)
+}
+
+/// The decoded value of `json` when it is one JSON string.
+pub fn string_value(json: &str) -> Option<String> {
+    whole(json).ok()?.as_str().map(|s| s.value().into_owned())
+}
+
+/// A text that is one JSON array of strings, decoded; why not when it is not.
+pub fn string_array(text: &str) -> std::result::Result<Vec<String>, String> {
+    let list = whole(text).map_err(|e| e.to_string())?;
+    if list.kind != Kind::Array {
+        return Err(format!("it is {}", list.kind.name()));
+    }
+    let elements = list.elements().map_err(|e| e.to_string())?;
+    elements
+        .iter()
+        .map(|e| e.as_str().map(|s| s.value().into_owned()).ok_or_else(|| format!("{} at byte {} is no string", e.kind.name(), e.offset)))
+        .collect()
+}
+
+/// A valid value as serde_json reads it: an integer that fits 64 bits stays
+/// one, any other number is a float.
+pub fn to_value(raw: &Raw<'_>) -> serde_json::Value {
+    use serde_json::Value;
+    match raw.kind {
+        Kind::Null => Value::Null,
+        Kind::Bool => Value::Bool(raw.text == "true"),
+        Kind::String => Value::String(raw.as_str().map(|s| s.value().into_owned()).unwrap_or_default()),
+        Kind::Number => {
+            let integer = !raw.text.contains(['.', 'e', 'E']);
+            match (raw.text.parse::<u64>(), raw.text.parse::<i64>()) {
+                (Ok(n), _) if integer => n.into(),
+                (_, Ok(n)) if integer => n.into(),
+                _ => raw.as_f64().into(),
+            }
+        }
+        Kind::Array => Value::Array(raw.elements().unwrap_or_default().iter().map(to_value).collect()),
+        Kind::Object => {
+            Value::Object(raw.members().unwrap_or_default().iter().map(|(k, v)| (k.value().into_owned(), to_value(v))).collect())
+        }
+    }
+}
+
 /// Index of the first byte at or after `i` that ends a plain stretch of a
 /// string: a quote, a backslash or a control character (`b.len()` if none).
 ///

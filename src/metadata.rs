@@ -7,7 +7,6 @@ use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
 
-use serde::Deserialize;
 
 use crate::datetime;
 use crate::json::{Kind as JsonKind, Raw};
@@ -92,23 +91,65 @@ fn def(id: Option<&str>, name: &str, kind: Kind, options: &[(&str, &str)]) -> Fi
     }
 }
 
-/// One field of an organization's metadata schema, as `--ontology` lists it.
-#[derive(Deserialize)]
-pub struct OntologyEntry {
+/// One field of an organization's metadata schema, as `--ontology` lists
+/// it: `{schema_id, name, kind, options?}`, its id also spelled `id`,
+/// `schemaId` or `uid` (the SDK's and the API's spellings); other keys are
+/// ignored.
+struct OntologyEntry {
     schema_id: Option<String>,
-    #[serde(alias = "schemaId", alias = "uid")]
     id: Option<String>,
     name: String,
     kind: String,
-    #[serde(default)]
-    options: Vec<OntologyOption>,
+    /// Each option's id (also `schemaId`, `uid` or `id`) and name.
+    options: Vec<(String, String)>,
 }
 
-#[derive(Deserialize)]
-struct OntologyOption {
-    #[serde(alias = "schemaId", alias = "uid", alias = "id")]
-    schema_id: String,
-    name: String,
+impl OntologyEntry {
+    fn read(entry: &Raw<'_>) -> Result<OntologyEntry, String> {
+        let at = entry.offset;
+        let (mut schema_id, mut id, mut name, mut kind, mut options) = (None, None, None, None, Vec::new());
+        for (key, value) in object(entry, "an entry")? {
+            match &*key.value() {
+                "schema_id" => schema_id = text_or_null(&value, "schema_id")?,
+                "id" | "schemaId" | "uid" => id = text_or_null(&value, "id")?,
+                "name" => name = text_or_null(&value, "name")?,
+                "kind" => kind = text_or_null(&value, "kind")?,
+                "options" if !value.is_null() => {
+                    let list = value.elements().ok().filter(|_| value.kind == JsonKind::Array);
+                    for option in list.ok_or_else(|| format!("options at byte {} is {}, not an array", value.offset, value.kind.name()))? {
+                        let (mut option_id, mut option_name) = (None, None);
+                        for (key, value) in object(&option, "an option")? {
+                            match &*key.value() {
+                                "schema_id" | "schemaId" | "uid" | "id" => option_id = text_or_null(&value, "an option's schema_id")?,
+                                "name" => option_name = text_or_null(&value, "an option's name")?,
+                                _ => {}
+                            }
+                        }
+                        let missing = |what| format!("the option at byte {} has no {what}", option.offset);
+                        options.push((option_id.ok_or_else(|| missing("schema_id"))?, option_name.ok_or_else(|| missing("name"))?));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let missing = |what| format!("the entry at byte {at} has no {what}");
+        Ok(OntologyEntry { schema_id, id, name: name.ok_or_else(|| missing("name"))?, kind: kind.ok_or_else(|| missing("kind"))?, options })
+    }
+}
+
+fn object<'a>(value: &Raw<'a>, what: &str) -> Result<Vec<(crate::json::Str<'a>, Raw<'a>)>, String> {
+    match value.kind {
+        JsonKind::Object => value.members().map_err(|e| e.to_string()),
+        other => Err(format!("{what} at byte {} is {}, not an object", value.offset, other.name())),
+    }
+}
+
+fn text_or_null(value: &Raw<'_>, what: &str) -> Result<Option<String>, String> {
+    match value.as_str() {
+        Some(s) => Ok(Some(s.value().into_owned())),
+        None if value.is_null() => Ok(None),
+        None => Err(format!("{what} at byte {} is {}, not a string", value.offset, value.kind.name())),
+    }
 }
 
 impl Ontology {
@@ -155,23 +196,27 @@ impl Ontology {
     /// The organization's metadata schema: a JSON array of
     /// `{schema_id, name, kind, options?}`. Reserved fields are always known.
     pub fn from_json(bytes: &[u8]) -> Result<Ontology, String> {
-        Ontology::from_entries(serde_json::from_slice(bytes).map_err(Ontology::not_a_list)?)
+        let text = std::str::from_utf8(bytes).map_err(|e| Ontology::not_a_list(format!("it is not UTF-8 ({e})")))?;
+        let list = crate::json::whole(text).map_err(Ontology::not_a_list)?;
+        if list.kind != JsonKind::Array {
+            return Err(Ontology::not_a_list(format!("it is {}", list.kind.name())));
+        }
+        let entries = list.elements().map_err(Ontology::not_a_list)?;
+        Ontology::from_entries(entries.iter().map(OntologyEntry::read).collect::<Result<_, _>>().map_err(Ontology::not_a_list)?)
     }
 
-    /// Why what was read (by any serde deserializer) is no ontology.
+    /// Why what was read is no ontology.
     pub fn not_a_list(error: impl std::fmt::Display) -> String {
         format!("the ontology is not a JSON array of {{schema_id, name, kind, options?}}: {error}")
     }
 
-    /// The ontology from its entries, however they were read.
-    pub fn from_entries(entries: Vec<OntologyEntry>) -> Result<Ontology, String> {
+    fn from_entries(entries: Vec<OntologyEntry>) -> Result<Ontology, String> {
         let mut fields = Ontology::reserved().fields;
         for e in entries {
             let kind = Kind::parse(&e.kind).ok_or_else(|| {
                 format!("ontology field \"{}\" has kind \"{}\"; use string, number, datetime, enum or embedding", e.name, e.kind)
             })?;
-            let options = e.options.into_iter().map(|o| (o.schema_id, o.name)).collect();
-            fields.push(FieldDef { schema_id: e.schema_id.or(e.id), options, ..def(None, &e.name, kind, &[]) });
+            fields.push(FieldDef { schema_id: e.schema_id.or(e.id), options: e.options, ..def(None, &e.name, kind, &[]) });
         }
         Ok(Ontology::from_fields(fields, true))
     }

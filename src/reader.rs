@@ -536,7 +536,7 @@ fn first_line(line: &[u8]) -> Result<(), String> {
         return Ok(());
     }
     let q = quote(text);
-    if serde_json::from_str::<serde_json::Value>(text).is_ok() {
+    if crate::json::whole(text).is_ok() {
         return Err(format!("the file starts with the bare JSON value {q}, not rows; {MANIFEST}"));
     }
     if let Some(c) = text.chars().next().filter(|c| matches!(c, ']' | '}' | ',')) {

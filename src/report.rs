@@ -205,7 +205,7 @@ impl Edit {
     /// rename.
     pub fn suggestion(&self) -> String {
         match self {
-            Edit::Replace { json, .. } => serde_json::from_str::<String>(json).unwrap_or_else(|_| json.clone()),
+            Edit::Replace { json, .. } => crate::json::string_value(json).unwrap_or_else(|| json.clone()),
             Edit::Rename { from, to, .. } => format!("rename {} to {}", quote(from), quote(to)),
         }
     }

@@ -6,7 +6,9 @@
 //! decides those byte by byte; parsing every URL would cost about as much
 //! as all the other checks of a row. Everything else goes to the parser.
 
+use std::borrow::Cow;
 use std::cell::Cell;
+use std::sync::OnceLock;
 
 use url::{ParseError, SyntaxViolation, Url};
 
@@ -284,6 +286,47 @@ impl Repairs {
 }
 
 fn parse(url: &str) -> Parsed {
+    parse_mapped(url, HOST_IDNA.get().copied())
+}
+
+/// Maps a URL's host to ASCII as the URL Standard's "domain to ASCII" does
+/// (percent-decoding first): `None` when the host is not a valid domain. Its
+/// input is the host as written, percent escapes and all.
+pub type HostToAscii = fn(&str) -> Option<String>;
+
+static HOST_IDNA: OnceLock<HostToAscii> = OnceLock::new();
+
+/// The npm package's core wasm build leaves the Unicode IDNA tables out
+/// (its `url` crate is built ASCII-only, pkg/scripts/build.mjs): it maps
+/// the few hosts that need them through `map`, which asks the full build
+/// or the JavaScript engine (src/wasm.rs). Natively nothing sets it, and
+/// the `url` crate maps every host itself. Only the first call counts.
+#[cfg(feature = "host-idna")]
+pub fn map_hosts_with(map: HostToAscii) {
+    let _ = HOST_IDNA.set(map);
+}
+
+/// The URL Standard's domain to ASCII, as the `url` crate runs it on a
+/// special URL's host: what [`HostToAscii`] must answer. The full wasm
+/// build answers the core's with it (src/wasm.rs).
+#[cfg(not(feature = "host-idna"))]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub fn host_to_ascii(host: &str) -> Option<String> {
+    let decoded: Cow<'_, [u8]> = percent_encoding::percent_decode_str(host).into();
+    idna::domain_to_ascii_from_cow(decoded, idna::AsciiDenyList::URL).ok().map(Cow::into_owned)
+}
+
+fn parse_mapped(url: &str, host_idna: Option<HostToAscii>) -> Parsed {
+    let mapped;
+    let url = match host_idna.map_or(Mapped::AsWritten, |map| map_host(url, map)) {
+        Mapped::AsWritten => url,
+        Mapped::To(ascii) => {
+            mapped = ascii;
+            &mapped
+        }
+        // The host is parsed before anything after it, so its failure is the URL's.
+        Mapped::Fails(e) => return Parsed { url: Err(e), repairs: Repairs::default() },
+    };
     let repairs = Cell::new(Repairs::default());
     let note = |v: SyntaxViolation| {
         let mut r = repairs.get();
@@ -299,6 +342,80 @@ fn parse(url: &str) -> Parsed {
     let parsed = Url::options().syntax_violation_callback(Some(&note)).parse(url);
     let parsed = parsed.and_then(|u| if backslash_in_port(url, &u) { Err(ParseError::InvalidPort) } else { Ok(u) });
     Parsed { url: parsed, repairs: repairs.get() }
+}
+
+enum Mapped {
+    /// The parser maps the host with no Unicode data.
+    AsWritten,
+    /// The URL with its host mapped to ASCII.
+    To(String),
+    Fails(ParseError),
+}
+
+/// Finds a special URL's host as the URL Standard's parser does (after the
+/// blanks around the URL and every tab and newline are dropped) and, when
+/// mapping it needs Unicode data (a non-ASCII byte once percent-decoded, or
+/// a Punycode `xn--` label to validate), gives the URL with the host `map`
+/// maps it to. An ASCII-only `url` crate then parses that exactly as one
+/// with its IDNA tables parses the URL as written: the mapped host is ASCII
+/// and already valid, and an empty one or a failure is the error the
+/// parser would give.
+fn map_host(url: &str, map: HostToAscii) -> Mapped {
+    let b = url.as_bytes();
+    let no_escape_or_break = !b.iter().any(|c| matches!(c, b'%' | b'\t' | b'\n' | b'\r'));
+    if url.is_ascii() && no_escape_or_break && !b.windows(4).any(|w| w.eq_ignore_ascii_case(b"xn--")) {
+        return Mapped::AsWritten;
+    }
+    let trimmed = url.trim_matches(|c: char| c <= ' ');
+    let clean: Cow<'_, str> =
+        if trimmed.contains(['\t', '\n', '\r']) { trimmed.replace(['\t', '\n', '\r'], "").into() } else { trimmed.into() };
+    let Some((scheme, rest)) = scheme_of(&clean) else {
+        return Mapped::AsWritten;
+    };
+    let is = |name: &str| scheme.eq_ignore_ascii_case(name);
+    let (start, host) = if is("file") {
+        // file: and two slashes (either way round) open a host, up to the path.
+        let b = rest.as_bytes();
+        if b.len() < 2 || !matches!(b[0], b'/' | b'\\') || !matches!(b[1], b'/' | b'\\') {
+            return Mapped::AsWritten;
+        }
+        (scheme.len() + 3, until(&rest[2..], b"/\\?#"))
+    } else if ["http", "https", "ws", "wss", "ftp"].into_iter().any(is) {
+        // Any run of slashes, then the authority; the host follows its last `@`
+        // and ends at a `:` outside brackets.
+        let slashes = rest.len() - rest.trim_start_matches(['/', '\\']).len();
+        let authority = until(&rest[slashes..], b"/\\?#");
+        let at = authority.rfind('@').map_or(0, |i| i + 1);
+        let mut brackets = false;
+        let end = authority[at..]
+            .bytes()
+            .position(|c| {
+                brackets = match c {
+                    b'[' => true,
+                    b']' => false,
+                    _ => brackets,
+                };
+                c == b':' && !brackets
+            })
+            .unwrap_or(authority.len() - at);
+        (scheme.len() + 1 + slashes + at, &authority[at..at + end])
+    } else {
+        return Mapped::AsWritten;
+    };
+    let decoded: Cow<'_, [u8]> = percent_encoding::percent_decode_str(host).into();
+    if host.starts_with('[') || decoded.is_ascii() && !has_punycode_label(&decoded) {
+        return Mapped::AsWritten;
+    }
+    match map(host) {
+        None => Mapped::Fails(ParseError::IdnaError),
+        Some(ascii) if ascii.is_empty() => Mapped::Fails(ParseError::EmptyHost),
+        Some(ascii) => Mapped::To(format!("{}{ascii}{}", &clean[..start], &clean[start + host.len()..])),
+    }
+}
+
+/// Does a label of this host start with `xn--`, in any case?
+fn has_punycode_label(host: &[u8]) -> bool {
+    host.split(|&c| c == b'.').any(|label| label.len() >= 4 && label[..4].eq_ignore_ascii_case(b"xn--"))
 }
 
 /// The `url` crate (2.5.8) ends the port of a non-special URL at a
@@ -668,6 +785,45 @@ mod fuzz;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The core wasm build maps a host that needs Unicode tables first and
+    /// parses the result with an ASCII-only `url` crate. Here both sides
+    /// have the tables, so a difference can only be the mapping's: where it
+    /// finds the host, what it puts back, which error it gives.
+    #[test]
+    fn mapping_hosts_first_parses_as_the_parser_does() {
+        let hosts = [
+            "münchen.de", "MÜNCHEN.de", "xn--mnchen-3ya.de", "XN--MNCHEN-3YA.DE", "xn--a.com", "xn--.com", "a.xn--ls8h",
+            "a%C3%BC.com", "%C3%BC", "%zz.com", "%ff.com", "%F0%9F%92%A9.com", "ü%2e.com", "faß.de", "ﬁ.com", "\u{AD}",
+            "a\u{200D}b.com", "１２７.0.0.1", "０x7f.0.0.1", "١٢٣.com", "☃.net", "例え.テスト", "ü.com.", "a..ü", "ü[", "[::1]",
+            "ü\tx.com", "user:pass@ü.de", "a@b@ü.de", "ü:8080", "ü:x", "example.com", "",
+        ];
+        let heads = ["https://", "HTTP:\\\\", "https:", "https:///", " wss://", "ftp://", "file://", "file:\\\\", "file:///", "gs://", "mailto:"];
+        let tails = ["", "/a.jpg", ":443/x", "?q=ü#f", "\\x", "#ü"];
+        let mut inputs = Vec::new();
+        for h in heads {
+            for host in hosts {
+                inputs.extend(tails.iter().map(|t| format!("{h}{host}{t}")));
+            }
+        }
+        let wpt = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peer-suites/wpt-url/urltestdata.json");
+        if let Ok(text) = std::fs::read_to_string(wpt) {
+            let data: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+            inputs.extend(data.iter().filter_map(|e| Some(e.get("input")?.as_str()?.to_string())));
+        }
+        let outcome = |p: Parsed| p.url.map(|u| (u.to_string(), p.repairs));
+        let mut mapped = 0;
+        for input in &inputs {
+            if !matches!(map_host(input, host_to_ascii), Mapped::AsWritten) {
+                mapped += 1;
+            }
+            assert_eq!(outcome(parse_mapped(input, Some(host_to_ascii))), outcome(parse_mapped(input, None)), "{input:?}");
+        }
+        assert!(mapped > 1000, "only {mapped} of {} inputs had a host to map", inputs.len());
+        assert!(matches!(map_host("https://münchen.de/a.jpg", host_to_ascii), Mapped::To(u) if u == "https://xn--mnchen-3ya.de/a.jpg"));
+        assert!(matches!(map_host("https://xn--a.com/a.jpg", host_to_ascii), Mapped::Fails(ParseError::IdnaError)));
+        assert!(matches!(map_host("https://\u{AD}/a.jpg", host_to_ascii), Mapped::Fails(ParseError::EmptyHost)));
+    }
 
     fn run(url: &str, strict: bool) -> Vec<(Code, Severity, Option<String>)> {
         let mut f = Findings { strict, ..Findings::default() };

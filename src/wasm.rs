@@ -3,50 +3,20 @@
 //! One class: bytes go in through `push`, compact results come out: the
 //! report as one JSON (or text) string, chunks and the normalized manifest
 //! as byte buffers. Options come in as the JavaScript object the caller
-//! gave, read by serde-wasm-bindgen; a caller's mistake goes out as a
+//! gave, read field by field ([`Fields`]); a caller's mistake goes out as a
 //! JavaScript `Error` whose `code` says which.
 
+#[cfg(feature = "probe")]
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use crate::metadata::OntologyEntry;
 use crate::probe;
 #[cfg(feature = "probe")]
 use crate::probe::{Answer, Failure, Method, Next};
 use crate::report::quote;
 use crate::{ExistingKeys, KeyList, Limits, Ontology, Options, UserSchema, parse_key_list};
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct JsOptions {
-    #[serde(default)]
-    strict: bool,
-    /// Read below, by what it turns out to be.
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    existing_keys: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    ontology: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    schema: JsValue,
-    max_rows: Option<u64>,
-    max_bytes: Option<u64>,
-    #[serde(default)]
-    emit_chunks: bool,
-    #[serde(default)]
-    emit_normalized: bool,
-    #[serde(default)]
-    emit_fixed: bool,
-    /// The check's clock, a date-time the JS layer fills in when the caller gives none.
-    now: Option<String>,
-    signed_url_min_days: Option<u32>,
-    #[serde(default)]
-    collect_assets: bool,
-    #[serde(default)]
-    verbose: bool,
-}
-
-/// The keys of [`JsOptions`]: serde-wasm-bindgen reads a struct by its
-/// fields' names, so it never sees another key to refuse.
+/// The check options' keys: any other is refused, not ignored.
 const OPTION_KEYS: [&str; 13] = [
     "strict",
     "existingKeys",
@@ -67,7 +37,9 @@ const OPTION_KEYS: [&str; 13] = [
 /// makes it a `RowcheckError` with that code).
 fn misuse(code: &str, message: impl std::fmt::Display) -> JsValue {
     let error = js_sys::Error::new(&message.to_string());
-    js_sys::Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code)).expect("an Error takes properties");
+    // An Error takes any property. (No expect: its message would link the
+    // float formatting that a JsValue's Debug needs into the core build.)
+    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
     error.into()
 }
 
@@ -88,12 +60,52 @@ fn given(value: JsValue) -> Option<Given> {
     })
 }
 
+/// The fields of a JavaScript options object, each read as its type; a
+/// field of another type is the caller's mistake, named. Read by hand
+/// rather than by serde-wasm-bindgen: serde's deserializing code and its
+/// error messages were a tenth of the core build's gzipped bytes.
+struct Fields<'v>(&'v JsValue);
+
+impl Fields<'_> {
+    /// A field given and not null.
+    fn get(&self, key: &str) -> Option<JsValue> {
+        if self.0.is_undefined() {
+            return None;
+        }
+        let value = js_sys::Reflect::get(self.0, &JsValue::from_str(key)).ok()?;
+        (!value.is_undefined() && !value.is_null()).then_some(value)
+    }
+
+    fn value(&self, key: &str) -> JsValue {
+        self.get(key).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn flag(&self, key: &str) -> Result<bool, JsValue> {
+        self.get(key).map_or(Ok(false), |v| v.as_bool().ok_or_else(|| wrong(key, "true or false")))
+    }
+
+    /// A whole number from 0 to `max`, or to 2^53 - 1 (the most a JavaScript number holds exactly).
+    fn count(&self, key: &str, max: Option<u32>) -> Result<Option<u64>, JsValue> {
+        let top = max.map_or(9_007_199_254_740_991.0, f64::from);
+        let whole = |n: &f64| n.fract() == 0.0 && (0.0..=top).contains(n);
+        let limit = max.map_or(String::new(), |max| format!(" and at most {max}"));
+        self.get(key).map(|v| v.as_f64().filter(whole).map(|n| n as u64).ok_or_else(|| wrong(key, &format!("a whole number of at least 0{limit}")))).transpose()
+    }
+
+    fn text(&self, key: &str) -> Result<Option<String>, JsValue> {
+        self.get(key).map(|v| v.as_string().ok_or_else(|| wrong(key, "a string"))).transpose()
+    }
+}
+
+fn wrong(key: &str, what: &str) -> JsValue {
+    misuse("INVALID_OPTIONS", format!("{key} must be {what}"))
+}
+
 /// `value` is undefined, or an object holding only `keys`.
 fn only_keys(value: &JsValue, keys: &[&str]) -> Result<(), JsValue> {
     if value.is_undefined() {
         return Ok(());
     }
-    // serde would read an array as a struct's fields in order.
     if !value.is_object() || js_sys::Array::is_array(value) {
         return Err(misuse("INVALID_OPTIONS", "options must be an object"));
     }
@@ -108,49 +120,57 @@ fn only_keys(value: &JsValue, keys: &[&str]) -> Result<(), JsValue> {
 
 fn options(value: JsValue) -> Result<Options, JsValue> {
     only_keys(&value, &OPTION_KEYS)?;
-    let o: JsOptions =
-        if value.is_undefined() { JsOptions::default() } else { serde_wasm_bindgen::from_value(value).map_err(|e| misuse("INVALID_OPTIONS", e))? };
-    let existing_keys = match given(o.existing_keys) {
+    let o = Fields(&value);
+    let existing_keys = match given(o.value("existingKeys")) {
         None => ExistingKeys::default(),
         Some(Given::Text(text)) => parse_key_list(text.as_bytes()).map_err(|e| misuse("INVALID_OPTIONS", e))?,
         Some(Given::Value(bytes)) if bytes.is_instance_of::<js_sys::Uint8Array>() => {
             key_list_bytes(bytes.unchecked_into()).map_err(|e| misuse("INVALID_OPTIONS", e))?
         }
         Some(Given::Value(keys)) => ExistingKeys::from_keys(
-            serde_wasm_bindgen::from_value::<Vec<String>>(keys)
-                .map_err(|e| misuse("INVALID_OPTIONS", format!("existingKeys must be strings, or the text of a key-list file: {e}")))?,
+            strings(&keys).ok_or_else(|| misuse("INVALID_OPTIONS", "existingKeys must be strings, or the text of a key-list file"))?,
         ),
     };
-    let ontology = match given(o.ontology) {
+    let ontology = match given(o.value("ontology")) {
         None => None,
         Some(Given::Text(text)) => Some(Ontology::from_json(text.as_bytes())),
-        Some(Given::Value(entries)) => {
-            Some(serde_wasm_bindgen::from_value::<Vec<OntologyEntry>>(entries).map_err(Ontology::not_a_list).and_then(Ontology::from_entries))
-        }
+        // Its JSON, read as the ontology file's text is: one reader for both.
+        Some(Given::Value(entries)) => Some(match js_sys::JSON::stringify(&entries).ok().and_then(|json| json.as_string()) {
+            Some(json) => Ontology::from_json(json.as_bytes()),
+            None => Err(Ontology::not_a_list("it has no JSON form")),
+        }),
     };
     let ontology = ontology.transpose().map_err(|e| misuse("INVALID_ONTOLOGY", e))?;
-    let schema = self::schema(o.schema).transpose().map_err(|e| misuse("INVALID_SCHEMA", e))?;
-    let limits = Limits::new(o.max_rows, o.max_bytes).map_err(|e| misuse("INVALID_OPTIONS", e))?;
-    let now = match o.now {
+    let schema = self::schema(o.value("schema")).transpose().map_err(|e| misuse("INVALID_SCHEMA", e))?;
+    let limits = Limits::new(o.count("maxRows", None)?, o.count("maxBytes", None)?).map_err(|e| misuse("INVALID_OPTIONS", e))?;
+    let now = match o.text("now")? {
         Some(text) => Some(crate::cli::parse_time(&text).map_err(|e| misuse("INVALID_OPTIONS", format!("now {}: {e}", quote(&text))))?),
         None => None,
     };
     Ok(Options {
-        strict: o.strict,
+        strict: o.flag("strict")?,
         existing_keys,
         ontology,
         schema,
         limits,
-        emit_chunks: o.emit_chunks,
-        emit_normalized: o.emit_normalized,
-        emit_fixed: o.emit_fixed,
+        emit_chunks: o.flag("emitChunks")?,
+        emit_normalized: o.flag("emitNormalized")?,
+        emit_fixed: o.flag("emitFixed")?,
         // wasm32-unknown-unknown has no threads; a Worker is the way off the page's thread.
         threads: 1,
         now,
-        signed_url_min_days: o.signed_url_min_days,
-        collect_assets: o.collect_assets,
-        verbose: o.verbose,
+        signed_url_min_days: o.count("signedUrlMinDays", Some(u32::MAX))?.map(|n| n as u32),
+        collect_assets: o.flag("collectAssets")?,
+        verbose: o.flag("verbose")?,
     })
+}
+
+/// An array of strings, or `None`.
+fn strings(value: &JsValue) -> Option<Vec<String>> {
+    if !js_sys::Array::is_array(value) {
+        return None;
+    }
+    value.unchecked_ref::<js_sys::Array>().iter().map(|key| key.as_string()).collect()
 }
 
 /// A key-list file's bytes, read into the index a piece at a time: an
@@ -209,6 +229,8 @@ impl Checker {
     /// is taken: the JavaScript object is spent).
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue, keys: Option<KeyListReader>) -> Result<Checker, JsValue> {
+        #[cfg(feature = "host-idna")]
+        host_idna::install();
         let mut options = self::options(options)?;
         if let Some(keys) = keys {
             options.existing_keys = keys.inner.finish().map_err(|e| misuse("INVALID_OPTIONS", e))?;
@@ -319,30 +341,80 @@ impl KeyListReader {
     }
 }
 
-/// The chunk limits every surface uses: the defaults, and the smallest a
-/// caller may set.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ChunkLimits {
-    max_rows: f64,
-    max_rows_with_metadata: f64,
-    max_bytes: f64,
-    min_rows: f64,
-    min_bytes: f64,
+/// The core build's hosts that need Unicode IDNA (src/url.rs): mapped by
+/// the function the package sets, its full build's `hostToAscii`, so both
+/// builds answer alike; before one is set (in a browser that has not
+/// loaded the full build), by the JavaScript engine's own URL parser, the
+/// judgment of the browser that will load the asset.
+#[cfg(feature = "host-idna")]
+mod host_idna {
+    use std::cell::RefCell;
+
+    use wasm_bindgen::prelude::*;
+
+    thread_local! {
+        static MAP: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    }
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_name = URL)]
+        type EngineUrl;
+        #[wasm_bindgen(constructor, js_class = "URL", catch)]
+        fn new(url: &str) -> Result<EngineUrl, JsValue>;
+        #[wasm_bindgen(method, getter)]
+        fn hostname(this: &EngineUrl) -> String;
+    }
+
+    /// Every check starts here (cheap after the first: it is set once).
+    pub(super) fn install() {
+        crate::url::map_hosts_with(host_to_ascii);
+    }
+
+    /// `map(host)` returns the host mapped to ASCII, or `undefined` when it is no valid domain.
+    #[wasm_bindgen(js_name = setHostToAscii)]
+    pub fn set_host_to_ascii(map: js_sys::Function) {
+        MAP.with(|m| *m.borrow_mut() = Some(map));
+    }
+
+    fn host_to_ascii(host: &str) -> Option<String> {
+        let set = MAP.with(|m| m.borrow().clone());
+        match set {
+            Some(map) => map.call1(&JsValue::UNDEFINED, &host.into()).ok()?.as_string(),
+            // A file: host may hold `:` or `@`, which an https: URL would read
+            // as a port or user; both are forbidden in a domain anyway.
+            None if host.contains([':', '@']) => None,
+            None => EngineUrl::new(&format!("https://{host}/")).ok().map(|u| u.hostname()),
+        }
+    }
 }
 
-/// `{maxRows, maxRowsWithMetadata, maxBytes, minRows, minBytes}`.
+/// The URL Standard's domain to ASCII of a host as written (percent
+/// escapes and all): the core build asks it of the hosts it has no tables
+/// for; `undefined` when the host is no valid domain.
+#[cfg(not(feature = "host-idna"))]
+#[wasm_bindgen(js_name = hostToAscii)]
+pub fn host_to_ascii(host: &str) -> Option<String> {
+    crate::url::host_to_ascii(host)
+}
+
+/// The chunk limits every surface uses, the defaults and the smallest a
+/// caller may set: `{maxRows, maxRowsWithMetadata, maxBytes, minRows, minBytes}`.
 #[wasm_bindgen(js_name = chunkLimits)]
 pub fn chunk_limits() -> JsValue {
     use crate::chunk::{MAX_BYTES, MAX_ROWS, MAX_ROWS_WITH_METADATA, MIN_BYTES, MIN_ROWS};
-    let limits = ChunkLimits {
-        max_rows: MAX_ROWS as f64,
-        max_rows_with_metadata: MAX_ROWS_WITH_METADATA as f64,
-        max_bytes: MAX_BYTES as f64,
-        min_rows: MIN_ROWS as f64,
-        min_bytes: MIN_BYTES as f64,
-    };
-    serde_wasm_bindgen::to_value(&limits).expect("numbers always convert")
+    let limits = js_sys::Object::new();
+    for (key, value) in [
+        ("maxRows", MAX_ROWS),
+        ("maxRowsWithMetadata", MAX_ROWS_WITH_METADATA),
+        ("maxBytes", MAX_BYTES),
+        ("minRows", MIN_ROWS),
+        ("minBytes", MIN_BYTES),
+    ] {
+        // A plain object takes any property.
+        let _ = js_sys::Reflect::set(&limits, &key.into(), &JsValue::from_f64(value as f64));
+    }
+    limits.into()
 }
 
 /// What `split` names chunk `index` (0-based): `chunk-0001.json` for 0.
@@ -421,32 +493,25 @@ pub fn sdk_metadata_value(kind: &str, value: JsValue) -> Result<JsValue, JsValue
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct JsProbeOptions {
-    origin: Option<String>,
-    #[serde(default)]
-    browser: bool,
-    sample: Option<u64>,
-    #[serde(default)]
-    seed: u64,
-    timeout_ms: Option<u64>,
-}
-
 const PROBE_OPTION_KEYS: [&str; 5] = ["origin", "browser", "sample", "seed", "timeoutMs"];
 
 fn probe_options(value: JsValue) -> Result<probe::Options, JsValue> {
     only_keys(&value, &PROBE_OPTION_KEYS)?;
-    let o: JsProbeOptions =
-        if value.is_undefined() { JsProbeOptions::default() } else { serde_wasm_bindgen::from_value(value).map_err(|e| misuse("INVALID_OPTIONS", e))? };
+    let o = Fields(&value);
     let defaults = probe::Options::default();
-    let origin = match o.origin {
+    let origin = match o.text("origin")? {
         Some(given) => probe::origin_of(&given).filter(|o| *o == given.trim_end_matches('/').to_ascii_lowercase()).ok_or_else(|| {
             misuse("INVALID_OPTIONS", format!("origin {} is not an origin such as {}", quote(&given), probe::APP_ORIGIN))
         })?,
         None => defaults.origin,
     };
-    Ok(probe::Options { origin, browser: o.browser, sample: o.sample, seed: o.seed, timeout_ms: o.timeout_ms.unwrap_or(defaults.timeout_ms) })
+    Ok(probe::Options {
+        origin,
+        browser: o.flag("browser")?,
+        sample: o.count("sample", None)?,
+        seed: o.count("seed", None)?.unwrap_or(0),
+        timeout_ms: o.count("timeoutMs", None)?.unwrap_or(defaults.timeout_ms),
+    })
 }
 
 /// One request's outcome as `lib/probe.js` saw it; header names as sent.

@@ -3,8 +3,9 @@
 //! Chromium: the examples check clean, hostile input becomes diagnostics
 //! and never a trap, caller mistakes are errors, and any way of cutting the
 //! input gives the same report. The Makefile runs it against both builds
-//! the npm package ships: the core (no features) and the full build
-//! (`--features schema`).
+//! the npm package ships: the core (`--features host-idna`, built from
+//! pkg/scripts/core-workspace.mjs's workspace) and the full build
+//! (`--features schema,probe`).
 #![cfg(target_arch = "wasm32")]
 
 use rowcheck::wasm::{Checker, KeyListReader};
@@ -48,6 +49,29 @@ fn examples_check_without_errors() {
         let r = report(bytes);
         assert_eq!(r["summary"]["errors"], 0, "{name}: {r}");
         assert!(r["summary"]["rows"].as_u64().unwrap() > 0, "{name}");
+    }
+}
+
+/// Hosts that need Unicode IDNA tables. The full build maps them with the
+/// `url` crate's; the core, which has none, asks the JavaScript engine here
+/// (as in a browser before the full build is loaded; the npm package then
+/// hands it the full build's). Either way the URL Standard's verdict; an
+/// engine says only "invalid", so its reason is the general one.
+#[wasm_bindgen_test]
+fn unicode_hosts_are_judged_as_the_url_standard_does() {
+    let rows = [
+        ("https://münchen.de/a.jpg", true),
+        ("https://xn--mnchen-3ya.de/a.jpg", true),
+        ("https://%C3%BC.com/a.jpg", true),
+        ("https://ＥＸＡＭＰＬＥ.com/a.jpg", true),
+        ("https://例え.テスト/a.jpg", true),
+        ("https://xn--a.com/a.jpg", false),
+        ("https://a\u{200D}b.com/a.jpg", false),
+        ("https://\u{AD}/a.jpg", false),
+    ];
+    for (url, valid) in rows {
+        let r = report(format!(r#"[{{"row_data":{}}}]"#, serde_json::to_string(url).unwrap()).as_bytes());
+        assert_eq!(codes(&r).contains(&"URL_INVALID"), !valid, "{url}: {r}");
     }
 }
 

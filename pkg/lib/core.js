@@ -8,7 +8,7 @@
 // comes from the loader an entry sets here (Node: at once, from disk), or
 // in the browser from init({ schema: true }) or, for a probe, the fetch the
 // entry hands markLoaded().
-import { Checker as CoreChecker, KeyList as CoreKeyList } from '../wasm/rowcheck.js';
+import { Checker as CoreChecker, KeyList as CoreKeyList, setHostToAscii } from '../wasm/rowcheck.js';
 import { RowcheckError, coreOptions } from './options.js';
 
 export { RowcheckError } from './options.js';
@@ -30,10 +30,20 @@ export function markLoaded(fetch) {
   fetchFull = fetch;
 }
 
-/** The full build's module, instantiated (browser.js), or a function that instantiates it synchronously (node.js). */
+/**
+ * The full build's module, instantiated (browser.js), or a function that
+ * instantiates it synchronously (node.js). From then on the core asks the
+ * full build to map the rare host that needs Unicode IDNA tables, which
+ * the core leaves out, so both builds judge every URL alike; until then
+ * (a browser that has not loaded it) the core asks the JavaScript engine.
+ */
 export function setFull(module, loader) {
   full = module;
   loadFull = loader;
+  setHostToAscii((host) => {
+    full ??= loadFull();
+    return full.hostToAscii(host);
+  });
 }
 
 /** The full build, loaded if it is not yet: a probe judges answers there. */

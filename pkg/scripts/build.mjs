@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { coreWorkspace } from './core-workspace.mjs';
 
 const pkg = dirname(dirname(fileURLToPath(import.meta.url)));
 const root = dirname(pkg);
@@ -30,8 +31,15 @@ if (pinned !== installed) {
 const features = ['bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
 const bound = join(root, 'target/wasm-bindgen');
 mkdirSync(out, { recursive: true });
-for (const [name, profile, cargoFeatures] of [['rowcheck', 'wasm', []], ['rowcheck_full', 'wasm-full', ['--features', 'schema,probe']]]) {
-  run('cargo', ['build', '--locked', '--profile', profile, '--target', 'wasm32-unknown-unknown', '--no-default-features', ...cargoFeatures, '--lib']);
+// The core builds from a workspace of its own (core-workspace.mjs): the
+// same crate and pins, but the url crate's ASCII-only IDNA back end. Its
+// lockfile is Cargo.lock's less one entry, so it is not --locked.
+const builds = [
+  ['rowcheck', 'wasm', ['--manifest-path', coreWorkspace(), '--target-dir', join(root, 'target'), '--features', 'host-idna']],
+  ['rowcheck_full', 'wasm-full', ['--locked', '--features', 'schema,probe']],
+];
+for (const [name, profile, cargoArgs] of builds) {
+  run('cargo', ['build', '--profile', profile, '--target', 'wasm32-unknown-unknown', '--no-default-features', ...cargoArgs, '--lib']);
   run('wasm-bindgen', ['--target', 'web', '--out-dir', bound, '--out-name', name, '--no-typescript',
     join(root, `target/wasm32-unknown-unknown/${profile}/rowcheck.wasm`)]);
   copyFileSync(join(bound, `${name}.js`), join(out, `${name}.js`));
