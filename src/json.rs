@@ -226,6 +226,7 @@ impl<'a> Cursor<'a> {
         let mut escaped = false;
         match kind {
             Kind::String => escaped = self.string_token()?.escaped,
+            Kind::Number if self.trusted => self.skip_number(),
             Kind::Number => self.number()?,
             Kind::Bool | Kind::Null => self.literal()?,
             Kind::Object | Kind::Array if self.trusted => self.skip_container(),
@@ -310,12 +311,24 @@ impl<'a> Cursor<'a> {
         Ok(unit)
     }
 
+    /// Move past a number in text already validated: a rule that walks an
+    /// embedding's vector again needs its elements' kinds, not their digits.
+    fn skip_number(&mut self) {
+        let b = self.bytes();
+        let mut i = self.pos + 1;
+        while matches!(b.get(i), Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')) {
+            i += 1;
+        }
+        self.pos = i;
+    }
+
     fn number(&mut self) -> Result<()> {
         let b = self.bytes();
         let mut i = self.pos;
         if b.get(i) == Some(&b'-') {
             i += 1;
         }
+        let integer = i;
         match b.get(i) {
             Some(b'0') => i += 1,
             Some(b'1'..=b'9') => {
@@ -325,6 +338,7 @@ impl<'a> Cursor<'a> {
             }
             _ => return self.err(i, "invalid number"),
         }
+        let integer_digits = i - integer;
         if b.get(i) == Some(&b'.') {
             i += 1;
             if !matches!(b.get(i), Some(b'0'..=b'9')) {
@@ -334,24 +348,30 @@ impl<'a> Cursor<'a> {
                 i += 1;
             }
         }
-        let exponent = matches!(b.get(i), Some(b'e' | b'E'));
-        if exponent {
+        // The number is below 10^magnitude; saturating, as an exponent
+        // may have any number of digits.
+        let mut magnitude = integer_digits as i64;
+        if matches!(b.get(i), Some(b'e' | b'E')) {
             i += 1;
+            let negative = b.get(i) == Some(&b'-');
             if matches!(b.get(i), Some(b'+' | b'-')) {
                 i += 1;
             }
             if !matches!(b.get(i), Some(b'0'..=b'9')) {
                 return self.err(i, "invalid number: expected a digit in the exponent");
             }
-            while matches!(b.get(i), Some(b'0'..=b'9')) {
+            let mut exponent = 0i64;
+            while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                exponent = (exponent * 10 + i64::from(d - b'0')).min(1 << 40);
                 i += 1;
             }
+            magnitude += if negative { -exponent } else { exponent };
         }
-        // Parsing every number would cost; only long ones or ones with an
-        // exponent can fall outside a 64-bit float, which no consumer can
-        // hold (serde_json refuses them too).
+        // Only a number that may reach 10^308 can fall outside a 64-bit
+        // float, which no consumer can hold (serde_json refuses them too):
+        // the rest, embeddings' many long fractions among them, need no parse.
         let token = &self.text[self.pos..i];
-        if (token.len() > 17 || exponent) && !token.parse::<f64>().is_ok_and(f64::is_finite) {
+        if magnitude > 308 && !token.parse::<f64>().is_ok_and(f64::is_finite) {
             return self.err(self.pos, "number out of the range of a 64-bit float");
         }
         self.pos = i;
@@ -768,6 +788,35 @@ mod tests {
         for case in cases {
             let serde_ok = serde_json::from_str::<serde_json::Value>(case).is_ok();
             assert_eq!(parses(case), serde_ok, "disagree on {case:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_near_the_float_range_agree_with_serde() {
+        let max = format!("{:.0}", f64::MAX);
+        let mut cases = vec![
+            max.clone(),
+            format!("{max}.5"),
+            format!("{}9", &max[..max.len() - 1]),
+            format!("1{}", "0".repeat(308)),
+            format!("1{}", "0".repeat(309)),
+            format!("0.{}1e309", "0".repeat(5)),
+            format!("-{}e1", "9".repeat(308)),
+            "0.12345678901234567890123".to_string(),
+            "1e00000000000000000000000000000000400".to_string(),
+            "1e-00000000000000000000000000000000400".to_string(),
+            "123456789.123456789012345678e300".to_string(),
+            "0.000000000000000000000000000000000001e340".to_string(),
+        ];
+        for mantissa in ["1", "1.7976931348623157", "1.7976931348623158", "1.7976931348623159", "1.8", "17.976931348623157", "0.17976931348623157", "-1.8"] {
+            for exponent in ["307", "308", "309", "+308", "0308", "-308", "-400"] {
+                cases.push(format!("{mantissa}e{exponent}"));
+                cases.push(format!("{mantissa}E{exponent}"));
+            }
+        }
+        for case in cases {
+            let serde_ok = serde_json::from_str::<serde_json::Value>(&case).is_ok();
+            assert_eq!(parses(&case), serde_ok, "disagree on {case}");
         }
     }
 
