@@ -244,6 +244,9 @@ impl<'a> Cursor<'a> {
         self.string_token()
     }
 
+    // Inlined: returned through memory, a token's fields were read back
+    // before the store had landed, a stall on every key.
+    #[inline]
     fn string_token(&mut self) -> Result<Str<'a>> {
         let open = self.pos;
         let b = self.bytes();
@@ -417,8 +420,14 @@ impl<'a> Cursor<'a> {
                         continue;
                     }
                 }
+                Some(b'"') => {
+                    self.string_token()?;
+                }
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                // A literal, or the error `peek` gives for anything else.
                 _ => {
-                    self.value_scalar()?;
+                    self.peek()?;
+                    self.literal()?;
                 }
             }
             // After a value: close containers or move to the next member.
@@ -536,15 +545,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn value_scalar(&mut self) -> Result<()> {
-        match self.peek()? {
-            Kind::String => self.string_token().map(|_| ()),
-            Kind::Number => self.number(),
-            Kind::Bool | Kind::Null => self.literal(),
-            Kind::Object | Kind::Array => unreachable!("containers are handled by the caller"),
-        }
-    }
-
+    #[inline]
     fn key_colon(&mut self) -> Result<Str<'a>> {
         self.skip_ws();
         if self.bytes().get(self.pos) != Some(&b'"') {
