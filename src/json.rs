@@ -226,6 +226,7 @@ impl<'a> Cursor<'a> {
         let mut escaped = false;
         match kind {
             Kind::String => escaped = self.string_token()?.escaped,
+            Kind::Number if self.trusted => self.skip_number(),
             Kind::Number => self.number()?,
             Kind::Bool | Kind::Null => self.literal()?,
             Kind::Object | Kind::Array if self.trusted => self.skip_container(),
@@ -243,6 +244,9 @@ impl<'a> Cursor<'a> {
         self.string_token()
     }
 
+    // Inlined: returned through memory, a token's fields were read back
+    // before the store had landed, a stall on every key.
+    #[inline]
     fn string_token(&mut self) -> Result<Str<'a>> {
         let open = self.pos;
         let b = self.bytes();
@@ -310,12 +314,24 @@ impl<'a> Cursor<'a> {
         Ok(unit)
     }
 
+    /// Move past a number in text already validated: a rule that walks an
+    /// embedding's vector again needs its elements' kinds, not their digits.
+    fn skip_number(&mut self) {
+        let b = self.bytes();
+        let mut i = self.pos + 1;
+        while matches!(b.get(i), Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')) {
+            i += 1;
+        }
+        self.pos = i;
+    }
+
     fn number(&mut self) -> Result<()> {
         let b = self.bytes();
         let mut i = self.pos;
         if b.get(i) == Some(&b'-') {
             i += 1;
         }
+        let integer = i;
         match b.get(i) {
             Some(b'0') => i += 1,
             Some(b'1'..=b'9') => {
@@ -325,6 +341,7 @@ impl<'a> Cursor<'a> {
             }
             _ => return self.err(i, "invalid number"),
         }
+        let integer_digits = i - integer;
         if b.get(i) == Some(&b'.') {
             i += 1;
             if !matches!(b.get(i), Some(b'0'..=b'9')) {
@@ -334,24 +351,30 @@ impl<'a> Cursor<'a> {
                 i += 1;
             }
         }
-        let exponent = matches!(b.get(i), Some(b'e' | b'E'));
-        if exponent {
+        // The number is below 10^magnitude; saturating, as an exponent
+        // may have any number of digits.
+        let mut magnitude = integer_digits as i64;
+        if matches!(b.get(i), Some(b'e' | b'E')) {
             i += 1;
+            let negative = b.get(i) == Some(&b'-');
             if matches!(b.get(i), Some(b'+' | b'-')) {
                 i += 1;
             }
             if !matches!(b.get(i), Some(b'0'..=b'9')) {
                 return self.err(i, "invalid number: expected a digit in the exponent");
             }
-            while matches!(b.get(i), Some(b'0'..=b'9')) {
+            let mut exponent = 0i64;
+            while let Some(&d @ b'0'..=b'9') = b.get(i) {
+                exponent = (exponent * 10 + i64::from(d - b'0')).min(1 << 40);
                 i += 1;
             }
+            magnitude += if negative { -exponent } else { exponent };
         }
-        // Parsing every number would cost; only long ones or ones with an
-        // exponent can fall outside a 64-bit float, which no consumer can
-        // hold (serde_json refuses them too).
+        // Only a number that may reach 10^308 can fall outside a 64-bit
+        // float, which no consumer can hold (serde_json refuses them too):
+        // the rest, embeddings' many long fractions among them, need no parse.
         let token = &self.text[self.pos..i];
-        if (token.len() > 17 || exponent) && !token.parse::<f64>().is_ok_and(f64::is_finite) {
+        if magnitude > 308 && !token.parse::<f64>().is_ok_and(f64::is_finite) {
             return self.err(self.pos, "number out of the range of a 64-bit float");
         }
         self.pos = i;
@@ -397,8 +420,14 @@ impl<'a> Cursor<'a> {
                         continue;
                     }
                 }
+                Some(b'"') => {
+                    self.string_token()?;
+                }
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                // A literal, or the error `peek` gives for anything else.
                 _ => {
-                    self.value_scalar()?;
+                    self.peek()?;
+                    self.literal()?;
                 }
             }
             // After a value: close containers or move to the next member.
@@ -516,15 +545,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn value_scalar(&mut self) -> Result<()> {
-        match self.peek()? {
-            Kind::String => self.string_token().map(|_| ()),
-            Kind::Number => self.number(),
-            Kind::Bool | Kind::Null => self.literal(),
-            Kind::Object | Kind::Array => unreachable!("containers are handled by the caller"),
-        }
-    }
-
+    #[inline]
     fn key_colon(&mut self) -> Result<Str<'a>> {
         self.skip_ws();
         if self.bytes().get(self.pos) != Some(&b'"') {
@@ -737,43 +758,66 @@ fn unescape(raw: &str) -> String {
     out
 }
 
-/// Copy a value's JSON text without insignificant whitespace.
+/// Copy a value's JSON text without insignificant whitespace, in runs
+/// between the blanks: one pass of [`blank_or_quote`] and one copy for a
+/// compact value, and no copy per token for a spaced one, such as a row
+/// written with a space after every comma (most of it an embedding's
+/// numbers).
 pub fn write_compact(out: &mut Vec<u8>, json: &str) {
     let b = json.as_bytes();
-    if !b.iter().any(|c| matches!(c, b' ' | b'\n' | b'\r' | b'\t')) {
-        out.extend_from_slice(b);
-        return;
-    }
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'"' {
-            let mut j = i + 1;
-            loop {
-                match memchr::memchr2(b'"', b'\\', &b[j..]) {
-                    Some(rel) if b[j + rel] == b'\\' => j += rel + 2,
-                    Some(rel) => {
-                        j += rel + 1;
-                        break;
-                    }
-                    None => {
-                        j = b.len();
-                        break;
+    out.reserve(b.len());
+    let (mut i, mut from) = (0, 0);
+    loop {
+        i = blank_or_quote(b, i);
+        match b.get(i) {
+            None => break,
+            Some(b'"') => {
+                i += 1;
+                loop {
+                    i = string_stop(b, i);
+                    match b.get(i) {
+                        Some(b'\\') => i += 2,
+                        _ => break,
                     }
                 }
+                i += 1;
             }
-            out.extend_from_slice(&b[i..j.min(b.len())]);
-            i = j;
-        } else if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
-            i += 1;
-        } else {
-            // Up to the next string or blank in one copy: numbers and
-            // punctuation between them are most of an embedding's text.
-            let run = b[i..].iter().position(|c| matches!(c, b'"' | b' ' | b'\n' | b'\r' | b'\t')).unwrap_or(b.len() - i);
-            out.extend_from_slice(&b[i..i + run]);
-            i += run;
+            Some(_) => {
+                out.extend_from_slice(&b[from..i]);
+                i += 1;
+                while matches!(b.get(i), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+                    i += 1;
+                }
+                from = i;
+            }
         }
     }
+    out.extend_from_slice(&b[from..]);
+}
+
+/// Index of the first quote or byte below `!` at or after `i` (`i` itself
+/// when past the end): outside a string of valid JSON, the bytes below `!`
+/// are its blanks. Eight bytes per step, as [`string_stop`].
+#[inline]
+fn blank_or_quote(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(word) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let quote = w ^ (ONES * b'"' as u64);
+        let hits = ((quote.wrapping_sub(ONES) & !quote) | (w.wrapping_sub(ONES * 0x21) & !w)) & HIGH;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c <= b' ' {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Write `s` as a JSON string literal.
@@ -823,6 +867,35 @@ mod tests {
         for case in cases {
             let serde_ok = serde_json::from_str::<serde_json::Value>(case).is_ok();
             assert_eq!(parses(case), serde_ok, "disagree on {case:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_near_the_float_range_agree_with_serde() {
+        let max = format!("{:.0}", f64::MAX);
+        let mut cases = vec![
+            max.clone(),
+            format!("{max}.5"),
+            format!("{}9", &max[..max.len() - 1]),
+            format!("1{}", "0".repeat(308)),
+            format!("1{}", "0".repeat(309)),
+            format!("0.{}1e309", "0".repeat(5)),
+            format!("-{}e1", "9".repeat(308)),
+            "0.12345678901234567890123".to_string(),
+            "1e00000000000000000000000000000000400".to_string(),
+            "1e-00000000000000000000000000000000400".to_string(),
+            "123456789.123456789012345678e300".to_string(),
+            "0.000000000000000000000000000000000001e340".to_string(),
+        ];
+        for mantissa in ["1", "1.7976931348623157", "1.7976931348623158", "1.7976931348623159", "1.8", "17.976931348623157", "0.17976931348623157", "-1.8"] {
+            for exponent in ["307", "308", "309", "+308", "0308", "-308", "-400"] {
+                cases.push(format!("{mantissa}e{exponent}"));
+                cases.push(format!("{mantissa}E{exponent}"));
+            }
+        }
+        for case in cases {
+            let serde_ok = serde_json::from_str::<serde_json::Value>(&case).is_ok();
+            assert_eq!(parses(&case), serde_ok, "disagree on {case}");
         }
     }
 
@@ -913,6 +986,41 @@ mod tests {
         let mut out = Vec::new();
         write_compact(&mut out, "{ \"a b\" : [ 1 , \"x \\\" y\" ] }");
         assert_eq!(String::from_utf8(out).unwrap(), r#"{"a b":[1,"x \" y"]}"#);
+    }
+
+    #[test]
+    fn compact_equals_a_byte_by_byte_copy_at_any_spacing() {
+        let tokens = ["{", "\"k\"", ":", "[", "1.5e-3", ",", "\"a \\\" \\\\\"", ",", "\"\\\\\"", ",", "\"ünï \\n\"", "]", ",", "\"b\"", ":", "null", "}"];
+        let blanks = ["", " ", "\n", "\r\n", "\t ", "         "];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            for token in tokens {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(blanks[(state % blanks.len() as u64) as usize]);
+                text.push_str(token);
+            }
+            text.push_str(blanks[(state >> 32) as usize % blanks.len()]);
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let (mut naive, mut in_string, mut escaped) = (Vec::new(), false, false);
+            for &c in text.as_bytes() {
+                if in_string || !c.is_ascii_whitespace() {
+                    naive.push(c);
+                }
+                if in_string && !escaped && c == b'"' {
+                    in_string = false;
+                } else if !in_string && c == b'"' {
+                    in_string = true;
+                }
+                escaped = in_string && !escaped && c == b'\\';
+            }
+            let mut out = Vec::new();
+            write_compact(&mut out, &text);
+            assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&naive), "{text:?}");
+            assert_eq!(serde_json::from_slice::<serde_json::Value>(&out).unwrap(), value);
+        }
     }
 
     #[test]
