@@ -384,8 +384,27 @@ mod host_idna {
             // A file: host may hold `:` or `@`, which an https: URL would read
             // as a port or user; both are forbidden in a domain anyway.
             None if host.contains([':', '@']) => None,
-            None => EngineUrl::new(&format!("https://{host}/")).ok().map(|u| u.hostname()),
+            None => engine(host),
         }
+    }
+
+    /// The engine's mapping. Engines differ on a `xn--` label (Chromium
+    /// takes one that is no valid Punycode), so such a label is decoded
+    /// here and the engine asked for the decoded host: the label stands
+    /// only if the engine maps it back to itself, as the Standard demands.
+    fn engine(host: &str) -> Option<String> {
+        let ask = |host: &str| EngineUrl::new(&format!("https://{host}/")).ok().map(|u| u.hostname());
+        let labels: Vec<&str> = host.split('.').collect();
+        let punycode = |label: &&str| label.as_bytes().get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"));
+        if !labels.iter().any(punycode) {
+            return ask(host);
+        }
+        let (decoded, valid) = idna::domain_to_unicode(host);
+        valid.ok()?;
+        let mapped = ask(&decoded)?;
+        let back: Vec<&str> = mapped.split('.').collect();
+        let same = back.len() == labels.len() && labels.iter().zip(&back).all(|(l, b)| !punycode(l) || l.eq_ignore_ascii_case(b));
+        same.then_some(mapped)
     }
 }
 
@@ -601,9 +620,14 @@ pub struct Prober {
 impl Prober {
     /// `[{origin, urls}, …]`: every host that will be contacted, most URLs first.
     pub fn hosts(&self) -> String {
-        let list: Vec<serde_json::Value> =
-            self.inner.hosts().into_iter().map(|(origin, urls)| serde_json::json!({ "origin": origin, "urls": urls })).collect();
-        serde_json::Value::Array(list).to_string()
+        // Written out rather than with json!, whose map type costs the core a kilobyte.
+        let list: Vec<String> = self
+            .inner
+            .hosts()
+            .into_iter()
+            .map(|(origin, urls)| format!("{{\"origin\":{},\"urls\":{urls}}}", serde_json::to_string(origin).unwrap_or_default()))
+            .collect();
+        format!("[{}]", list.join(","))
     }
 
     /// URLs to request.

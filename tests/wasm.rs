@@ -56,9 +56,7 @@ fn examples_check_without_errors() {
 /// `url` crate's; the core, which has none, asks the JavaScript engine here
 /// (as in a browser before the full build is loaded; the npm package then
 /// hands it the full build's). Either way the URL Standard's verdict; an
-/// engine says only "invalid", so its reason is the general one. Not here:
-/// `xn--a.com`, whose label is no Punycode, which Chromium accepts and the
-/// Standard, Node and the full build refuse (src/url.rs tests it).
+/// engine says only "invalid", so its reason is the general one.
 #[wasm_bindgen_test]
 fn unicode_hosts_are_judged_as_the_url_standard_does() {
     let rows = [
@@ -68,6 +66,8 @@ fn unicode_hosts_are_judged_as_the_url_standard_does() {
         ("https://ＥＸＡＭＰＬＥ.com/a.jpg", true),
         ("https://例え.テスト/a.jpg", true),
         ("https://a\u{200D}b.com/a.jpg", false),
+        ("https://xn--a.com/a.jpg", false),
+        ("https://a.b.c.xn--pokxncvks/a.jpg", false),
         ("https://\u{AD}/a.jpg", false),
     ];
     for (url, valid) in rows {
