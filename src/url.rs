@@ -297,7 +297,7 @@ pub type HostToAscii = fn(&str) -> Option<String>;
 static HOST_IDNA: OnceLock<HostToAscii> = OnceLock::new();
 
 /// The npm package's core wasm build leaves the Unicode IDNA tables out
-/// (its `url` crate is built ASCII-only, pkg/scripts/build.mjs): it maps
+/// (its `url` crate is built ASCII-only, pkg/scripts/core-workspace.mjs): it maps
 /// the few hosts that need them through `map`, which asks the full build
 /// or the JavaScript engine (src/wasm.rs). Natively nothing sets it, and
 /// the `url` crate maps every host itself. Only the first call counts.
@@ -415,7 +415,13 @@ fn map_host(url: &str, map: HostToAscii) -> Mapped {
 
 /// Does a label of this host start with `xn--`, in any case?
 fn has_punycode_label(host: &[u8]) -> bool {
-    host.split(|&c| c == b'.').any(|label| label.len() >= 4 && label[..4].eq_ignore_ascii_case(b"xn--"))
+    host.split(|&c| c == b'.').any(is_punycode_label)
+}
+
+/// A label IDNA decodes as Punycode: `xn--` in any case, then the encoding.
+#[cfg_attr(not(feature = "host-idna"), allow(dead_code))]
+pub fn is_punycode_label(label: &[u8]) -> bool {
+    label.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"xn--"))
 }
 
 /// The `url` crate (2.5.8) ends the port of a non-special URL at a
